@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+/** Dataset ids the lake knows how to fetch from flat files; the registry in core/datasets holds the details. */
+export const FLAT_FILE_DATASET_IDS = ['stocks_daily', 'stocks_minute', 'options_daily', 'options_minute'] as const;
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+const secret = z.string().min(1).nullable();
+const positiveInt = z.number().int().positive();
+
+/** DuckDB accepts sizes such as "512MB", "2GB" or "1.5GiB". */
+export const memoryLimitSchema = z
+  .string()
+  .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as "2GB" or "512MiB"');
+
+export const PLAN_NAMES = ['basic', 'starter', 'developer', 'advanced', 'business'] as const;
+
+/** Everything below the profile level; each key documented in config/default.yaml. */
+export const settingsSchema = z
+  .object({
+    dataRoot: z.string().min(1),
+    demoDataRoot: z.string().min(1),
+    source: z.enum(['auto', 'demo', 'massive']),
+    massive: z
+      .object({
+        apiKey: secret,
+        restBase: z.url(),
+        plan: z.enum(PLAN_NAMES),
+        s3: z
+          .object({
+            endpoint: z.url(),
+            bucket: z.string().min(1),
+            region: z.string().min(1),
+            accessKeyId: secret,
+            secretAccessKey: secret,
+          })
+          .strict(),
+      })
+      .strict(),
+    datasets: z.object({ enabled: z.array(z.enum(FLAT_FILE_DATASET_IDS)) }).strict(),
+    concurrency: z
+      .object({
+        downloads: positiveInt.max(64).nullable(),
+        ingestWorkers: positiveInt.max(64).nullable(),
+        duckdbThreads: positiveInt.max(256).nullable(),
+        duckdbMemoryLimit: memoryLimitSchema.nullable(),
+      })
+      .strict(),
+    memory: z
+      .object({
+        warningPercent: z.number().min(1).max(100),
+        criticalPercent: z.number().min(1).max(100),
+        criticalGraceSeconds: z.number().min(0),
+        sampleIntervalMs: positiveInt.min(100),
+      })
+      .strict(),
+    retry: z
+      .object({
+        maxAttempts: positiveInt.max(20),
+        requestAttempts: positiveInt.max(20),
+        baseDelayMs: z.number().int().min(0),
+        maxDelayMs: z.number().int().min(0),
+      })
+      .strict(),
+    demo: z.object({ seed: z.number().int(), tickers: positiveInt.max(20000), historyStart: isoDate }).strict(),
+    logging: z.object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']) }).strict(),
+  })
+  .strict();
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+/** Keys whose values are secrets: printed as *** everywhere and never sent to the renderer. */
+export const SECRET_KEYS = [
+  'massive.apiKey',
+  'massive.s3.accessKeyId',
+  'massive.s3.secretAccessKey',
+] as const;

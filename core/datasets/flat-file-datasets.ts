@@ -1,0 +1,96 @@
+import type { Layer } from '../lake/lake-paths.ts';
+
+/** Ids of the flat-file datasets (one gzip CSV per trading day, all tickers). */
+export type FlatFileDatasetId = 'stocks_daily' | 'stocks_minute' | 'options_daily' | 'options_minute';
+
+/** A column of a flat file as published, and the DuckDB type bronze stores it as. */
+export interface SourceColumn {
+  name: string;
+  duckdbType: 'VARCHAR' | 'DOUBLE' | 'BIGINT';
+}
+
+/** Everything the downloader, ingestor, coverage, CLI and UI need to know about one dataset. */
+export interface FlatFileDataset {
+  id: FlatFileDatasetId;
+  title: string;
+  assetClass: 'stocks' | 'options';
+  frequency: 'day' | 'minute';
+  /** S3 key prefix inside the bucket, without trailing slash. */
+  keyPrefix: string;
+  /** Exact header of the CSV, in order. */
+  columns: readonly SourceColumn[];
+  /** Partitioning of bronze: one file per trading date under year=/month=. */
+  partitioning: 'trading-date';
+  /** First trading date Polygon publishes for this dataset. */
+  firstDate: string;
+  /** Layers this dataset feeds, in dependency order. */
+  layers: readonly Layer[];
+  /** Typical gzip size of a full-market day, for download estimates before a listing is available. */
+  typicalBytes: number;
+  /** Typical row count of a full-market day. */
+  typicalRows: number;
+}
+
+// Aggregates share one layout; volume is DOUBLE because 2026 files carry fractional volumes.
+const AGG_COLUMNS: readonly SourceColumn[] = [
+  { name: 'ticker', duckdbType: 'VARCHAR' },
+  { name: 'volume', duckdbType: 'DOUBLE' },
+  { name: 'open', duckdbType: 'DOUBLE' },
+  { name: 'close', duckdbType: 'DOUBLE' },
+  { name: 'high', duckdbType: 'DOUBLE' },
+  { name: 'low', duckdbType: 'DOUBLE' },
+  { name: 'window_start', duckdbType: 'BIGINT' },
+  { name: 'transactions', duckdbType: 'BIGINT' },
+];
+
+/** The registry: one entry per flat-file dataset (figures from polygon-massive.md). */
+export const FLAT_FILE_DATASETS: readonly FlatFileDataset[] = [
+  {
+    id: 'stocks_daily', title: 'Stocks day aggregates', assetClass: 'stocks', frequency: 'day',
+    keyPrefix: 'us_stocks_sip/day_aggs_v1', columns: AGG_COLUMNS, partitioning: 'trading-date',
+    firstDate: '2003-09-10', layers: ['landing', 'bronze'], typicalBytes: 300_000, typicalRows: 12_000,
+  },
+  {
+    id: 'stocks_minute', title: 'Stocks minute aggregates', assetClass: 'stocks', frequency: 'minute',
+    keyPrefix: 'us_stocks_sip/minute_aggs_v1', columns: AGG_COLUMNS, partitioning: 'trading-date',
+    firstDate: '2003-09-10', layers: ['landing', 'bronze'], typicalBytes: 28_000_000, typicalRows: 1_830_000,
+  },
+  {
+    id: 'options_daily', title: 'Options day aggregates', assetClass: 'options', frequency: 'day',
+    keyPrefix: 'us_options_opra/day_aggs_v1', columns: AGG_COLUMNS, partitioning: 'trading-date',
+    firstDate: '2014-06-02', layers: ['landing', 'bronze'], typicalBytes: 4_100_000, typicalRows: 364_000,
+  },
+  {
+    id: 'options_minute', title: 'Options minute aggregates', assetClass: 'options', frequency: 'minute',
+    keyPrefix: 'us_options_opra/minute_aggs_v1', columns: AGG_COLUMNS, partitioning: 'trading-date',
+    firstDate: '2014-06-02', layers: ['landing', 'bronze'], typicalBytes: 26_000_000, typicalRows: 2_500_000,
+  },
+];
+
+const BY_ID = new Map(FLAT_FILE_DATASETS.map((d) => [d.id, d]));
+
+/** Looks up a dataset; throws a clear error naming the known ids. */
+export function flatFileDataset(id: string): FlatFileDataset {
+  const d = BY_ID.get(id as FlatFileDatasetId);
+  if (!d) throw new Error(`unknown dataset "${id}" (known: ${FLAT_FILE_DATASETS.map((x) => x.id).join(', ')})`);
+  return d;
+}
+
+/** True for a known flat-file dataset id. */
+export function isFlatFileDatasetId(id: string): id is FlatFileDatasetId {
+  return BY_ID.has(id as FlatFileDatasetId);
+}
+
+/** The S3 object key of a dataset's file for one trading date: `<prefix>/YYYY/MM/YYYY-MM-DD.csv.gz`. */
+export function flatFileKey(dataset: FlatFileDataset, date: string): string {
+  return `${dataset.keyPrefix}/${date.slice(0, 4)}/${date.slice(5, 7)}/${date}.csv.gz`;
+}
+
+/** The dataset and date an S3 key refers to, or null for keys outside the registry. */
+export function parseFlatFileKey(key: string): { dataset: FlatFileDataset; date: string } | null {
+  const m = /^(.+)\/(\d{4})\/(\d{2})\/(\d{4}-\d{2}-\d{2})\.csv\.gz$/.exec(key);
+  if (!m) return null;
+  const dataset = FLAT_FILE_DATASETS.find((d) => d.keyPrefix === m[1]);
+  if (!dataset || m[4]!.slice(0, 4) !== m[2] || m[4]!.slice(5, 7) !== m[3]) return null;
+  return { dataset, date: m[4]! };
+}

@@ -1,0 +1,1 @@
+export * from './flat-file-datasets.ts';

@@ -1,0 +1,63 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * A temporary path for `target` on the same volume, so the final rename is atomic. When a lake
+ * root is given the file goes under `<root>/.tmp/` (swept at start-up); otherwise beside the target.
+ */
+export function tempPathFor(target: string, lakeRoot?: string): string {
+  const unique = `${process.pid}-${crypto.randomBytes(6).toString('hex')}`;
+  const dir = lakeRoot ? path.join(lakeRoot, '.tmp') : path.dirname(target);
+  return path.join(dir, `${path.basename(target)}.${unique}.partial`);
+}
+
+/** Flushes a file's data to disk before it is renamed into place. */
+export async function fsyncFile(file: string): Promise<void> {
+  const handle = await fs.promises.open(file, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Moves a finished temporary file into place: fsync, mkdir, rename. Readers see either the old file
+ * or the complete new one, never a partial one.
+ */
+export async function commitTempFile(tmp: string, target: string): Promise<void> {
+  await fsyncFile(tmp);
+  await fs.promises.mkdir(path.dirname(target), { recursive: true });
+  await fs.promises.rename(tmp, target);
+}
+
+/** Writes `data` to `target` atomically (temp file, fsync, rename). */
+export async function writeFileAtomic(
+  target: string,
+  data: string | Uint8Array,
+  options: { lakeRoot?: string; mode?: number } = {},
+): Promise<void> {
+  const tmp = tempPathFor(target, options.lakeRoot);
+  await fs.promises.mkdir(path.dirname(tmp), { recursive: true });
+  try {
+    await fs.promises.writeFile(tmp, data, { mode: options.mode ?? 0o644 });
+    await commitTempFile(tmp, target);
+  } catch (err) {
+    await fs.promises.rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** Removes leftovers of interrupted writes under `<root>/.tmp/` (called when a lake is opened for writing). */
+export async function sweepTempDir(lakeRoot: string): Promise<number> {
+  const dir = path.join(lakeRoot, '.tmp');
+  let names: string[];
+  try {
+    names = await fs.promises.readdir(dir);
+  } catch {
+    return 0;
+  }
+  await Promise.all(names.map((n) => fs.promises.rm(path.join(dir, n), { recursive: true, force: true })));
+  return names.length;
+}
