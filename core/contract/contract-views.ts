@@ -1,0 +1,238 @@
+/**
+ * Shapes of the data the UI receives. They are the contract's own types (not core's internals), so
+ * core can change its internals without the renderer noticing, and the renderer never sees secrets.
+ */
+import type { CoverageState } from '../lake/coverage-states.ts';
+
+export type JobKind = 'download' | 'ingest' | 'compute';
+export type JobState =
+  | 'queued'
+  | 'running'
+  | 'complete'
+  | 'skipped'
+  | 'degraded'
+  | 'pending'
+  | 'missing'
+  | 'not_entitled'
+  | 'failed'
+  | 'crashed'
+  | 'cancelled';
+export type RunOutcome = 'running' | 'succeeded' | 'partial' | 'failed' | 'cancelled' | 'interrupted';
+export type PressureLevel = 'normal' | 'warning' | 'critical';
+
+export interface AppInfo {
+  version: string;
+  mode: 'demo' | 'massive';
+  dataRoot: string;
+  host: 'electron' | 'web';
+  platform: string;
+}
+
+export interface PlanStep {
+  dataset: string;
+  date: string;
+  download: boolean;
+  ingest: boolean;
+  estimatedBytes: number;
+}
+
+export interface UpdatePlanView {
+  dates: string[];
+  datasets: string[];
+  steps: PlanStep[];
+  /** (dataset, date) pairs already complete and skipped. */
+  alreadyComplete: number;
+  totalEstimatedBytes: number;
+}
+
+export interface JobView {
+  jobId: string;
+  kind: JobKind;
+  dataset: string;
+  date: string;
+  state: JobState;
+  attempts: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+  rows: number | null;
+  bytes: number | null;
+  error: string | null;
+  /** Why the process ended when it crashed: exit code, signal, oom. */
+  crashReason: string | null;
+}
+
+export interface JobProgressView {
+  runId: string;
+  jobId: string;
+  phase: string;
+  bytesDone: number | null;
+  bytesTotal: number | null;
+  rowsDone: number | null;
+  rowsTotal: number | null;
+  bytesPerSecond: number | null;
+  rowsPerSecond: number | null;
+  etaSeconds: number | null;
+  warning: string | null;
+}
+
+export interface RunSummaryView {
+  runId: string;
+  kind: 'update' | 'backfill' | 'retry';
+  outcome: RunOutcome;
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  counts: Partial<Record<JobState, number>>;
+}
+
+export interface RunDetailView extends RunSummaryView {
+  jobs: JobView[];
+  /** Maximum parallel jobs the run was started with. */
+  maxParallel: number | null;
+  concurrency: { downloads: number; ingestWorkers: number; duckdbThreads: number; duckdbMemoryLimit: string } | null;
+}
+
+export interface DatasetFreshnessView {
+  dataset: string;
+  title: string;
+  /** Last date up to which bronze is complete. */
+  lastComplete: string | null;
+  /** Trading days between lastComplete and the latest published trading day. */
+  tradingDaysBehind: number | null;
+  alerts: Array<{ date: string; state: CoverageState; error: string | null; runId: string | null }>;
+}
+
+export interface SystemProfileView {
+  cores: number;
+  totalMemoryBytes: number;
+  availableMemoryBytes: number;
+  diskFreeBytes: number | null;
+  diskTotalBytes: number | null;
+  appleSilicon: boolean;
+  platform: string;
+  mode: 'streaming' | 'batch' | 'parallel';
+  recommended: { downloads: number; ingestWorkers: number; duckdbThreads: number; duckdbMemoryLimit: string };
+  effective: { downloads: number; ingestWorkers: number; duckdbThreads: number; duckdbMemoryLimit: string };
+}
+
+export interface MemorySampleView {
+  at: string;
+  level: PressureLevel;
+  usedPercent: number;
+  totalBytes: number;
+  availableBytes: number;
+  warningPercent: number;
+  criticalPercent: number;
+  processes: Array<{ pid: number; name: string; rssBytes: number; jobId: string | null }>;
+}
+
+export interface SettingsView {
+  dataRoot: string;
+  demoDataRoot: string;
+  mode: 'demo' | 'massive';
+  source: 'auto' | 'demo' | 'massive';
+  plan: string;
+  s3Endpoint: string;
+  restBase: string;
+  /** Secrets never cross: only whether each is set. */
+  hasApiKey: boolean;
+  hasS3Keys: boolean;
+  datasetsEnabled: string[];
+  datasetsAvailable: Array<{ id: string; title: string }>;
+  concurrency: { downloads: number | null; ingestWorkers: number | null; duckdbThreads: number | null; duckdbMemoryLimit: string | null };
+  memory: { warningPercent: number; criticalPercent: number; criticalGraceSeconds: number };
+  userFile: string;
+}
+
+export interface ConnectionTestView {
+  s3: { ok: boolean; message: string; reachable: Array<{ dataset: string; date: string; ok: boolean; detail: string }> };
+  rest: { ok: boolean; message: string };
+}
+
+export interface CoverageRowView {
+  dataset: string;
+  layer: 'landing' | 'bronze';
+  /** One character per calendar day from `from` to `to`: the index into COVERAGE_STATES as a digit. */
+  codes: string;
+  counts: Partial<Record<CoverageState, number>>;
+  watermark: string | null;
+}
+
+export interface CoverageView {
+  from: string;
+  to: string;
+  layer: 'landing' | 'bronze';
+  rows: CoverageRowView[];
+  elapsedMs: number;
+}
+
+export interface CoverageCellView {
+  dataset: string;
+  layer: 'landing' | 'bronze';
+  date: string;
+  state: CoverageState;
+  rows: number | null;
+  bytes: number | null;
+  lastError: string | null;
+}
+
+export interface BackfillEstimateView {
+  days: number;
+  datasets: string[];
+  jobs: number;
+  estimatedBytes: number;
+  /** Selected cells that are already complete (skipped). */
+  alreadyComplete: number;
+}
+
+export interface LakeEntryView {
+  name: string;
+  /** Path relative to the lake root, with forward slashes. */
+  path: string;
+  kind: 'dir' | 'file';
+  sizeBytes: number;
+  modifiedAt: string;
+  /** Row count for Parquet files (from the footer), null otherwise. */
+  rows: number | null;
+}
+
+export interface ParquetColumnStatsView {
+  name: string;
+  type: string;
+  compression: string;
+  compressedBytes: number;
+  uncompressedBytes: number;
+  min: string | null;
+  max: string | null;
+  nulls: number | null;
+}
+
+export interface ParquetInfoView {
+  path: string;
+  rows: number;
+  sizeBytes: number;
+  createdBy: string | null;
+  schema: Array<{ name: string; type: string }>;
+  rowGroups: Array<{ index: number; rows: number; compressedBytes: number; uncompressedBytes: number; columns: ParquetColumnStatsView[] }>;
+}
+
+export interface PreviewView {
+  path: string;
+  columns: string[];
+  offset: number;
+  totalRows: number;
+  /** Arrow IPC stream bytes of the requested rows. */
+  arrow: Uint8Array;
+  elapsedMs: number;
+}
+
+export interface SqlResultView {
+  queryId: string;
+  columns: Array<{ name: string; type: string }>;
+  /** Arrow IPC stream bytes of the result (up to maxRows). */
+  arrow: Uint8Array;
+  rowCount: number;
+  truncated: boolean;
+  elapsedMs: number;
+}

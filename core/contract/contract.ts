@@ -1,0 +1,178 @@
+/**
+ * The typed contract between the UI and the backend (Electron main or the web host). One map of
+ * requests and one of pushed events; the renderer's client infers argument and result types from
+ * it, and every handler validates its input with the schema here before acting.
+ */
+import { z } from 'zod';
+import { FLAT_FILE_DATASET_IDS, memoryLimitSchema, PLAN_NAMES } from '../config/config-schema.ts';
+import type { CoverageState } from '../lake/coverage-states.ts';
+import type * as V from './contract-views.ts';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+const datasetId = z.enum(FLAT_FILE_DATASET_IDS);
+const layer = z.enum(['landing', 'bronze']);
+const runId = z.string().regex(/^[\w:.-]{1,80}$/, 'a run id');
+const jobId = z.string().regex(/^[\w:.|-]{1,120}$/, 'a job id');
+/** Paths are relative to the lake root; handlers still resolve and check they stay inside it. */
+const lakeRelativePath = z.string().max(1024);
+const empty = z.object({}).strict();
+
+/** Request schemas: input validated by every handler before it does anything. */
+export const requestSchemas = {
+  'app.info': empty,
+  'plan.preview': z
+    .object({
+      date: isoDate.optional(),
+      daysBack: z.number().int().min(1).max(60).optional(),
+    })
+    .strict(),
+  'runs.startUpdate': z
+    .object({
+      date: isoDate.optional(),
+      daysBack: z.number().int().min(1).max(60).optional(),
+      maxParallel: z.number().int().min(1).max(32).optional(),
+    })
+    .strict(),
+  'runs.startBackfill': z
+    .object({
+      layer,
+      cells: z.array(z.object({ dataset: datasetId, date: isoDate }).strict()).min(1).max(50_000),
+    })
+    .strict(),
+  'runs.cancel': z.object({ runId }).strict(),
+  'runs.list': z.object({ limit: z.number().int().min(1).max(500).optional() }).strict(),
+  'runs.get': z.object({ runId }).strict(),
+  'runs.active': empty,
+  'jobs.cancel': z.object({ runId, jobId }).strict(),
+  'jobs.retry': z.object({ runId, jobId }).strict(),
+  'jobs.log': z.object({ runId, jobId }).strict(),
+  'freshness.get': empty,
+  'system.profile': empty,
+  'system.memory': empty,
+  'settings.get': empty,
+  'settings.update': z
+    .object({
+      dataRoot: z.string().min(1).max(4096).optional(),
+      plan: z.enum(PLAN_NAMES).optional(),
+      source: z.enum(['auto', 'demo', 'massive']).optional(),
+      s3Endpoint: z.url().optional(),
+      datasetsEnabled: z.array(datasetId).optional(),
+      concurrency: z
+        .object({
+          downloads: z.number().int().min(1).max(64).nullable().optional(),
+          ingestWorkers: z.number().int().min(1).max(64).nullable().optional(),
+          duckdbThreads: z.number().int().min(1).max(256).nullable().optional(),
+          duckdbMemoryLimit: memoryLimitSchema.nullable().optional(),
+        })
+        .strict()
+        .optional(),
+      memory: z
+        .object({
+          warningPercent: z.number().min(1).max(100).optional(),
+          criticalPercent: z.number().min(1).max(100).optional(),
+          criticalGraceSeconds: z.number().min(0).max(3600).optional(),
+        })
+        .strict()
+        .optional(),
+    })
+    .strict(),
+  'settings.setCredentials': z
+    .object({
+      apiKey: z.string().min(1).max(200).nullable().optional(),
+      s3AccessKeyId: z.string().min(1).max(200).nullable().optional(),
+      s3SecretAccessKey: z.string().min(1).max(200).nullable().optional(),
+    })
+    .strict(),
+  'settings.testConnection': empty,
+  'settings.pickDataRoot': empty,
+  'lake.coverage': z
+    .object({ layer, from: isoDate, to: isoDate, datasets: z.array(datasetId).optional() })
+    .strict()
+    .refine((v) => v.from <= v.to, 'from must not be after to'),
+  'lake.cell': z.object({ layer, dataset: datasetId, date: isoDate }).strict(),
+  'backfill.estimate': z
+    .object({ layer, cells: z.array(z.object({ dataset: datasetId, date: isoDate }).strict()).min(1).max(50_000) })
+    .strict(),
+  'lake.list': z.object({ path: lakeRelativePath }).strict(),
+  'lake.parquetInfo': z.object({ path: lakeRelativePath }).strict(),
+  'lake.preview': z
+    .object({
+      path: lakeRelativePath,
+      columns: z.array(z.string().max(256)).max(512).optional(),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(10_000).default(200),
+    })
+    .strict(),
+  'sql.run': z
+    .object({ queryId: z.string().regex(/^[\w-]{1,64}$/), sql: z.string().min(1).max(100_000), maxRows: z.number().int().min(1).max(100_000).default(1000) })
+    .strict(),
+  'sql.cancel': z.object({ queryId: z.string().regex(/^[\w-]{1,64}$/) }).strict(),
+} as const;
+
+/** Output type of each request (what `value` holds in a successful Result). */
+export interface RequestOutputs {
+  'app.info': V.AppInfo;
+  'plan.preview': V.UpdatePlanView;
+  'runs.startUpdate': { runId: string };
+  'runs.startBackfill': { runId: string };
+  'runs.cancel': { cancelled: boolean };
+  'runs.list': V.RunSummaryView[];
+  'runs.get': V.RunDetailView;
+  'runs.active': { run: V.RunDetailView | null; progress: V.JobProgressView[] };
+  'jobs.cancel': { cancelled: boolean };
+  'jobs.retry': { runId: string };
+  'jobs.log': { lines: string[] };
+  'freshness.get': { latestPublished: string; datasets: V.DatasetFreshnessView[] };
+  'system.profile': V.SystemProfileView;
+  'system.memory': V.MemorySampleView;
+  'settings.get': V.SettingsView;
+  'settings.update': V.SettingsView;
+  'settings.setCredentials': V.SettingsView;
+  'settings.testConnection': V.ConnectionTestView;
+  'settings.pickDataRoot': { path: string | null };
+  'lake.coverage': V.CoverageView;
+  'lake.cell': V.CoverageCellView;
+  'backfill.estimate': V.BackfillEstimateView;
+  'lake.list': { path: string; entries: V.LakeEntryView[] };
+  'lake.parquetInfo': V.ParquetInfoView;
+  'lake.preview': V.PreviewView;
+  'sql.run': V.SqlResultView;
+  'sql.cancel': { cancelled: boolean };
+}
+
+export type RequestName = keyof typeof requestSchemas;
+export type RequestInput<K extends RequestName> = z.input<(typeof requestSchemas)[K]>;
+export type ParsedInput<K extends RequestName> = z.output<(typeof requestSchemas)[K]>;
+export type RequestOutput<K extends RequestName> = RequestOutputs[K];
+
+/** Events pushed from the backend to the UI. */
+export interface EventPayloads {
+  'run.started': V.RunDetailView;
+  'job.updated': { runId: string; job: V.JobView };
+  'job.progress': V.JobProgressView;
+  'run.finished': V.RunSummaryView;
+  'system.memory': V.MemorySampleView;
+  'coverage.changed': { dataset: string; layer: 'landing' | 'bronze'; date: string; state: CoverageState };
+  'settings.changed': V.SettingsView;
+}
+
+export type EventName = keyof EventPayloads;
+
+/** Every event name, for allowlists. */
+export const EVENT_NAMES: readonly EventName[] = [
+  'run.started',
+  'job.updated',
+  'job.progress',
+  'run.finished',
+  'system.memory',
+  'coverage.changed',
+  'settings.changed',
+];
+
+/** Every request name, for allowlists. */
+export const REQUEST_NAMES = Object.keys(requestSchemas) as RequestName[];
+
+/** IPC channel name used by Electron for a request (one channel per request, all under one prefix). */
+export function ipcChannel(name: RequestName): string {
+  return `qm:${name}`;
+}
