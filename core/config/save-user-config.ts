@@ -13,7 +13,8 @@ export interface ConfigChange {
 export async function saveUserConfig(file: string, changes: readonly ConfigChange[]): Promise<void> {
   const text = fs.existsSync(file) ? await fs.promises.readFile(file, 'utf8') : '';
   const doc = parseDocument(text);
-  if (!isMap(doc.contents)) doc.contents = doc.createNode({});
+  // An empty or comment-only file parses to no contents; start it from an empty block mapping.
+  if (!isMap(doc.contents)) doc.contents = doc.createNode({}) as unknown as typeof doc.contents;
   for (const { key, value } of changes) {
     const keyPath = key.split('.');
     if (value === undefined) doc.deleteIn(keyPath);
