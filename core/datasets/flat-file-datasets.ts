@@ -94,3 +94,55 @@ export function parseFlatFileKey(key: string): { dataset: FlatFileDataset; date:
   if (!dataset || m[4]!.slice(0, 4) !== m[2] || m[4]!.slice(5, 7) !== m[3]) return null;
   return { dataset, date: m[4]! };
 }
+
+/** Version of the bronze schema; bump it when a bronze column is added, removed or retyped. */
+export const BRONZE_SCHEMA_VERSION = 1;
+
+/** A column of a bronze Parquet file and its DuckDB type. */
+export interface BronzeColumn {
+  name: string;
+  duckdbType: 'VARCHAR' | 'DOUBLE' | 'BIGINT' | 'DATE' | 'TIMESTAMP WITH TIME ZONE';
+  description: string;
+}
+
+// window_start is stored as TIMESTAMPTZ: an instant (Parquet INT64 micros, isAdjustedToUTC=true),
+// so every reader sees UTC and nobody mistakes it for New York wall time. `date` is the trading
+// date taken from the file name, never derived from the timestamp.
+const BRONZE_AGG_COLUMNS: readonly BronzeColumn[] = [
+  { name: 'ticker', duckdbType: 'VARCHAR', description: 'symbol as published (options: OCC ticker with O: prefix)' },
+  { name: 'volume', duckdbType: 'DOUBLE', description: 'shares or contracts traded (fractional from 2026)' },
+  { name: 'open', duckdbType: 'DOUBLE', description: 'first trade price in the window' },
+  { name: 'close', duckdbType: 'DOUBLE', description: 'last trade price in the window' },
+  { name: 'high', duckdbType: 'DOUBLE', description: 'highest trade price in the window' },
+  { name: 'low', duckdbType: 'DOUBLE', description: 'lowest trade price in the window' },
+  { name: 'window_start', duckdbType: 'TIMESTAMP WITH TIME ZONE', description: 'start of the window, UTC instant' },
+  { name: 'transactions', duckdbType: 'BIGINT', description: 'number of trades in the window' },
+  { name: 'date', duckdbType: 'DATE', description: 'trading date (from the source file name)' },
+];
+
+const BRONZE_OPTION_COLUMNS: readonly BronzeColumn[] = [
+  { name: 'underlying', duckdbType: 'VARCHAR', description: 'option root symbol parsed from the ticker' },
+  { name: 'expiration', duckdbType: 'DATE', description: 'expiration date parsed from the ticker' },
+  { name: 'contract_type', duckdbType: 'VARCHAR', description: "'call' or 'put'" },
+  { name: 'strike', duckdbType: 'DOUBLE', description: 'strike price parsed from the ticker' },
+];
+
+/** The columns of a dataset's bronze files, in file order. */
+export function bronzeColumns(dataset: FlatFileDataset): readonly BronzeColumn[] {
+  return dataset.assetClass === 'options' ? [...BRONZE_AGG_COLUMNS, ...BRONZE_OPTION_COLUMNS] : BRONZE_AGG_COLUMNS;
+}
+
+/** The exact header line a dataset's CSV must start with. */
+export function flatFileHeader(dataset: FlatFileDataset): string {
+  return dataset.columns.map((c) => c.name).join(',');
+}
+
+/** Parses a list of dataset ids (from a flag or a request), rejecting unknown ones with the known list. */
+export function parseFlatFileDatasetIds(ids: readonly string[]): FlatFileDatasetId[] {
+  const out: FlatFileDatasetId[] = [];
+  for (const id of ids) {
+    const d = flatFileDataset(id);
+    if (!out.includes(d.id)) out.push(d.id);
+  }
+  return out;
+}

@@ -1,1 +1,2 @@
 export * from './flat-file-datasets.ts';
+export * from './option-ticker.ts';

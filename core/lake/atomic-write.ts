@@ -61,3 +61,39 @@ export async function sweepTempDir(lakeRoot: string): Promise<number> {
   await Promise.all(names.map((n) => fs.promises.rm(path.join(dir, n), { recursive: true, force: true })));
   return names.length;
 }
+
+/** The pid embedded in a temp name made by tempPathFor (`<name>.<pid>-<hex>.partial`), or null. */
+export function tempOwnerPid(name: string): number | null {
+  const m = /\.(\d+)-[0-9a-f]+\.partial$/.exec(name);
+  return m ? Number(m[1]) : null;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes leftovers under `<root>/.tmp/` whose writing process is gone, leaving the temp files of
+ * live jobs alone: safe to call while other processes write to the same lake.
+ */
+export async function sweepOrphanedTemp(lakeRoot: string): Promise<number> {
+  const dir = path.join(lakeRoot, '.tmp');
+  let names: string[];
+  try {
+    names = await fs.promises.readdir(dir);
+  } catch {
+    return 0;
+  }
+  const orphans = names.filter((n) => {
+    const pid = tempOwnerPid(n);
+    return pid === null || (pid !== process.pid && !processAlive(pid));
+  });
+  await Promise.all(orphans.map((n) => fs.promises.rm(path.join(dir, n), { recursive: true, force: true })));
+  return orphans.length;
+}

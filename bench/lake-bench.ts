@@ -1,0 +1,287 @@
+/**
+ * Lake benchmarks (`npm run bench -- lake`, or `node --import tsx bench/lake-bench.ts`):
+ * - ingest of a full-size minute day (the simulator's 12,000-ticker market) beside Node's gunzip
+ *   of the same file, both measured here (budget: ingest within 3x gunzip);
+ * - peak RSS of that ingest, run in its own process like a real job;
+ * - end-to-end latency of a day-aggregates file (download from the in-process simulator + ingest);
+ * - coverage of 10 datasets x 20 years (budget: 200 ms).
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import zlib from 'node:zlib';
+import { tradingDays } from '../core/calendar/index.ts';
+import type { FlatFileDatasetId } from '../core/datasets/index.ts';
+import { ingestDay } from '../core/layers/bronze/flat-file-ingestor.ts';
+import { computeCoverage } from '../core/lake/coverage.ts';
+import { clearDataFileListingMemory } from '../core/lake/data-file-listing.ts';
+import { lakePaths } from '../core/lake/lake-paths.ts';
+import { clearRecordIndexMemory } from '../core/lake/partition-index.ts';
+import { downloadDay, headDay } from '../core/sources/polygon/flat-file-downloader.ts';
+import { destroySharedS3Clients } from '../core/sources/polygon/s3-client.ts';
+import { streamFlatFile } from '../core/sources/simulator/flat-files/index.ts';
+import { createMarket, FULL_MARKET_TICKERS } from '../core/sources/simulator/market/index.ts';
+import { startSimulatorServers } from '../core/sources/simulator/simulator-servers.ts';
+import { formatBenchTable, type BenchRow } from './bench-types.ts';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+const DATE = '2024-03-05';
+const SEED = 42;
+const RUNS = 3;
+const DUCKDB = { threads: Math.min(2, os.availableParallelism()), memoryLimit: '1GB' };
+const SELF = fileURLToPath(import.meta.url);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** The full-size minute file, rendered once per machine (rendering 12,000 tickers takes a while). */
+async function fullMinuteFile(): Promise<string> {
+  const dir = path.join(os.tmpdir(), 'quantmini-bench-cache');
+  const file = path.join(dir, `stocks_minute-${SEED}-${FULL_MARKET_TICKERS}-${DATE}.csv.gz`);
+  if (fs.existsSync(file)) return file;
+  await fs.promises.mkdir(dir, { recursive: true });
+  const market = createMarket({ seed: SEED, tickers: FULL_MARKET_TICKERS, from: '2024-03-01', to: '2024-03-08' });
+  const tmp = `${file}.${process.pid}.partial`;
+  await pipeline(streamFlatFile(market, 'stocks_minute', DATE)!, fs.createWriteStream(tmp));
+  await fs.promises.rename(tmp, file);
+  return file;
+}
+
+/** Node zlib gunzip of a file to nowhere: the floor the ingest is compared with. */
+async function gunzipMs(file: string): Promise<number> {
+  const t = performance.now();
+  await pipeline(fs.createReadStream(file, { highWaterMark: 1 << 20 }), zlib.createGunzip({ chunkSize: 1 << 20 }), new Writable({ write: (_c, _e, cb) => cb() }));
+  return performance.now() - t;
+}
+
+/** `gzip -dc` of the same file to /dev/null, when the system has gzip (the other reading of "gunzip alone"). */
+function systemGunzipMs(file: string): Promise<number | null> {
+  return new Promise((resolve) => {
+    const t = performance.now();
+    const child = spawn('gzip', ['-dc', file], { stdio: ['ignore', 'ignore', 'ignore'] });
+    child.on('error', () => resolve(null));
+    child.on('exit', (code) => resolve(code === 0 ? performance.now() - t : null));
+  });
+}
+
+interface ChildResult {
+  ms: number;
+  maxRssBytes: number;
+  rows: number;
+  state: string;
+  /** Milliseconds spent in each progress phase of the ingest. */
+  phases: Record<string, number>;
+}
+
+/** Runs one ingest in a fresh process (as the supervisor would) and returns its time and peak RSS. */
+function ingestInChild(lakeRoot: string): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', SELF, '--ingest-child', lakeRoot], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!)) : reject(new Error(`ingest child exited ${code}`))));
+  });
+}
+
+async function childMain(lakeRoot: string): Promise<void> {
+  const t = performance.now();
+  const phases: Record<string, number> = {};
+  let phase = 'start';
+  let since = t;
+  const res = await ingestDay({
+    lakeRoot, dataset: 'stocks_minute', date: DATE, duckdb: DUCKDB,
+    onProgress: (p) => {
+      if (p.phase === phase) return;
+      const now = performance.now();
+      phases[phase] = (phases[phase] ?? 0) + now - since;
+      [phase, since] = [p.phase, now];
+    },
+  });
+  const ms = performance.now() - t;
+  phases[phase] = (phases[phase] ?? 0) + performance.now() - since;
+  const out: ChildResult = { ms, maxRssBytes: process.resourceUsage().maxRSS * 1024, rows: res.rows, state: res.state, phases };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+function bytesOf(limit: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(KB|MB|GB|KiB|MiB|GiB)$/i.exec(limit)!;
+  const unit = m[2]!.toUpperCase();
+  const base = unit.endsWith('IB') ? 1024 : 1000;
+  return Number(m[1]) * base ** (unit.startsWith('K') ? 1 : unit.startsWith('M') ? 2 : 3);
+}
+
+async function minuteIngestRows(work: string): Promise<BenchRow[]> {
+  const source = await fullMinuteFile();
+  const lake = path.join(work, 'minute-lake');
+  const landing = lakePaths(lake).landingFile('stocks_minute', DATE);
+  await fs.promises.mkdir(path.dirname(landing), { recursive: true });
+  await fs.promises.copyFile(source, landing);
+  const gunzips: number[] = [];
+  const systemGunzips: number[] = [];
+  const ingests: ChildResult[] = [];
+  await gunzipMs(landing); // warm the page cache for both
+  for (let i = 0; i < RUNS; i++) {
+    gunzips.push(await gunzipMs(landing));
+    const sys = await systemGunzipMs(landing);
+    if (sys !== null) systemGunzips.push(sys);
+    ingests.push(await ingestInChild(lake));
+  }
+  const run = ingests[0]!;
+  if (run.state !== 'complete') throw new Error(`the full-size ingest ended ${run.state}`);
+  const ingest = median(ingests.map((r) => r.ms));
+  const gunzip = median(gunzips);
+  const rss = Math.max(...ingests.map((r) => r.maxRssBytes));
+  const limit = bytesOf(DUCKDB.memoryLimit);
+  const mb = (n: number) => n / 1e6;
+  const phase = (names: string[]) => median(ingests.map((r) => names.reduce((a, n) => a + (r.phases[n] ?? 0), 0)));
+  const breakdown: BenchRow[] = [
+    { name: '  of which: gunzip + header check + sha256 to a temp CSV (Node)', value: phase(['start', 'decompressing']), unit: 'ms' },
+    { name: '  of which: typed parse + validation into a staged table (DuckDB)', value: phase(['reading', 'validating']), unit: 'ms' },
+    { name: '  of which: sorted ZSTD Parquet write, rejects, commit (DuckDB)', value: phase(['writing', 'committing']), unit: 'ms' },
+  ];
+  const systemRow: BenchRow[] = systemGunzips.length
+    ? [{
+        name: 'ingest, same run, against the system gunzip',
+        value: ingest,
+        unit: 'ms',
+        peer: { name: 'gzip -dc > /dev/null', value: median(systemGunzips), unit: 'ms' },
+        budget: `< 3x gunzip (here ${(ingest / median(systemGunzips)).toFixed(1)}x)`,
+        withinBudget: ingest <= 3 * median(systemGunzips),
+      }]
+    : [];
+  return [
+    {
+      name: `ingest full-size minute day (${run.rows.toLocaleString('en-US')} rows, ${mb(fs.statSync(landing).size).toFixed(1)} MB gz; median of ${RUNS})`,
+      value: ingest,
+      unit: 'ms',
+      peer: { name: 'gunzip alone (Node zlib)', value: gunzip, unit: 'ms' },
+      budget: `< 3x gunzip (here ${(ingest / gunzip).toFixed(1)}x)`,
+      withinBudget: ingest <= 3 * gunzip,
+    },
+    ...breakdown,
+    ...systemRow,
+    {
+      name: `ingest peak RSS (own process, DuckDB threads ${DUCKDB.threads})`,
+      value: mb(rss),
+      unit: 'MB',
+      peer: { name: 'DuckDB memory_limit', value: mb(limit), unit: 'MB' },
+      budget: 'bounded by the configured limit',
+      withinBudget: rss <= limit,
+    },
+  ];
+}
+
+async function dayAggregatesRows(work: string): Promise<BenchRow[]> {
+  const now = () => new Date('2024-04-02T00:00:00Z');
+  const sim = await startSimulatorServers({ seed: SEED, tickers: FULL_MARKET_TICKERS, from: '2024-03-01', to: '2024-03-28', now });
+  const access = { endpoint: sim.s3Endpoint, bucket: sim.bucket, region: 'us-east-1', accessKeyId: sim.accessKeyId, secretAccessKey: sim.secretAccessKey };
+  const retry = { requestAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 };
+  const dataset: FlatFileDatasetId = 'stocks_daily';
+  try {
+    const totals: number[] = [];
+    const downloads: number[] = [];
+    let rows = 0;
+    let bytes = 0;
+    for (let i = 0; i < RUNS; i++) {
+      // The simulator renders a file on first request; warm it so only our side is timed.
+      await headDay(access, dataset, DATE);
+      const lake = path.join(work, `day-lake-${i}`);
+      const t = performance.now();
+      const d = await downloadDay({ lakeRoot: lake, dataset, date: DATE, access, retry, now });
+      const t1 = performance.now();
+      const ing = await ingestDay({ lakeRoot: lake, dataset, date: DATE, duckdb: DUCKDB });
+      totals.push(performance.now() - t);
+      downloads.push(t1 - t);
+      if (d.state !== 'complete' || ing.state !== 'complete') throw new Error(`day aggregates: download ${d.state}, ingest ${ing.state} ${ing.error ?? ''}`);
+      rows = ing.rows;
+      bytes = d.bytes;
+    }
+    return [
+      {
+        name: `day-aggregates file end to end: download + ingest (${rows.toLocaleString('en-US')} rows, ${(bytes / 1e3).toFixed(0)} KB gz)`,
+        value: median(totals),
+        unit: 'ms',
+        peer: { name: 'download alone', value: median(downloads), unit: 'ms' },
+      },
+    ];
+  } finally {
+    destroySharedS3Clients();
+    await sim.close();
+  }
+}
+
+async function coverageRows(work: string): Promise<BenchRow[]> {
+  const lake = path.join(work, 'coverage-lake');
+  const datasets = ['stocks_daily', 'stocks_minute', 'options_daily', 'options_minute', 'splits', 'dividends', 'tickers', 'news', 'short_interest', 'short_volume'];
+  const from = '2004-01-01';
+  const to = '2023-12-31';
+  const days = tradingDays(from, to);
+  const old = new Date(Date.now() - 3_600_000);
+  const p = lakePaths(lake);
+  for (const ds of datasets) {
+    const months = new Map<string, string[]>();
+    for (const d of days) months.set(d.slice(0, 7), [...(months.get(d.slice(0, 7)) ?? []), d]);
+    for (const [month, list] of months) {
+      const metaDir = path.dirname(p.metadataFile('bronze', ds, `${month}-01`));
+      const dataDir = path.dirname(p.bronzeFile(ds, `${month}-01`));
+      fs.mkdirSync(metaDir, { recursive: true });
+      fs.mkdirSync(dataDir, { recursive: true });
+      for (const d of list) {
+        const rec = { dataset: ds, layer: 'bronze', date: d, status: 'complete', rows: 12000, bytes: 400000, sourceChecksum: null, etag: null, schemaVersion: 1, rejects: 0, attempts: 1, lastError: null, startedAt: '', finishedAt: '', durationMs: 0 };
+        fs.writeFileSync(path.join(metaDir, `${d}.json`), JSON.stringify(rec));
+        fs.writeFileSync(path.join(dataDir, `${d}.parquet`), '');
+      }
+      fs.utimesSync(metaDir, old, old);
+      fs.utimesSync(dataDir, old, old);
+    }
+  }
+  const ask = () => computeCoverage({ lakeRoot: lake, datasets, layer: 'bronze', from, to, now: new Date('2024-01-02T00:00:00Z') });
+  clearRecordIndexMemory();
+  clearDataFileListingMemory();
+  let t = performance.now();
+  await ask();
+  const build = performance.now() - t;
+  const fromDisk: number[] = [];
+  const repeat: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    clearRecordIndexMemory();
+    clearDataFileListingMemory();
+    t = performance.now();
+    await ask();
+    fromDisk.push(performance.now() - t);
+    t = performance.now();
+    await ask();
+    repeat.push(performance.now() - t);
+  }
+  const cells = `${datasets.length} datasets x 20 years = ${(datasets.length * days.length).toLocaleString('en-US')} trading days`;
+  return [
+    { name: `coverage, ${cells}: first request (index files on disk)`, value: median(fromDisk), unit: 'ms', peer: { name: 'building the indexes from every record', value: build, unit: 'ms' }, budget: '< 200 ms', withinBudget: median(fromDisk) < 200 },
+    { name: 'coverage, same request again (long-lived lake process)', value: median(repeat), unit: 'ms', budget: '< 200 ms', withinBudget: median(repeat) < 200 },
+  ];
+}
+
+/** Runs every lake benchmark and returns its rows. */
+export async function runLakeBench(): Promise<BenchRow[]> {
+  const work = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'qm-lake-bench-'));
+  try {
+    return [...(await minuteIngestRows(work)), ...(await dayAggregatesRows(work)), ...(await coverageRows(work))];
+  } finally {
+    await fs.promises.rm(work, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const at = process.argv.indexOf('--ingest-child');
+  if (at >= 0) {
+    await childMain(process.argv[at + 1]!);
+  } else {
+    const started = performance.now();
+    const rows = await runLakeBench();
+    console.log(formatBenchTable(`lake (${((performance.now() - started) / 1000).toFixed(1)} s)`, rows));
+  }
+}
