@@ -1,0 +1,71 @@
+import type { MemoryLevel, MemorySample } from '../system/memory-monitor.ts';
+import type { CrashRecord, JobKind, JobState, JobSummary } from './job-types.ts';
+import type { MeteredProgress, RunProgress } from './progress-meter.ts';
+
+export type { RunProgress } from './progress-meter.ts';
+
+/** A job as listeners see it (no payload). */
+export interface JobView {
+  id: string;
+  kind: JobKind;
+  dataset: string;
+  date: string;
+  state: JobState;
+  attempts: number;
+  dependsOn?: string[];
+  estimatedBytes?: number;
+}
+
+/** How a whole run ended. */
+export type RunOutcome = 'complete' | 'failed' | 'cancelled';
+
+/** The result of a run, as printed by `update --json` and shown by the UI. */
+export interface RunSummary {
+  runId: string;
+  state: RunOutcome;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  counts: Partial<Record<JobState, number>>;
+  bytesDownloaded: number;
+  journal: string;
+  jobs: JobSummary[];
+}
+
+/** Everything the supervisor tells its listeners (the CLI display now, the UI through the contract later). */
+export type SupervisorEvent =
+  | { type: 'run.started'; runId: string; jobs: JobView[] }
+  | { type: 'job.queued'; runId: string; job: JobView; reason?: string }
+  | { type: 'job.started'; runId: string; jobId: string; attempt: number; pid: number | null }
+  | { type: 'job.progress'; runId: string; jobId: string; kind: JobKind; dataset: string; date: string; progress: MeteredProgress }
+  | { type: 'job.paused'; runId: string; jobId: string; reason: string }
+  | { type: 'job.resumed'; runId: string; jobId: string }
+  | { type: 'job.crashed'; runId: string; jobId: string; crash: CrashRecord; willRetry: boolean }
+  | { type: 'job.finished'; runId: string; job: JobSummary }
+  | { type: 'run.progress'; runId: string; progress: RunProgress }
+  | { type: 'run.waiting'; runId: string; level: MemoryLevel; message: string }
+  | { type: 'run.finished'; runId: string; summary: RunSummary }
+  | { type: 'system.memory'; sample: MemorySample };
+
+/** A listener for supervisor events. */
+export type SupervisorListener = (event: SupervisorEvent) => void;
+
+/** A set of listeners; a throwing listener is reported, never allowed to break the run. */
+export function createEventHub(onListenerError: (err: unknown) => void = () => undefined) {
+  const listeners = new Set<SupervisorListener>();
+  return {
+    on(listener: SupervisorListener): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    emit(event: SupervisorEvent): void {
+      for (const l of listeners) {
+        try {
+          l(event);
+        } catch (err) {
+          onListenerError(err);
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,511 @@
+import os from 'node:os';
+import { scrubText } from '../config/redact.ts';
+import type { MemoryLevel, MemoryMonitor, MemorySample } from '../system/memory-monitor.ts';
+import { pickJobsToStart, unsatisfiableJobs, type JobLimits, type SchedulableJob } from './job-scheduler.ts';
+import { respondToMemory } from './memory-response.ts';
+import {
+  isFromWorker,
+  type CrashRecord,
+  type JobOutcome,
+  type JobState,
+  type JobSummary,
+  type SupervisedJob,
+  type ToWorker,
+  type WorkerResult,
+} from './job-types.ts';
+import type { ExitInfo, LaunchedProcess, ProcessLauncher } from './process-launcher.ts';
+import { computeRunProgress, createProgressMeter, type MeteredProgress } from './progress-meter.ts';
+import { retryDelayMs, shouldRetry, type RetryPolicy } from './retry-policy.ts';
+import { newRunId, openRunJournal, type RunJournal } from './run-journal.ts';
+import { createEventHub, type JobView, type RunOutcome, type RunSummary, type SupervisorListener } from './supervisor-events.ts';
+
+/** Everything a supervisor needs for one run. */
+export interface SupervisorOptions {
+  lakeRoot: string;
+  launcher: ProcessLauncher;
+  limits: JobLimits;
+  retry: RetryPolicy;
+  /** Memory pressure gate; the host owns it (starts and stops it), the supervisor only listens. */
+  memory?: MemoryMonitor;
+  /** How long `critical` must last before the newest heavy job is stopped and requeued. */
+  criticalGraceMs?: number;
+  /** How long a job has to stop after a cancel message before it is killed (default 5 s). */
+  cancelGraceMs?: number;
+  /** How long a new job process may take to say it is ready before it counts as crashed (default 60 s). */
+  startTimeoutMs?: number;
+  /** Values scrubbed from every log line and error before it is stored or shown. */
+  secrets?: readonly string[];
+  /** Recorded in the journal, e.g. "quantmini update --days-back 5". */
+  command?: string;
+  /** A plan summary recorded in the journal's first line (no secrets). */
+  plan?: unknown;
+  runId?: string;
+  now?: () => number;
+}
+
+/** A run in progress: listen to it, cancel parts of it, await its summary. */
+export interface Supervisor {
+  readonly runId: string;
+  on(listener: SupervisorListener): () => void;
+  /** Runs the jobs to completion; call once. */
+  run(jobs: readonly SupervisedJob[]): Promise<RunSummary>;
+  /** Cancels one job (queued: dropped; running: asked to stop, killed after the grace period). */
+  cancel(jobId: string): boolean;
+  /** Cancels every job that has not finished. */
+  cancelRun(): void;
+  /** Current view of every job. */
+  jobs(): JobView[];
+}
+
+interface Entry {
+  job: SupervisedJob;
+  state: JobState;
+  attempts: number;
+  notBefore: number;
+  firstStartedAt: number | null;
+  finishedAt: number | null;
+  proc: LaunchedProcess | null;
+  result: WorkerResult | null;
+  stopping: 'cancel' | 'memory' | null;
+  paused: boolean;
+  attemptStartedAt: number;
+  /** Order of the latest launch; "newest job" must not depend on two launches' milliseconds differing. */
+  launchSeq: number;
+  killTimer: NodeJS.Timeout | null;
+  /** Set while a new process has not said `ready`; a worker stuck loading must not hold a slot forever. */
+  startTimer: NodeJS.Timeout | null;
+  startTimedOut: boolean;
+  crashes: CrashRecord[];
+  warnings: string[];
+  memoryRequeues: number;
+  meter: ReturnType<typeof createProgressMeter>;
+  progress: MeteredProgress | undefined;
+  error: string | undefined;
+}
+
+const TERMINAL: ReadonlySet<JobState> = new Set<JobState>([
+  'complete', 'degraded', 'skipped', 'pending', 'missing', 'not_entitled', 'failed', 'cancelled',
+]);
+
+/**
+ * Creates the supervisor of one run: a queue with per-kind limits, one writer per partition, retry
+ * with backoff, memory gating, cancellation, a journal line per state change and progress fan-out.
+ * Every job runs in its own process from `launcher`, so a crash (or an OOM) costs one attempt of
+ * one job, never the run.
+ */
+export function createSupervisor(options: SupervisorOptions): Supervisor {
+  const now = options.now ?? Date.now;
+  const runId = options.runId ?? newRunId(new Date(now()));
+  const hub = createEventHub();
+  const secrets = options.secrets ?? [];
+  const scrub = (s: string) => scrubText(s, secrets);
+  const cancelGraceMs = options.cancelGraceMs ?? 5000;
+  const startTimeoutMs = options.startTimeoutMs ?? 60_000;
+  const criticalGraceMs = options.criticalGraceMs ?? 20_000;
+  const entries = new Map<string, Entry>();
+  let journal: RunJournal | null = null;
+  let runCancelled = false;
+  let started = false;
+  let startedAt = 0;
+  let finish: ((s: RunSummary) => void) | null = null;
+  let retryTimer: NodeJS.Timeout | null = null;
+  let lastRunProgress = 0;
+  let heldBy: MemoryLevel | null = null;
+  let criticalSince: number | null = null;
+  let lastLevel: MemoryLevel | null = null;
+  let unsubscribeMemory: (() => void) | null = null;
+  let launches = 0;
+
+  const view = (e: Entry): JobView => ({
+    id: e.job.id,
+    kind: e.job.kind,
+    dataset: e.job.dataset,
+    date: e.job.date,
+    state: e.state,
+    attempts: e.attempts,
+    ...(e.job.dependsOn?.length ? { dependsOn: e.job.dependsOn } : {}),
+    ...(e.job.estimatedBytes !== undefined ? { estimatedBytes: e.job.estimatedBytes } : {}),
+  });
+
+  const summaryOf = (e: Entry): JobSummary => ({
+    id: e.job.id,
+    kind: e.job.kind,
+    dataset: e.job.dataset,
+    date: e.job.date,
+    state: e.state,
+    attempts: e.attempts,
+    durationMs: e.firstStartedAt !== null ? (e.finishedAt ?? now()) - e.firstStartedAt : 0,
+    ...(e.result?.bytes !== undefined ? { bytes: e.result.bytes } : {}),
+    ...(e.result?.rows !== undefined ? { rows: e.result.rows } : {}),
+    ...(e.result?.rejects !== undefined ? { rejects: e.result.rejects } : {}),
+    ...(e.error ? { error: e.error } : {}),
+    crashes: e.crashes,
+    warnings: e.warnings,
+    memoryRequeues: e.memoryRequeues,
+  });
+
+  const bytesDownloaded = () =>
+    [...entries.values()].filter((e) => e.job.kind === 'download' && e.state === 'complete').reduce((s, e) => s + (e.result?.bytes ?? 0), 0);
+
+  const runProgress = () =>
+    computeRunProgress(
+      [...entries.values()].map((e) => ({ state: e.state, ...(e.job.estimatedBytes !== undefined ? { weight: e.job.estimatedBytes } : {}), ...(e.progress ? { progress: e.progress } : {}) })),
+      now() - startedAt,
+      bytesDownloaded(),
+    );
+
+  function emitRunProgress(force = false): void {
+    const t = now();
+    if (!force && t - lastRunProgress < 500) return;
+    lastRunProgress = t;
+    hub.emit({ type: 'run.progress', runId, progress: runProgress() });
+  }
+
+  function finalize(e: Entry, state: JobOutcome, error?: string): void {
+    if (TERMINAL.has(e.state)) return;
+    e.state = state;
+    e.finishedAt = now();
+    if (error !== undefined) e.error = scrub(error);
+    const s = summaryOf(e);
+    const { id: _id, kind: _kind, dataset: _ds, date: _date, ...rest } = s;
+    journal?.append({ type: 'job.finished', jobId: e.job.id, ...rest });
+    hub.emit({ type: 'job.finished', runId, job: s });
+    emitRunProgress(true);
+  }
+
+  function requeue(e: Entry, delayMs: number, reason: string): void {
+    e.state = 'queued';
+    e.notBefore = now() + delayMs;
+    e.progress = undefined;
+    hub.emit({ type: 'job.queued', runId, job: view(e), reason });
+  }
+
+  function schedulable(): SchedulableJob[] {
+    return [...entries.values()].map((e) => ({
+      id: e.job.id,
+      kind: e.job.kind,
+      state: e.state,
+      ...(e.job.dependsOn ? { dependsOn: e.job.dependsOn } : {}),
+      partition: e.job.partition,
+      notBefore: e.notBefore,
+      occupying: e.proc !== null,
+    }));
+  }
+
+  function schedule(): void {
+    if (!started || finish === null) return;
+    for (const u of unsatisfiableJobs(schedulable())) {
+      const e = entries.get(u.id)!;
+      finalize(e, u.state, u.reason);
+    }
+    if (!runCancelled) {
+      const level = options.memory?.level ?? 'normal';
+      const pick = pickJobsToStart(schedulable(), options.limits, level, now());
+      if (pick.heldBy !== heldBy) {
+        heldBy = pick.heldBy;
+        if (heldBy) {
+          const pct = options.memory?.last?.usedPercent;
+          hub.emit({
+            type: 'run.waiting',
+            runId,
+            level: heldBy,
+            message: `memory ${heldBy}${pct !== undefined ? ` (${pct}% in use)` : ''}: new jobs wait until pressure drops`,
+          });
+        }
+      }
+      for (const id of pick.start) launch(entries.get(id)!);
+    }
+    armRetryTimer();
+    maybeFinish();
+  }
+
+  // One timer for the earliest pending retry, instead of a timer per job.
+  function armRetryTimer(): void {
+    if (retryTimer) clearTimeout(retryTimer);
+    retryTimer = null;
+    const t = now();
+    const waits = [...entries.values()].filter((e) => e.state === 'queued' && e.notBefore > t).map((e) => e.notBefore - t);
+    if (waits.length === 0) return;
+    retryTimer = setTimeout(schedule, Math.min(...waits) + 5);
+  }
+
+  function launch(e: Entry): void {
+    e.attempts += 1;
+    e.state = 'running';
+    e.result = null;
+    e.stopping = null;
+    e.paused = false;
+    e.attemptStartedAt = now();
+    e.launchSeq = ++launches;
+    e.firstStartedAt ??= e.attemptStartedAt;
+    e.meter = createProgressMeter(now);
+    let proc: LaunchedProcess;
+    try {
+      proc = options.launcher.launch({
+        serviceName: `quantmini-${e.job.id}`,
+        entry: e.job.entry,
+        jobId: e.job.id,
+        ...(e.job.maxHeapMb ? { maxHeapMb: e.job.maxHeapMb } : {}),
+      });
+    } catch (err) {
+      e.proc = null;
+      onCrash(e, { attempt: e.attempts, reason: 'crashed', code: null, signal: null, detail: scrub(`could not start: ${(err as Error).message}`) });
+      return;
+    }
+    e.proc = proc;
+    e.startTimedOut = false;
+    e.startTimer = setTimeout(() => {
+      e.startTimedOut = true;
+      proc.kill('SIGKILL');
+    }, startTimeoutMs);
+    journal?.append({ type: 'job.started', jobId: e.job.id, attempt: e.attempts, pid: proc.pid ?? null });
+    hub.emit({ type: 'job.started', runId, jobId: e.job.id, attempt: e.attempts, pid: proc.pid ?? null });
+    proc.onMessage((m) => onMessage(e, proc, m));
+    proc.onOutput((line, stream) => journal?.jobLog(e.job.id, scrub(`[${stream}] ${line}`)));
+    proc.onExit((info) => onExit(e, proc, info));
+  }
+
+  function onMessage(e: Entry, proc: LaunchedProcess, m: unknown): void {
+    if (e.proc !== proc || !isFromWorker(m)) return;
+    switch (m.type) {
+      case 'ready':
+        if (e.startTimer) clearTimeout(e.startTimer);
+        e.startTimer = null;
+        // Waiting for `ready` matters: a message posted before the worker listens would be lost.
+        if (e.stopping) proc.postMessage({ type: 'cancel' } satisfies ToWorker);
+        else proc.postMessage({ type: 'start', jobId: e.job.id, spec: e.job.payload } satisfies ToWorker);
+        break;
+      case 'progress': {
+        const p = e.meter.update(m.progress);
+        if (p.warning) {
+          p.warning = scrub(p.warning);
+          if (!e.warnings.includes(p.warning)) e.warnings.push(p.warning);
+        }
+        if (p.message) p.message = scrub(p.message);
+        e.progress = p;
+        hub.emit({ type: 'job.progress', runId, jobId: e.job.id, kind: e.job.kind, dataset: e.job.dataset, date: e.job.date, progress: p });
+        emitRunProgress();
+        break;
+      }
+      case 'log':
+        journal?.jobLog(e.job.id, scrub(m.line));
+        break;
+      case 'result':
+        e.result = { ...m.result, ...(m.result.error ? { error: scrub(m.result.error) } : {}) };
+        break;
+    }
+  }
+
+  function onExit(e: Entry, proc: LaunchedProcess, info: ExitInfo): void {
+    if (e.proc !== proc) return;
+    e.proc = null;
+    e.paused = false;
+    if (e.killTimer) clearTimeout(e.killTimer);
+    if (e.startTimer) clearTimeout(e.startTimer);
+    e.killTimer = null;
+    e.startTimer = null;
+    const result = e.result;
+    const stopping = e.stopping;
+    e.stopping = null;
+    if (result && result.outcome !== 'cancelled') {
+      // It finished before the stop took effect: keep the work.
+      onResult(e, result);
+    } else if (stopping === 'memory') {
+      e.attempts -= 1;
+      e.memoryRequeues += 1;
+      journal?.append({ type: 'job.requeued', jobId: e.job.id, reason: 'memory pressure critical' });
+      requeue(e, 0, 'stopped under critical memory pressure; requeued');
+    } else if (stopping === 'cancel' || runCancelled) {
+      finalize(e, 'cancelled', 'cancelled');
+    } else if (result) {
+      onResult(e, result);
+    } else {
+      const lastLine = e.startTimedOut
+        ? `did not start within ${startTimeoutMs} ms`
+        : info.stderrTail?.trim().split('\n').filter((l) => l.trim()).slice(-1)[0];
+      onCrash(e, {
+        attempt: e.attempts,
+        reason: info.reason === 'clean' || e.startTimedOut ? 'crashed' : info.reason,
+        code: info.code,
+        signal: info.signal,
+        ...(lastLine ? { detail: scrub(lastLine).slice(0, 500) } : {}),
+      });
+    }
+    schedule();
+  }
+
+  function onResult(e: Entry, result: WorkerResult): void {
+    if (result.outcome === 'failed' && shouldRetry('failed', e.attempts, options.retry)) {
+      const delay = retryDelayMs(e.attempts, options.retry);
+      e.error = result.error ? scrub(result.error) : undefined;
+      journal?.append({ type: 'job.retry', jobId: e.job.id, attempt: e.attempts, delayMs: delay, reason: e.error ?? 'failed' });
+      requeue(e, delay, `attempt ${e.attempts} failed: ${e.error ?? 'unknown error'}; retrying in ${delay} ms`);
+      return;
+    }
+    finalize(e, result.outcome, result.error);
+  }
+
+  function onCrash(e: Entry, crash: CrashRecord): void {
+    e.crashes.push(crash);
+    const willRetry = !runCancelled && shouldRetry('crashed', e.attempts, options.retry);
+    journal?.append({ type: 'job.crashed', jobId: e.job.id, crash });
+    hub.emit({ type: 'job.crashed', runId, jobId: e.job.id, crash, willRetry });
+    const what = describeCrash(crash);
+    if (willRetry) {
+      const delay = retryDelayMs(e.attempts, options.retry);
+      journal?.append({ type: 'job.retry', jobId: e.job.id, attempt: e.attempts, delayMs: delay, reason: what });
+      requeue(e, delay, `attempt ${e.attempts} ${what}; retrying in ${delay} ms`);
+    } else {
+      finalize(e, runCancelled ? 'cancelled' : 'failed', `${what} (attempt ${e.attempts} of ${options.retry.maxAttempts})`);
+    }
+  }
+
+  function stop(e: Entry, why: 'cancel' | 'memory'): void {
+    const proc = e.proc;
+    if (!proc || e.stopping) return;
+    e.stopping = why;
+    // A paused (SIGSTOPped) process cannot read the cancel message.
+    if (e.paused) proc.kill('SIGCONT');
+    e.paused = false;
+    proc.postMessage({ type: 'cancel' } satisfies ToWorker);
+    e.killTimer = setTimeout(() => proc.kill('SIGKILL'), cancelGraceMs);
+  }
+
+  function onMemorySample(sample: MemorySample): void {
+    const labelled = { ...sample, processes: sample.processes.filter((p) => entries.has(p.label)) };
+    hub.emit({ type: 'system.memory', sample: labelled });
+    if (sample.level !== lastLevel) {
+      lastLevel = sample.level;
+      journal?.append({ type: 'memory.level', level: sample.level, usedPercent: sample.usedPercent });
+    }
+    const running = [...entries.values()].filter((e) => e.proc !== null && !e.stopping);
+    const act = respondToMemory(
+      sample.level,
+      running.map((e) => ({ id: e.job.id, kind: e.job.kind, paused: e.paused, ready: e.startTimer === null, launchSeq: e.launchSeq })),
+      criticalSince,
+      now(),
+      criticalGraceMs,
+    );
+    criticalSince = act.criticalSince;
+    for (const id of act.pause) {
+      const e = entries.get(id)!;
+      if (e.proc?.kill('SIGSTOP')) {
+        e.paused = true;
+        hub.emit({ type: 'job.paused', runId, jobId: id, reason: 'memory pressure critical' });
+      }
+    }
+    for (const id of act.resume) {
+      const e = entries.get(id)!;
+      e.proc?.kill('SIGCONT');
+      e.paused = false;
+      hub.emit({ type: 'job.resumed', runId, jobId: id });
+    }
+    if (act.stop) stop(entries.get(act.stop)!, 'memory');
+    schedule();
+  }
+
+  function maybeFinish(): void {
+    if (!finish) return;
+    for (const e of entries.values()) if (!TERMINAL.has(e.state)) return;
+    const done = finish;
+    finish = null;
+    if (retryTimer) clearTimeout(retryTimer);
+    unsubscribeMemory?.();
+    const counts: Partial<Record<JobState, number>> = {};
+    for (const e of entries.values()) counts[e.state] = (counts[e.state] ?? 0) + 1;
+    const state: RunOutcome = runCancelled ? 'cancelled' : counts.failed ? 'failed' : 'complete';
+    const finishedAt = now();
+    const summary: RunSummary = {
+      runId,
+      state,
+      startedAt: new Date(startedAt).toISOString(),
+      finishedAt: new Date(finishedAt).toISOString(),
+      durationMs: finishedAt - startedAt,
+      counts,
+      bytesDownloaded: bytesDownloaded(),
+      journal: journal?.file ?? '',
+      jobs: [...entries.values()].map(summaryOf),
+    };
+    journal?.append({ type: 'run.finished', state, durationMs: summary.durationMs, counts: counts as Record<string, number>, bytesDownloaded: summary.bytesDownloaded });
+    const j = journal;
+    void (j ? j.close() : Promise.resolve()).then(
+      () => {
+        emitRunProgress(true);
+        hub.emit({ type: 'run.finished', runId, summary });
+        done(summary);
+      },
+      () => done(summary),
+    );
+  }
+
+  return {
+    runId,
+    on: hub.on,
+    run(jobs) {
+      if (started) throw new Error('a supervisor runs once; create a new one for the next run');
+      started = true;
+      startedAt = now();
+      const ids = new Set<string>();
+      for (const job of jobs) {
+        if (ids.has(job.id)) throw new Error(`duplicate job id ${job.id}`);
+        ids.add(job.id);
+      }
+      for (const job of jobs) {
+        for (const d of job.dependsOn ?? []) if (!ids.has(d)) throw new Error(`job ${job.id} depends on unknown job ${d}`);
+        entries.set(job.id, {
+          job, state: 'queued', attempts: 0, notBefore: 0, firstStartedAt: null, finishedAt: null, proc: null, result: null,
+          stopping: null, paused: false, attemptStartedAt: 0, launchSeq: 0, killTimer: null, startTimer: null, startTimedOut: false, crashes: [], warnings: [], memoryRequeues: 0,
+          meter: createProgressMeter(now), progress: undefined, error: undefined,
+        });
+      }
+      journal = openRunJournal(options.lakeRoot, runId, () => new Date(now()));
+      journal.append({
+        type: 'run.started', runId, pid: process.pid, host: os.hostname(), command: options.command ?? 'quantmini',
+        jobs: jobs.map((j) => ({
+          id: j.id, kind: j.kind, dataset: j.dataset, date: j.date,
+          ...(j.dependsOn?.length ? { dependsOn: j.dependsOn } : {}),
+          ...(j.estimatedBytes !== undefined ? { estimatedBytes: j.estimatedBytes } : {}),
+        })),
+        ...(options.plan !== undefined ? { plan: options.plan } : {}),
+      });
+      const promise = new Promise<RunSummary>((resolve) => {
+        finish = resolve;
+      });
+      hub.emit({ type: 'run.started', runId, jobs: [...entries.values()].map(view) });
+      for (const e of entries.values()) hub.emit({ type: 'job.queued', runId, job: view(e) });
+      if (options.memory) {
+        options.memory.track(() =>
+          [...entries.values()].filter((e) => e.proc?.pid !== undefined && e.proc !== null).map((e) => ({ pid: e.proc!.pid!, label: e.job.id })),
+        );
+        unsubscribeMemory = options.memory.onSample(onMemorySample);
+      }
+      schedule();
+      return promise;
+    },
+    cancel(jobId) {
+      const e = entries.get(jobId);
+      if (!e || TERMINAL.has(e.state)) return false;
+      if (e.proc) stop(e, 'cancel');
+      else finalize(e, 'cancelled', 'cancelled');
+      schedule();
+      return true;
+    },
+    cancelRun() {
+      runCancelled = true;
+      for (const e of entries.values()) {
+        if (TERMINAL.has(e.state)) continue;
+        if (e.proc) stop(e, 'cancel');
+        else finalize(e, 'cancelled', 'cancelled');
+      }
+      schedule();
+    },
+    jobs: () => [...entries.values()].map(view),
+  };
+}
+
+/** One phrase for a crash: "crashed (exit code 3)", "was killed (SIGKILL)", "ran out of memory". */
+export function describeCrash(c: Pick<CrashRecord, 'reason' | 'code' | 'signal'>): string {
+  if (c.reason === 'oom') return `ran out of memory${c.signal ? ` (${c.signal})` : ''}`;
+  if (c.reason === 'killed') return `was killed (${c.signal ?? 'signal'})`;
+  return `crashed (${c.signal ? `signal ${c.signal}` : `exit code ${c.code ?? 'unknown'}`})`;
+}
