@@ -1,0 +1,78 @@
+/**
+ * The gaps in the shown range as a list, for keyboard and screen-reader users: each run of equal
+ * gap days is one focusable item; Enter or Space selects it on the heatmap.
+ */
+import type { KeyboardEvent } from 'react';
+import { CoverageStateBadge } from '../../components/badge.tsx';
+import type { GapRun } from '../../lib/coverage-grid.ts';
+import { formatCount, formatDateRange, plural } from '../../lib/format.ts';
+
+export interface GapListProps {
+  runs: GapRun[];
+  total: number;
+  title: (dataset: string) => string;
+  onSelect: (run: GapRun) => void;
+  isSelected: (run: GapRun) => boolean;
+}
+
+/** Moves focus between items with the arrow keys. */
+function onListKeys(e: KeyboardEvent<HTMLUListElement>): void {
+  if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+  const items = [...e.currentTarget.querySelectorAll<HTMLElement>('[role="listitem"]')];
+  const at = items.indexOf(document.activeElement as HTMLElement);
+  if (at < 0) return;
+  e.preventDefault();
+  items[Math.max(0, Math.min(items.length - 1, at + (e.key === 'ArrowDown' ? 1 : -1)))]?.focus();
+}
+
+/** The gap list. */
+export function GapList({ runs, total, title, onSelect, isSelected }: GapListProps) {
+  if (total === 0) {
+    return (
+      <p className="gap-empty" data-testid="gaps-empty">
+        No gaps in this range: every trading day is complete.
+      </p>
+    );
+  }
+  return (
+    <>
+      <p className="muted gap-summary">
+        {plural(total, 'gap')}
+        {total > runs.length ? ` · showing the newest ${formatCount(runs.length)}` : ''}. Press Enter on a gap to select it.
+      </p>
+      <ul className="gap-list" role="list" aria-label="Gaps" onKeyDown={onListKeys} data-testid="gap-list">
+        {runs.map((run) => {
+          const days = run.dayEnd - run.dayStart + 1;
+          return (
+            <li
+              key={`${run.dataset}:${run.from}`}
+              role="listitem"
+              tabIndex={0}
+              className="gap-item"
+              aria-selected={isSelected(run)}
+              data-testid={`gap-${run.dataset}-${run.from}`}
+              data-state={run.state}
+              aria-label={`${title(run.dataset)}, ${formatDateRange(run.from, run.to)}, ${plural(days, 'trading day')}, ${run.state.replace('_', ' ')}`}
+              onClick={() => onSelect(run)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' || e.key === ' ') {
+                  e.preventDefault();
+                  onSelect(run);
+                }
+              }}
+            >
+              <div className="gap-main">
+                <strong>{title(run.dataset)}</strong>
+                <span className="muted">
+                  {formatDateRange(run.from, run.to)}
+                  {days > 1 ? ` · ${days} days` : ''}
+                </span>
+              </div>
+              <CoverageStateBadge state={run.state} />
+            </li>
+          );
+        })}
+      </ul>
+    </>
+  );
+}

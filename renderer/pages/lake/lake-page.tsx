@@ -1,0 +1,125 @@
+/** Lake: browse partitions, open any Parquet file (or type a path) to see schema, row groups and rows. */
+import { useState } from 'react';
+import type { LakeEntryView } from '../../../core/contract/contract-views.ts';
+import { useContractQuery } from '../../api/contract-query.ts';
+import { Card, PageHeader } from '../../components/card.tsx';
+import { EmptyState, ErrorNotice, Loading } from '../../components/feedback.tsx';
+import { formatBytes, formatCount, formatInstant } from '../../lib/format.ts';
+import { LakeTree } from './lake-tree.tsx';
+import { RowGroupsCard, SchemaCard } from './parquet-info.tsx';
+import { ParquetPreview } from './parquet-preview.tsx';
+
+function ParquetDetails({ path }: { path: string }) {
+  const info = useContractQuery('lake.parquetInfo', { path });
+  if (info.isPending) return <Loading label="Reading the Parquet footer…" />;
+  if (info.isError) return <ErrorNotice error={info.error} title={`${path} could not be opened`} testId="parquet-error" />;
+  const i = info.data;
+  return (
+    <div className="stack" data-testid="parquet-details">
+      <Card title={i.path.split('/').pop() ?? i.path} headingId="file-heading" description={<code>{i.path}</code>}>
+        <div className="stats">
+          <div className="stat">
+            <span className="stat-value" data-testid="parquet-rows">{formatCount(i.rows)}</span>
+            <span className="stat-label">Rows</span>
+          </div>
+          <div className="stat">
+            <span className="stat-value">{formatBytes(i.sizeBytes)}</span>
+            <span className="stat-label">Size</span>
+          </div>
+          <div className="stat">
+            <span className="stat-value">{i.rowGroups.length}</span>
+            <span className="stat-label">Row groups</span>
+          </div>
+          <div className="stat">
+            <span className="stat-value">{i.schema.length}</span>
+            <span className="stat-label">Columns</span>
+          </div>
+        </div>
+        {i.createdBy && (
+          <p className="muted" style={{ marginTop: 12, fontSize: 'var(--text-s)' }}>
+            Written by {i.createdBy}
+          </p>
+        )}
+      </Card>
+      <ParquetPreview key={i.path} info={i} />
+      <RowGroupsCard info={i} />
+      <SchemaCard info={i} />
+    </div>
+  );
+}
+
+function OtherFile({ entry }: { entry: LakeEntryView }) {
+  return (
+    <Card title={entry.name} headingId="file-heading" description={<code>{entry.path}</code>} testId="file-details">
+      <dl className="kv">
+        <dt>Size</dt>
+        <dd>{formatBytes(entry.sizeBytes)}</dd>
+        <dt>Modified</dt>
+        <dd>{formatInstant(entry.modifiedAt)}</dd>
+      </dl>
+      <p className="muted" style={{ marginTop: 12 }}>
+        Only Parquet files can be previewed here. Raw landing files stay exactly as downloaded.
+      </p>
+    </Card>
+  );
+}
+
+/** The Lake page. */
+export function LakePage() {
+  const [opened, setOpened] = useState<{ path: string; entry: LakeEntryView | null } | null>(null);
+  const [typed, setTyped] = useState('');
+
+  const openPath = (path: string) => setOpened({ path: path.trim(), entry: null });
+
+  return (
+    <div className="page">
+      <PageHeader title="Lake" description="Every partition in the lake, with sizes and row counts. Open a Parquet file to see its schema, row groups and rows." />
+      <form
+        className="open-path"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (typed.trim()) openPath(typed);
+        }}
+      >
+        <label htmlFor="open-path" className="field-label">
+          Open path…
+        </label>
+        <div className="input-group" style={{ flex: 1 }}>
+          <input
+            id="open-path"
+            className="input mono"
+            placeholder="bronze/stocks_daily/year=2024/month=03/2024-03-28.parquet"
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            spellCheck={false}
+            data-testid="open-path-input"
+          />
+          <button type="submit" className="btn" disabled={!typed.trim()} data-testid="open-path-button">
+            Open
+          </button>
+        </div>
+      </form>
+      <div className="lake-layout">
+        <Card title="Partitions" headingId="tree-heading" flush className="tree-card">
+          <LakeTree
+            selected={opened?.path ?? null}
+            onOpen={(entry) => {
+              setTyped(entry.path);
+              setOpened({ path: entry.path, entry });
+            }}
+          />
+        </Card>
+        <div className="lake-details">
+          {!opened && (
+            <Card>
+              <EmptyState title="No file open." testId="lake-empty">
+                Choose a Parquet file in the tree, or type a path relative to the lake root above.
+              </EmptyState>
+            </Card>
+          )}
+          {opened && (opened.entry && !opened.entry.name.endsWith('.parquet') ? <OtherFile entry={opened.entry} /> : <ParquetDetails key={opened.path} path={opened.path} />)}
+        </div>
+      </div>
+    </div>
+  );
+}
