@@ -1,3 +1,15 @@
+/*
+ * Contract additions (all backward compatible; nothing below changed shape):
+ * - wire-codec.ts: `contractWireCodec` ({ encode(message), decode(frame) }) frames the web host's
+ *   WebSocket. Plain messages are JSON text frames; messages holding Uint8Array values (Arrow IPC
+ *   in lake.preview and sql.run) are one binary frame. Request ids may be numbers or strings.
+ *   `webSocketUrl(pageUrl)` gives `/ws?token=...` for a page served by the web host.
+ * - bridge.ts: `QuantMiniBridge`, the `window.quantmini` API of the Electron preload
+ *   ({ invoke(name, input), onEvent((name, payload) => void) -> unsubscribe, ready() }).
+ * - dispatch.ts: `Handlers` and `dispatchRequest` (allowlist + zod + typed Result), used by both hosts.
+ * - request-error.ts: `RequestError(code, message)`, thrown by handlers to pick the error code.
+ */
+
 /**
  * The typed contract between the UI and the backend (Electron main or the web host). One map of
  * requests and one of pushed events; the renderer's client infers argument and result types from
@@ -7,6 +19,7 @@ import { z } from 'zod';
 import { FLAT_FILE_DATASET_IDS, memoryLimitSchema, PLAN_NAMES } from '../config/config-schema.ts';
 import type { CoverageState } from '../lake/coverage-states.ts';
 import type * as V from './contract-views.ts';
+import { ipcChannelFor, type REQUEST_NAME_LIST } from './request-names.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
 const datasetId = z.enum(FLAT_FILE_DATASET_IDS);
@@ -174,5 +187,9 @@ export const REQUEST_NAMES = Object.keys(requestSchemas) as RequestName[];
 
 /** IPC channel name used by Electron for a request (one channel per request, all under one prefix). */
 export function ipcChannel(name: RequestName): string {
-  return `qm:${name}`;
+  return ipcChannelFor(name);
 }
+
+// Compile-time proof that the preload's plain list and the schema map name the same requests.
+type SameNames<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _requestListMatchesSchemas: SameNames<(typeof REQUEST_NAME_LIST)[number], RequestName> = true;
