@@ -1,0 +1,241 @@
+/**
+ * The backend behind the UI, the same for Electron and the web host: every request of the
+ * contract implemented over core, the event fan-out, and the services it owns (the run manager
+ * with its supervisor, the memory monitor, the settings, the lake service client). The hosts only
+ * add a transport (IPC or WebSocket) and their process launcher.
+ */
+import os from 'node:os';
+import { scrubText, type ConfigFlags, type LoadedConfig, type Settings, type EffectiveSource } from '../config/index.ts';
+import type { ContractBackend } from '../contract/contract-backend.ts';
+import type { Handlers } from '../contract/dispatch.ts';
+import { RequestError } from '../contract/request-error.ts';
+import { packageVersion } from '../cli/package-version.ts';
+import { flatFileDataset } from '../datasets/index.ts';
+import type { LakeServiceClient } from '../lake-service/lake-service-client.ts';
+import type { LakeServiceConfig } from '../lake-service/lake-service-protocol.ts';
+import type { Logger } from '../log/logger.ts';
+import { nodeJobWorkerEntry } from '../runtime/node-process-launcher.ts';
+import type { ProcessLauncher } from '../runtime/process-launcher.ts';
+import { readJobLog } from '../runtime/run-history.ts';
+import { buildUpdatePlan } from '../runtime/update-plan.ts';
+import type { MemorySource } from '../system/memory-source.ts';
+import { profileSystem, recommendConcurrency, resolveConcurrency } from '../system/system-profile.ts';
+import { createAppEvents, type AppEvents } from './app-events.ts';
+import { createAppMemory } from './app-memory.ts';
+import { createAppSettings } from './app-settings.ts';
+import { systemProfileView, updatePlanView } from './app-views.ts';
+import { estimateBackfill } from './backfill-estimate.ts';
+import { testConnection } from './connection-test.ts';
+import { freshness } from './freshness.ts';
+import { typicalLandingBytes } from './landing-sizes.ts';
+import { createRunManager } from './run-manager.ts';
+import { listRunSummaries, readRunDetail } from './run-views.ts';
+import type { SecretStore } from './secret-store.ts';
+
+/** What a host gives the backend. */
+export interface AppBackendOptions {
+  config: LoadedConfig;
+  /** Flags the host started with, re-applied when the configuration is reloaded after a change. */
+  configFlags?: ConfigFlags;
+  launcher: ProcessLauncher;
+  lakeService: LakeServiceClient;
+  host: 'electron' | 'web';
+  /** Where credentials are kept (Electron: safeStorage); without one they go to the user config file. */
+  secrets?: SecretStore;
+  /** Native folder picker (Electron). */
+  pickFolder?: () => Promise<string | null>;
+  /** Job worker module (default: the TypeScript source, run through tsx by the Node launcher). */
+  workerEntry?: string;
+  version?: string;
+  logger?: Logger;
+  /** Memory figures (tests drive pressure levels with their own). */
+  memorySource?: MemorySource;
+  /**
+   * Datasets the Coverage page shows when a request names none (default: the enabled flat-file
+   * datasets). The UI bench passes ten to measure the heatmap at the architecture's budget size.
+   */
+  heatmapDatasets?: () => string[];
+}
+
+/** The backend: a contract backend plus its lifecycle. */
+export interface AppBackend extends ContractBackend {
+  events: AppEvents;
+  /** Stops runs, sampling and the lake service. */
+  close(): Promise<void>;
+}
+
+/** The longest coverage range one request may ask for (the heatmap shows up to 20 years). */
+const MAX_COVERAGE_DAYS = 366 * 25;
+
+/** The lake service's configuration for the current settings (the SQL engine gets the job-sized DuckDB limits). */
+export function lakeServiceConfig(settings: Settings, source: EffectiveSource): LakeServiceConfig {
+  const recommended = recommendConcurrency(os.availableParallelism(), os.totalmem());
+  return {
+    lakeRoot: source.dataRoot,
+    threads: settings.concurrency.duckdbThreads ?? recommended.duckdbThreads,
+    memoryLimit: settings.concurrency.duckdbMemoryLimit ?? recommended.duckdbMemoryLimit,
+    ...(source.kind === 'demo' ? { historyStart: settings.demo.historyStart } : {}),
+  };
+}
+
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** Creates the backend; resolves once stored credentials are loaded and sampling runs. */
+export async function createAppBackend(options: AppBackendOptions): Promise<AppBackend> {
+  const { lakeService: lake, logger } = options;
+  const settings = createAppSettings({ config: options.config, ...(options.configFlags ? { flags: options.configFlags } : {}), ...(options.secrets ? { secretStore: options.secrets } : {}) });
+  await settings.init();
+  const events = createAppEvents((err) => logger?.warn({ err: (err as Error).message }, 'an event listener failed'));
+  const current = () => settings.current();
+  const lakeRoot = () => current().source.dataRoot;
+  const scrub = (text: string) => scrubText(text, settings.secrets());
+
+  lake.configure(lakeServiceConfig(current().settings, current().source));
+
+  const hostName = options.host === 'electron' ? 'QuantMini (main process)' : 'QuantMini web host';
+  const memory = createAppMemory({
+    thresholds: current().settings.memory,
+    intervalMs: current().settings.memory.sampleIntervalMs,
+    appProcesses: () => {
+      const lakePid = lake.pid();
+      return [{ pid: process.pid, label: 'host' }, ...(lakePid ? [{ pid: lakePid, label: 'lake' }] : [])];
+    },
+    names: { host: hostName, lake: 'Lake service (DuckDB)' },
+    ...(options.memorySource ? { source: options.memorySource } : {}),
+  });
+  const stopMemoryEvents = memory.onSample((sample) => events.emit('system.memory', sample));
+  memory.start();
+
+  const runs = createRunManager({
+    config: current,
+    launcher: options.launcher,
+    workerEntry: options.workerEntry ?? nodeJobWorkerEntry(),
+    memory: memory.forRuns,
+    events,
+    cellState: async (layer, dataset, date) => (await lake.call('cell', { layer, dataset, date, running: runs.runningPartitions() })).state,
+    ...(logger ? { logger } : {}),
+  });
+
+  const afterConfigChange = () => {
+    const { settings: s, source } = current();
+    lake.configure(lakeServiceConfig(s, source));
+    memory.setThresholds(s.memory);
+    const view = settings.view();
+    events.emit('settings.changed', view);
+    return view;
+  };
+
+  const coverage = (q: { layer: 'landing' | 'bronze'; from: string; to: string; datasets: string[] }) =>
+    lake.call('coverage', { ...q, running: runs.runningPartitions() });
+
+  const handlers: Handlers = {
+    'app.info': () => ({
+      version: options.version ?? packageVersion(),
+      mode: current().source.kind,
+      dataRoot: lakeRoot(),
+      host: options.host,
+      platform: process.platform,
+    }),
+    'plan.preview': async (input) => {
+      const { settings: s, source } = current();
+      try {
+        const plan = await buildUpdatePlan({
+          settings: s,
+          lakeRoot: source.dataRoot,
+          now: new Date(),
+          ...(input.date ? { date: input.date } : {}),
+          ...(input.daysBack ? { daysBack: input.daysBack } : {}),
+          ...(source.kind === 'demo' ? { historyStart: s.demo.historyStart } : {}),
+          // A preview must not touch the network: sizes come from recent files of the same dataset.
+          head: async (dataset) => ({ size: typicalLandingBytes(source.dataRoot, dataset) ?? flatFileDataset(dataset).typicalBytes, etag: '' }),
+        });
+        return updatePlanView(plan);
+      } catch (err) {
+        if (err instanceof RangeError) throw new RequestError('invalid_input', err.message);
+        throw err;
+      }
+    },
+    'runs.startUpdate': (input) => runs.startUpdate(input),
+    'runs.startBackfill': (input) => runs.startCells('backfill', { cells: input.cells, layer: input.layer }, `${input.layer} ${input.cells.length} cells`),
+    'runs.cancel': (input) => ({ cancelled: runs.cancelRun(input.runId) }),
+    'runs.list': (input) => listRunSummaries(lakeRoot(), input.limit ?? 50),
+    'runs.get': async (input) => {
+      const run = await readRunDetail(lakeRoot(), input.runId);
+      if (!run) throw new RequestError('not_found', `no run ${input.runId} in this lake`);
+      return run;
+    },
+    'runs.active': () => runs.active(),
+    'jobs.cancel': (input) => ({ cancelled: runs.cancelJob(input.runId, input.jobId) }),
+    'jobs.retry': async (input) => {
+      const run = await readRunDetail(lakeRoot(), input.runId);
+      const job = run?.jobs.find((j) => j.jobId === input.jobId);
+      if (!job) throw new RequestError('not_found', `no job ${input.jobId} in run ${input.runId}`);
+      const layer = job.kind === 'download' ? 'landing' : 'bronze';
+      return runs.startCells('retry', { cells: [{ dataset: job.dataset, date: job.date }], layer }, `${input.jobId} of ${input.runId}`);
+    },
+    'jobs.log': async (input) => {
+      const text = await readJobLog(lakeRoot(), input.runId, input.jobId);
+      const lines = text ? scrub(text).split('\n').filter((l) => l.length > 0) : [];
+      return { lines: lines.slice(-5000) };
+    },
+    'freshness.get': () =>
+      freshness({
+        lakeRoot: lakeRoot(),
+        datasets: [...current().settings.datasets.enabled],
+        now: new Date(),
+        coverage: (q) => coverage(q),
+        cellError: async (dataset, date) => (await lake.call('cell', { layer: 'bronze', dataset, date, running: [] })).lastError,
+      }),
+    'system.profile': async () => {
+      const profile = await profileSystem(lakeRoot(), options.memorySource);
+      return systemProfileView(profile, resolveConcurrency(current().settings, profile));
+    },
+    'system.memory': () => memory.current(),
+    'settings.get': () => settings.view(),
+    'settings.update': async (input) => {
+      await settings.update(input);
+      return afterConfigChange();
+    },
+    'settings.setCredentials': async (input) => {
+      await settings.setCredentials(input);
+      return afterConfigChange();
+    },
+    'settings.testConnection': () => {
+      const { settings: s, source } = current();
+      return testConnection(s, source, settings.secrets());
+    },
+    'settings.pickDataRoot': async () => ({ path: options.pickFolder ? await options.pickFolder() : null }),
+    'lake.coverage': (input) => {
+      if (daysBetween(input.from, input.to) > MAX_COVERAGE_DAYS) throw new RequestError('invalid_input', 'coverage covers at most 25 years per request');
+      const datasets = input.datasets ?? options.heatmapDatasets?.() ?? [...current().settings.datasets.enabled];
+      return coverage({ layer: input.layer, from: input.from, to: input.to, datasets });
+    },
+    'lake.cell': (input) => lake.call('cell', { ...input, running: runs.runningPartitions() }),
+    'backfill.estimate': (input) =>
+      estimateBackfill({
+        layer: input.layer,
+        cells: input.cells,
+        coverage,
+        typicalLandingBytes: async (dataset) => typicalLandingBytes(lakeRoot(), dataset),
+      }),
+    'lake.list': (input) => lake.call('list', { path: input.path }),
+    'lake.parquetInfo': (input) => lake.call('parquetInfo', { path: input.path }),
+    'lake.preview': (input) => lake.call('preview', { path: input.path, columns: input.columns, offset: input.offset, limit: input.limit }),
+    'sql.run': (input) => lake.call('sqlRun', { queryId: input.queryId, sql: input.sql, maxRows: input.maxRows }),
+    'sql.cancel': (input) => lake.call('sqlCancel', { queryId: input.queryId }),
+  };
+
+  return {
+    handlers,
+    events,
+    secrets: () => settings.secrets(),
+    async close() {
+      await runs.close();
+      stopMemoryEvents();
+      memory.stop();
+      await lake.close();
+    },
+  };
+}

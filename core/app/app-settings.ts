@@ -1,0 +1,186 @@
+/**
+ * The app's configuration: what is in force now, how the Settings page changes it, and where
+ * credentials live. Changes are validated against the full settings schema before anything is
+ * written, saved to the user file (comments kept), and the configuration is reloaded so the next
+ * run uses them. Credentials go to the secret store when there is one (Electron: OS keychain) and
+ * otherwise to the user file with owner-only permissions (web host); they never come back out.
+ */
+import {
+  effectiveSource,
+  loadConfig,
+  saveUserConfig,
+  secretValues,
+  settingsSchema,
+  type ConfigChange,
+  type ConfigFlags,
+  type EffectiveSource,
+  type LoadedConfig,
+  type Settings,
+} from '../config/index.ts';
+import type { ParsedInput } from '../contract/contract.ts';
+import type { SettingsView } from '../contract/contract-views.ts';
+import { RequestError } from '../contract/request-error.ts';
+import { FLAT_FILE_DATASETS } from '../datasets/index.ts';
+import { emptyCredentials, type Credentials, type SecretStore } from './secret-store.ts';
+
+/** What is in force now. */
+export interface AppConfigState {
+  config: LoadedConfig;
+  /** Settings with stored credentials applied. */
+  settings: Settings;
+  source: EffectiveSource;
+}
+
+/** Options for createAppSettings. */
+export interface AppSettingsOptions {
+  config: LoadedConfig;
+  /** The flags the host was started with, re-applied on every reload (e.g. --data-root). */
+  flags?: ConfigFlags;
+  secretStore?: SecretStore;
+  /** Environment for reloads (default process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The settings service. */
+export interface AppSettings {
+  /** Loads stored credentials (call once before use). */
+  init(): Promise<void>;
+  current(): AppConfigState;
+  view(): SettingsView;
+  update(input: ParsedInput<'settings.update'>): Promise<SettingsView>;
+  setCredentials(input: ParsedInput<'settings.setCredentials'>): Promise<SettingsView>;
+  /** Secret values to scrub from anything shown. */
+  secrets(): string[];
+}
+
+const CREDENTIAL_KEYS: Record<keyof Credentials, string> = {
+  apiKey: 'massive.apiKey',
+  s3AccessKeyId: 'massive.s3.accessKeyId',
+  s3SecretAccessKey: 'massive.s3.secretAccessKey',
+};
+
+/** Applies stored credentials, unless an environment variable set that key (env wins: it is the most explicit). */
+function withCredentials(config: LoadedConfig, creds: Credentials): Settings {
+  const settings = structuredClone(config.settings);
+  const fromEnv = (key: string) => (config.sources[key] ?? '').startsWith('env ');
+  if (creds.apiKey && !fromEnv(CREDENTIAL_KEYS.apiKey)) settings.massive.apiKey = creds.apiKey;
+  if (creds.s3AccessKeyId && !fromEnv(CREDENTIAL_KEYS.s3AccessKeyId)) settings.massive.s3.accessKeyId = creds.s3AccessKeyId;
+  if (creds.s3SecretAccessKey && !fromEnv(CREDENTIAL_KEYS.s3SecretAccessKey)) settings.massive.s3.secretAccessKey = creds.s3SecretAccessKey;
+  return settings;
+}
+
+function setIn(tree: Record<string, unknown>, key: string, value: unknown): void {
+  const parts = key.split('.');
+  let node = tree;
+  for (const p of parts.slice(0, -1)) node = node[p] as Record<string, unknown>;
+  node[parts[parts.length - 1]!] = value;
+}
+
+/** The config changes a Settings form submission makes (undefined fields are left alone). */
+export function settingsChanges(input: ParsedInput<'settings.update'>): ConfigChange[] {
+  const out: ConfigChange[] = [];
+  const add = (key: string, value: unknown) => {
+    if (value !== undefined) out.push({ key, value });
+  };
+  add('dataRoot', input.dataRoot);
+  add('massive.plan', input.plan);
+  add('source', input.source);
+  add('massive.s3.endpoint', input.s3Endpoint);
+  add('datasets.enabled', input.datasetsEnabled);
+  for (const [k, v] of Object.entries(input.concurrency ?? {})) add(`concurrency.${k}`, v);
+  for (const [k, v] of Object.entries(input.memory ?? {})) add(`memory.${k}`, v);
+  return out;
+}
+
+/** Creates the settings service over the configuration the host loaded. */
+export function createAppSettings(options: AppSettingsOptions): AppSettings {
+  let config = options.config;
+  let creds: Credentials = emptyCredentials();
+  // Reloads resolve the user file the way the first load did (flag, QUANTMINI_CONFIG or the OS
+  // default), so a file that does not exist yet is simply absent rather than an error.
+  const flags: ConfigFlags = { ...options.flags, profile: options.flags?.profile ?? config.profile ?? undefined };
+  const env = options.env ?? process.env;
+  const store = options.secretStore;
+
+  const state = (): AppConfigState => {
+    const settings = withCredentials(config, creds);
+    return { config, settings, source: effectiveSource({ ...config, settings }) };
+  };
+
+  const reload = () => {
+    config = loadConfig(flags, env);
+  };
+
+  const view = (): SettingsView => {
+    const { settings, source } = state();
+    return {
+      dataRoot: settings.dataRoot,
+      demoDataRoot: settings.demoDataRoot,
+      mode: source.kind,
+      source: settings.source,
+      plan: settings.massive.plan,
+      s3Endpoint: settings.massive.s3.endpoint,
+      restBase: settings.massive.restBase,
+      hasApiKey: Boolean(settings.massive.apiKey),
+      hasS3Keys: Boolean(settings.massive.s3.accessKeyId && settings.massive.s3.secretAccessKey),
+      datasetsEnabled: [...settings.datasets.enabled],
+      datasetsAvailable: FLAT_FILE_DATASETS.map((d) => ({ id: d.id, title: d.title })),
+      concurrency: { ...settings.concurrency },
+      memory: { warningPercent: settings.memory.warningPercent, criticalPercent: settings.memory.criticalPercent, criticalGraceSeconds: settings.memory.criticalGraceSeconds },
+      userFile: config.userFile,
+    };
+  };
+
+  /** Validates changes on a copy of the current settings, so nothing invalid is ever written. */
+  const validate = (changes: readonly ConfigChange[]) => {
+    const candidate = structuredClone(config.settings) as unknown as Record<string, unknown>;
+    for (const c of changes) setIn(candidate, c.key, c.value);
+    const parsed = settingsSchema.safeParse(candidate);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new RequestError('invalid_input', `${issue.path.join('.')}: ${issue.message}`);
+    }
+    const m = parsed.data.memory;
+    if (m.warningPercent >= m.criticalPercent) {
+      throw new RequestError('invalid_input', `memory.warningPercent (${m.warningPercent}) must be below memory.criticalPercent (${m.criticalPercent})`);
+    }
+  };
+
+  return {
+    async init() {
+      if (store) creds = await store.load();
+    },
+    current: state,
+    view,
+    async update(input) {
+      const changes = settingsChanges(input);
+      if (changes.length === 0) return view();
+      validate(changes);
+      await saveUserConfig(config.userFile, changes);
+      reload();
+      return view();
+    },
+    async setCredentials(input) {
+      const next: Credentials = { ...creds };
+      const given = Object.entries(input).filter(([, v]) => v !== undefined) as Array<[keyof Credentials, string | null]>;
+      if (given.length === 0) return view();
+      if (store) {
+        for (const [k, v] of given) next[k] = v;
+        await store.save(next);
+        creds = next;
+        // A key also present in the user file would otherwise shadow a cleared keychain value.
+        const inFile = (key: string) => (config.sources[key] ?? '').startsWith('user file');
+        const cleared = given.filter(([k, v]) => v === null && inFile(CREDENTIAL_KEYS[k])).map(([k]) => ({ key: CREDENTIAL_KEYS[k], value: undefined }));
+        if (cleared.length > 0) await saveUserConfig(config.userFile, cleared);
+      } else {
+        await saveUserConfig(
+          config.userFile,
+          given.map(([k, v]) => ({ key: CREDENTIAL_KEYS[k], value: v })),
+        );
+      }
+      reload();
+      return view();
+    },
+    secrets: () => secretValues(state().settings),
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * The request allowlist as plain strings, without the zod schemas: the sandboxed preload checks
+ * names against it and stays a few kilobytes. contract.ts asserts at compile time that this list
+ * and the schema map name exactly the same requests.
+ */
+export const REQUEST_NAME_LIST = [
+  'app.info',
+  'plan.preview',
+  'runs.startUpdate',
+  'runs.startBackfill',
+  'runs.cancel',
+  'runs.list',
+  'runs.get',
+  'runs.active',
+  'jobs.cancel',
+  'jobs.retry',
+  'jobs.log',
+  'freshness.get',
+  'system.profile',
+  'system.memory',
+  'settings.get',
+  'settings.update',
+  'settings.setCredentials',
+  'settings.testConnection',
+  'settings.pickDataRoot',
+  'lake.coverage',
+  'lake.cell',
+  'backfill.estimate',
+  'lake.list',
+  'lake.parquetInfo',
+  'lake.preview',
+  'sql.run',
+  'sql.cancel',] as const;
+
+/** Prefix of every request channel on Electron's IPC. */
+export const IPC_PREFIX = 'qm:';
+
+/** IPC channel of a request name (the name is not checked here; callers check the allowlist). */
+export function ipcChannelFor(name: string): string {
+  return `${IPC_PREFIX}${name}`;
+}

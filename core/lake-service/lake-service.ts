@@ -1,0 +1,129 @@
+/**
+ * What the long-lived "lake" process does, as plain functions over one lake root: coverage, the
+ * lake tree, Parquet footers and previews, and read-only SQL.
+ *
+ * Why DuckDB in a long-lived process, answering the renderer with Arrow IPC (our choice):
+ * - One engine, DuckDB, reads the lake for preview, footer statistics and SQL (and writes it in
+ *   the ingest jobs), so every answer comes from the same Parquet reader with explicit memory
+ *   limits, and parquet_metadata/parquet_schema give row groups and min/max without a second
+ *   Parquet implementation. Coverage reads metadata records, not data, so it needs no engine.
+ * - The renderer never gets file access: it names a path relative to the lake, this process
+ *   resolves it (realpath, refusing anything outside the root, symlinks included) and answers
+ *   with rows, not files. The engines are locked to the lake too (allowed_directories, external
+ *   access off, configuration locked), so a path that slipped through would still be refused.
+ * - Column selection and paging are pushed down (`SELECT cols ... LIMIT n OFFSET m` on
+ *   read_parquet), so a 1.8M-row minute file costs only the row groups a page touches, and the
+ *   answer crosses as compact Arrow IPC bytes the renderer reads without parsing JSON.
+ * - Jobs run in their own processes and this one runs none, so browsing and SQL never wait behind
+ *   an update, and a crash here (a pathological query) costs a restart, not the app.
+ * Two DuckDB instances live here: the SQL session (lake-query.ts: read-only statements, bronze
+ * only, user-sized memory) and a small browsing instance for previews and footers, so opening a
+ * file in the Lake page never queues behind a long SQL query.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { SqlResultView } from '../contract/contract-views.ts';
+import { RequestError } from '../contract/request-error.ts';
+import { openDuckDb, sqlString, type DuckDbHandle } from '../duckdb/duckdb-instance.ts';
+import { coverageCell, coverageView } from './coverage-view.ts';
+import { resolveLakePath } from './lake-path-guard.ts';
+import { listLakeFolder } from './lake-listing.ts';
+import type { LakeMethod, LakeMethods, LakeServiceConfig } from './lake-service-protocol.ts';
+import { openLakeSql, type LakeSql } from './lake-sql.ts';
+import { parquetInfo, previewParquet } from './parquet-inspect.ts';
+
+/** The lake service: answers one method call at a time per engine, closes its engine on close(). */
+export interface LakeService {
+  call<M extends LakeMethod>(method: M, params: LakeMethods[M]['params']): Promise<LakeMethods[M]['result']>;
+  close(): Promise<void>;
+}
+
+/** Serialises use of one DuckDB connection (one statement at a time per connection). */
+function createMutex() {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = tail.then(fn, fn);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+/**
+ * The browsing engine: previews and footers are LIMIT queries and metadata reads, so a small
+ * memory cap and at most two threads leave the machine to the jobs. Locked to the lake root.
+ */
+async function openBrowseEngine(config: LakeServiceConfig): Promise<DuckDbHandle> {
+  const handle = await openDuckDb({ threads: Math.min(2, Math.max(1, config.threads)), memoryLimit: '512MB' });
+  try {
+    fs.mkdirSync(config.lakeRoot, { recursive: true });
+    const root = fs.realpathSync(config.lakeRoot);
+    await handle.connection.run(`SET allowed_directories = [${sqlString(root + path.sep)}]`);
+    await handle.connection.run('SET enable_external_access = false');
+    await handle.connection.run('SET lock_configuration = true');
+  } catch (err) {
+    handle.close();
+    throw err;
+  }
+  return handle;
+}
+
+/** Opens the service's engine for a lake and returns its method table. */
+export async function createLakeService(config: LakeServiceConfig): Promise<LakeService> {
+  const startedAt = Date.now();
+  let browse: DuckDbHandle | null = null;
+  let sql: LakeSql | null = null;
+  const browseLock = createMutex();
+
+  // Opened on first use: coverage (the first thing the UI asks) needs neither engine.
+  const browseConn = async (): Promise<DuckDBConnection> => {
+    browse ??= await openBrowseEngine(config);
+    return browse.connection;
+  };
+  const sqlEngine = async (): Promise<LakeSql> => {
+    sql ??= await openLakeSql(config);
+    return sql;
+  };
+
+  const methods: { [M in LakeMethod]: (p: LakeMethods[M]['params']) => Promise<LakeMethods[M]['result']> } = {
+    coverage: (p) => coverageView({ lakeRoot: config.lakeRoot, historyStart: config.historyStart, ...p }),
+    cell: (p) => coverageCell({ lakeRoot: config.lakeRoot, historyStart: config.historyStart, ...p }),
+    async list(p) {
+      const folder = await resolveLakePath(config.lakeRoot, p.path || '.');
+      return browseLock(async () => listLakeFolder(await browseConn(), folder));
+    },
+    async parquetInfo(p) {
+      const file = await resolveLakePath(config.lakeRoot, p.path);
+      return browseLock(async () => parquetInfo(await browseConn(), file));
+    },
+    async preview(p) {
+      const file = await resolveLakePath(config.lakeRoot, p.path);
+      return browseLock(async () => previewParquet(await browseConn(), file, p));
+    },
+    async sqlRun(p): Promise<SqlResultView> {
+      return (await sqlEngine()).run(p.queryId, p.sql, p.maxRows);
+    },
+    async sqlCancel(p) {
+      return { cancelled: sql ? sql.cancel(p.queryId) : false };
+    },
+    async ping(p) {
+      // Dies without answering, as a real crash would (tests of the client's restart).
+      if (p.crash) process.exit(70);
+      return { pid: process.pid, uptimeMs: Date.now() - startedAt };
+    },
+  };
+
+  return {
+    call(method, params) {
+      const fn = methods[method] as ((p: unknown) => Promise<unknown>) | undefined;
+      if (!fn) return Promise.reject(new RequestError('invalid_input', `the lake service has no method "${String(method)}"`));
+      return fn(params) as never;
+    },
+    async close() {
+      await sql?.close();
+      browse?.close();
+      sql = null;
+      browse = null;
+    },
+  };
+}
