@@ -16,7 +16,7 @@ import type { SimulatedMarket } from '../../../core/sources/simulator/simulator-
 import { parseCsv, testMarket } from './simulator-test-helpers.ts';
 
 const DATASETS = ['stocks_daily', 'stocks_minute', 'options_daily', 'options_minute'] as const;
-const FIXTURES = path.resolve(process.cwd(), '../shared/fixtures/polygon-doc-samples');
+const FIXTURES = path.resolve(process.cwd(), 'test/fixtures/polygon-doc-samples');
 
 /** The same market seen only through the shared interface (so renderers take the generic path). */
 function throughInterface(m: SimulatedMarket): SimulatedMarket {
