@@ -17,8 +17,12 @@ export async function saveUserConfig(file: string, changes: readonly ConfigChang
   if (!isMap(doc.contents)) doc.contents = doc.createNode({}) as unknown as typeof doc.contents;
   for (const { key, value } of changes) {
     const keyPath = key.split('.');
-    if (value === undefined) doc.deleteIn(keyPath);
-    else doc.setIn(keyPath, value);
+    // yaml's deleteIn throws when a parent key is absent; a key that is not there is already deleted.
+    if (value === undefined) {
+      if (doc.hasIn(keyPath)) doc.deleteIn(keyPath);
+    } else {
+      doc.setIn(keyPath, value);
+    }
   }
   await fs.promises.mkdir(path.dirname(file), { recursive: true });
   await writeFileAtomic(file, doc.toString(), { mode: 0o600 });

@@ -136,4 +136,10 @@ describe('saveUserConfig', () => {
     expect(cfg.settings.concurrency).toMatchObject({ downloads: 5, duckdbMemoryLimit: '1GB' });
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
   });
+
+  it('treats removing an absent key as done, even when its parent is absent', async () => {
+    const file = writeUser('logging:\n  level: warn\n');
+    await saveUserConfig(file, [{ key: 'massive.s3.secretAccessKey', value: undefined }, { key: 'logging.level', value: undefined }]);
+    expect(loadConfig({}, baseEnv()).settings.logging.level).toBe('info');
+  });
 });
