@@ -46,7 +46,7 @@ export function ConnectionTest() {
               </thead>
               <tbody>
                 {r.s3.reachable.map((d) => (
-                  <tr key={d.dataset} data-testid={`reachable-${d.dataset}`} data-ok={d.ok}>
+                  <tr key={`${d.dataset}-${d.date}`} data-testid={`reachable-${d.dataset}-${d.date}`} data-ok={d.ok}>
                     <td>{title(d.dataset)}</td>
                     <td className="nowrap">{formatShortDate(d.date)}</td>
                     <td>

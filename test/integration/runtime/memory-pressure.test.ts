@@ -115,7 +115,8 @@ describe('memory pressure gates the supervisor', () => {
     // Downloads pause (SIGSTOP) as soon as a critical sample arrives.
     while (!events.some((e) => e.type === 'job.paused')) await new Promise((r) => setTimeout(r, 20));
     const dlStart = startsOf(events).find((e) => e.jobId === 'dl')!;
-    expect(procState(dlStart.pid!)).toBe('T');
+    // SIGSTOP is asynchronous: the kernel may report the process running for a moment after the event.
+    await expect.poll(() => procState(dlStart.pid!), { timeout: 3000, interval: 20 }).toBe('T');
     // After the grace period the newest heavy job is stopped and requeued, not failed.
     const requeues = () => events.filter((e) => e.type === 'job.queued' && e.reason?.includes('memory'));
     while (requeues().length === 0) await new Promise((r) => setTimeout(r, 20));
@@ -126,7 +127,7 @@ describe('memory pressure gates the supervisor', () => {
     usedPercent = 80;
     await new Promise((r) => setTimeout(r, 600));
     expect(events.some((e) => e.type === 'job.resumed' && e.jobId === 'dl')).toBe(true);
-    expect(procState(dlStart.pid!)).not.toBe('T');
+    await expect.poll(() => procState(dlStart.pid!), { timeout: 3000, interval: 20 }).not.toBe('T');
     expect(startsOf(events).filter((e) => e.jobId === 'new-ingest')).toHaveLength(1);
     expect(requeues()).toHaveLength(1);
     const memEvent = events.find((e) => e.type === 'system.memory' && e.sample.processes.length === 3);
