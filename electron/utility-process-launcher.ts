@@ -1,17 +1,7 @@
 import { app, utilityProcess, type Details } from 'electron';
-// process-launcher.ts is dependency-free (types plus three small helpers); importing it keeps the
-// secret-stripping environment and the OOM marker identical under both launchers.
-import {
-  createTail,
-  lineSplitter,
-  V8_OOM_MARKER,
-  workerEnv,
-  type ExitInfo,
-  type ExitReason,
-  type LaunchedProcess,
-  type LaunchSpec,
-  type ProcessLauncher,
-} from '../core/runtime/process-launcher.ts';
+// process-launcher.ts is dependency-free (types plus small helpers); importing it keeps the
+// secret-stripping environment and the output and OOM-marker handling identical under both launchers.
+import { createProcessOutput, workerEnv, type ExitReason, type LaunchedProcess, type LaunchSpec, type ProcessLauncher } from '../core/runtime/process-launcher.ts';
 
 /** How long to wait after `exit` for Electron's `child-process-gone`, which carries the real reason. */
 const GONE_WAIT_MS = 250;
@@ -74,35 +64,21 @@ export function createUtilityProcessLauncher(options: { execArgv?: string[] } = 
         execArgv,
         env: { ...workerEnv(process.env), QUANTMINI_SERVICE_NAME: spec.serviceName } as Record<string, string>,
       });
-      const tail = createTail();
-      let sawV8Oom = false;
+      const output = createProcessOutput();
       let killedByUs: string | null = null;
-      const outputCbs: Array<(line: string, stream: 'stdout' | 'stderr') => void> = [];
-      const exitCbs: Array<(info: ExitInfo) => void> = [];
-      let exitInfo: ExitInfo | null = null;
-      const splitOut = lineSplitter((l) => outputCbs.forEach((cb) => cb(l, 'stdout')));
-      const splitErr = lineSplitter((l) => outputCbs.forEach((cb) => cb(l, 'stderr')));
-      child.stdout?.on('data', (d: Buffer | string) => splitOut.push(String(d)));
-      child.stderr?.on('data', (d: Buffer | string) => {
-        const text = String(d);
-        if (text.includes(V8_OOM_MARKER)) sawV8Oom = true;
-        tail.push(text);
-        splitErr.push(text);
-      });
+      child.stdout?.on('data', (d: Buffer | string) => output.stdout(String(d)));
+      child.stderr?.on('data', (d: Buffer | string) => output.stderr(String(d)));
 
       const report = (code: number, gone: Details | null) => {
-        if (exitInfo) return;
+        if (output.exitInfo) return;
         waiting.delete(spec.serviceName);
-        splitOut.end();
-        splitErr.end();
         let reason: ExitReason;
         if (gone) reason = reasonFromGone(gone.reason);
-        else if (sawV8Oom) reason = 'oom';
+        else if (output.sawV8Oom) reason = 'oom';
         else if (killedByUs) reason = 'killed';
         else reason = code === 0 ? 'clean' : 'crashed';
-        if (reason === 'crashed' && sawV8Oom) reason = 'oom';
-        exitInfo = { code, signal: killedByUs, reason, stderrTail: tail.text() };
-        for (const cb of exitCbs) cb(exitInfo);
+        if (reason === 'crashed' && output.sawV8Oom) reason = 'oom';
+        output.exit({ code, signal: killedByUs, reason });
       };
 
       child.on('exit', (code: number) => {
@@ -125,18 +101,13 @@ export function createUtilityProcessLauncher(options: { execArgv?: string[] } = 
           return child.pid;
         },
         postMessage(message) {
-          if (!exitInfo) child.postMessage(message);
+          if (!output.exitInfo) child.postMessage(message);
         },
         onMessage(cb) {
           child.on('message', (m: unknown) => cb(m));
         },
-        onExit(cb) {
-          if (exitInfo) cb(exitInfo);
-          else exitCbs.push(cb);
-        },
-        onOutput(cb) {
-          outputCbs.push(cb);
-        },
+        onExit: output.onExit,
+        onOutput: output.onOutput,
         kill(signal) {
           // utilityProcess.kill() takes no signal; pausing (SIGSTOP/SIGCONT) and SIGKILL go to the pid.
           if (signal && signal !== 'SIGTERM' && child.pid !== undefined) {

@@ -8,6 +8,7 @@ import type { JobProgressView, JobView, RunDetailView, RunSummaryView } from '..
 import { RequestError } from '../contract/request-error.ts';
 import type { ProcessLauncher } from '../runtime/process-launcher.ts';
 import { LakeLockedError } from '../runtime/lake-lock.ts';
+import type { PlanCell } from '../runtime/cell-plan.ts';
 import { runUpdate, type UpdateHost, type UpdateOutcome } from '../runtime/run-update.ts';
 import type { JobView as SupervisorJobView, SupervisorEvent } from '../runtime/supervisor-events.ts';
 import type { Supervisor } from '../runtime/supervisor.ts';
@@ -15,7 +16,6 @@ import type { MemoryMonitor } from '../system/memory-monitor.ts';
 import type { Logger } from '../log/logger.ts';
 import type { AppEvents } from './app-events.ts';
 import type { AppConfigState } from './app-settings.ts';
-import { runCells, type CellsRequest } from './run-cells.ts';
 import { appRunCommand, readRunDetail, runOutcome, type RunKind } from './run-views.ts';
 
 /** Options for createRunManager. */
@@ -28,6 +28,13 @@ export interface RunManagerOptions {
   /** Asked for the true state of a cell after its job ends (the lake service's `cell`). */
   cellState: (layer: 'landing' | 'bronze', dataset: string, date: string) => Promise<string | null>;
   logger?: Logger;
+}
+
+/** The cells to (re)build and the layer the user looked at (Coverage page backfill, Runs page retry). */
+export interface CellsRequest {
+  cells: ReadonlyArray<PlanCell>;
+  /** landing: download only; bronze: download where needed, then ingest. */
+  layer: 'landing' | 'bronze';
 }
 
 interface ActiveRun {
@@ -229,7 +236,10 @@ export function createRunManager(options: RunManagerOptions): RunManager {
           ...(input.maxParallel ? { maxParallel: input.maxParallel } : {}),
         }),
       ),
-    startCells: (kind, req, detail) => start(kind, detail, (host) => runCells(host, req)),
+    startCells: (kind, req, detail) =>
+      start(kind, detail, (host) =>
+        runUpdate(host, { cells: req.cells, ...(req.layer === 'landing' ? { skipBronze: true } : {}) }),
+      ),
     cancelRun(runId) {
       if (!active?.supervisor || active.runId !== runId || active.finished) return false;
       active.supervisor.cancelRun();

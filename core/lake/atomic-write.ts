@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pidAlive } from '../system/process-alive.ts';
 
 /**
  * A temporary path for `target` on the same volume, so the final rename is atomic. When a lake
@@ -49,8 +50,8 @@ export async function writeFileAtomic(
   }
 }
 
-/** Removes leftovers of interrupted writes under `<root>/.tmp/` (called when a lake is opened for writing). */
-export async function sweepTempDir(lakeRoot: string): Promise<number> {
+/** Removes the entries under `<root>/.tmp/` that `select` picks; returns how many. */
+async function removeTempEntries(lakeRoot: string, select: (name: string) => boolean): Promise<number> {
   const dir = path.join(lakeRoot, '.tmp');
   let names: string[];
   try {
@@ -58,8 +59,14 @@ export async function sweepTempDir(lakeRoot: string): Promise<number> {
   } catch {
     return 0;
   }
-  await Promise.all(names.map((n) => fs.promises.rm(path.join(dir, n), { recursive: true, force: true })));
-  return names.length;
+  const doomed = names.filter(select);
+  await Promise.all(doomed.map((n) => fs.promises.rm(path.join(dir, n), { recursive: true, force: true })));
+  return doomed.length;
+}
+
+/** Removes leftovers of interrupted writes under `<root>/.tmp/` (called when a lake is opened for writing). */
+export async function sweepTempDir(lakeRoot: string): Promise<number> {
+  return removeTempEntries(lakeRoot, () => true);
 }
 
 /** The pid embedded in a temp name made by tempPathFor (`<name>.<pid>-<hex>.partial`), or null. */
@@ -68,32 +75,13 @@ export function tempOwnerPid(name: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Removes leftovers under `<root>/.tmp/` whose writing process is gone, leaving the temp files of
  * live jobs alone: safe to call while other processes write to the same lake.
  */
 export async function sweepOrphanedTemp(lakeRoot: string): Promise<number> {
-  const dir = path.join(lakeRoot, '.tmp');
-  let names: string[];
-  try {
-    names = await fs.promises.readdir(dir);
-  } catch {
-    return 0;
-  }
-  const orphans = names.filter((n) => {
+  return removeTempEntries(lakeRoot, (n) => {
     const pid = tempOwnerPid(n);
-    return pid === null || (pid !== process.pid && !processAlive(pid));
+    return pid === null || (pid !== process.pid && !pidAlive(pid));
   });
-  await Promise.all(orphans.map((n) => fs.promises.rm(path.join(dir, n), { recursive: true, force: true })));
-  return orphans.length;
 }

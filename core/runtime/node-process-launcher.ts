@@ -2,17 +2,7 @@ import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import {
-  createTail,
-  lineSplitter,
-  V8_OOM_MARKER,
-  workerEnv,
-  type ExitInfo,
-  type ExitReason,
-  type LaunchedProcess,
-  type LaunchSpec,
-  type ProcessLauncher,
-} from './process-launcher.ts';
+import { createProcessOutput, workerEnv, type ExitReason, type LaunchedProcess, type LaunchSpec, type ProcessLauncher } from './process-launcher.ts';
 
 /** Path of the job worker module when running from source (the CLI, the web host, tests). */
 export function nodeJobWorkerEntry(): string {
@@ -75,33 +65,20 @@ export function createNodeProcessLauncher(options: NodeLauncherOptions = {}): Pr
         // Job specs carry Dates and Maps rarely, but structured clone also keeps undefined vs null honest.
         serialization: 'advanced',
       });
-      const tail = createTail();
-      let sawV8Oom = false;
+      const output = createProcessOutput();
       let killedByUs = false;
-      const outputCbs: Array<(line: string, stream: 'stdout' | 'stderr') => void> = [];
-      const exitCbs: Array<(info: ExitInfo) => void> = [];
-      let exitInfo: ExitInfo | null = null;
-      const splitOut = lineSplitter((l) => outputCbs.forEach((cb) => cb(l, 'stdout')));
-      const splitErr = lineSplitter((l) => outputCbs.forEach((cb) => cb(l, 'stderr')));
-      child.stdout?.setEncoding('utf8').on('data', (d: string) => splitOut.push(d));
-      child.stderr?.setEncoding('utf8').on('data', (d: string) => {
-        if (d.includes(V8_OOM_MARKER)) sawV8Oom = true;
-        tail.push(d);
-        splitErr.push(d);
-      });
+      child.stdout?.setEncoding('utf8').on('data', (d: string) => output.stdout(d));
+      child.stderr?.setEncoding('utf8').on('data', (d: string) => output.stderr(d));
       const finish = (code: number | null, signal: string | null) => {
-        if (exitInfo) return;
-        splitOut.end();
-        splitErr.end();
+        if (output.exitInfo) return;
         const after = oomKillCount();
         const kernelOomKill = oomBefore !== null && after !== null && after > oomBefore;
-        exitInfo = { code, signal, reason: classifyExit(code, signal, { sawV8Oom, killedByUs, kernelOomKill }), stderrTail: tail.text() };
-        for (const cb of exitCbs) cb(exitInfo);
+        output.exit({ code, signal, reason: classifyExit(code, signal, { sawV8Oom: output.sawV8Oom, killedByUs, kernelOomKill }) });
       };
       // 'close' waits for stdio to drain, so the stderr tail is complete when we classify.
       child.on('close', (code, signal) => finish(code, signal));
       child.on('error', (err) => {
-        tail.push(`\n${err.message}`);
+        output.note(`\n${err.message}`);
         if (child.exitCode === null && child.signalCode === null && child.pid === undefined) finish(null, null);
       });
       return {
@@ -114,13 +91,8 @@ export function createNodeProcessLauncher(options: NodeLauncherOptions = {}): Pr
         onMessage(cb) {
           child.on('message', (m) => cb(m));
         },
-        onExit(cb) {
-          if (exitInfo) cb(exitInfo);
-          else exitCbs.push(cb);
-        },
-        onOutput(cb) {
-          outputCbs.push(cb);
-        },
+        onExit: output.onExit,
+        onOutput: output.onOutput,
         kill(signal = 'SIGTERM') {
           if (signal !== 'SIGSTOP' && signal !== 'SIGCONT') killedByUs = true;
           try {

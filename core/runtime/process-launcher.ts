@@ -89,3 +89,62 @@ export function lineSplitter(cb: (line: string) => void): { push(chunk: string):
     },
   };
 }
+
+/** What both launchers keep of a job process's output, and its exit listeners. */
+export interface ProcessOutput {
+  /** Feeds a chunk of the process's stdout. */
+  stdout(text: string): void;
+  /** Feeds a chunk of stderr: also kept for the crash report and checked for V8's OOM marker. */
+  stderr(text: string): void;
+  /** Adds a host-side note (e.g. a spawn error) to the stderr tail of the crash report. */
+  note(text: string): void;
+  /** True once stderr has shown V8's heap-OOM marker. */
+  readonly sawV8Oom: boolean;
+  /** How the process ended, once reported. */
+  readonly exitInfo: ExitInfo | null;
+  /** Flushes partial lines and tells the exit listeners, once; later calls are ignored. */
+  exit(info: Omit<ExitInfo, 'stderrTail'>): void;
+  onOutput: LaunchedProcess['onOutput'];
+  onExit: LaunchedProcess['onExit'];
+}
+
+/** The output and exit bookkeeping of one job process, the same under child_process and Electron. */
+export function createProcessOutput(): ProcessOutput {
+  const tail = createTail();
+  let sawV8Oom = false;
+  let exitInfo: ExitInfo | null = null;
+  const outputCbs: Array<(line: string, stream: 'stdout' | 'stderr') => void> = [];
+  const exitCbs: Array<(info: ExitInfo) => void> = [];
+  const splitOut = lineSplitter((l) => outputCbs.forEach((cb) => cb(l, 'stdout')));
+  const splitErr = lineSplitter((l) => outputCbs.forEach((cb) => cb(l, 'stderr')));
+  return {
+    stdout: (text) => splitOut.push(text),
+    stderr(text) {
+      if (text.includes(V8_OOM_MARKER)) sawV8Oom = true;
+      tail.push(text);
+      splitErr.push(text);
+    },
+    note: (text) => tail.push(text),
+    get sawV8Oom() {
+      return sawV8Oom;
+    },
+    get exitInfo() {
+      return exitInfo;
+    },
+    exit(info) {
+      if (exitInfo) return;
+      splitOut.end();
+      splitErr.end();
+      const done: ExitInfo = { ...info, stderrTail: tail.text() };
+      exitInfo = done;
+      for (const cb of exitCbs) cb(done);
+    },
+    onOutput(cb) {
+      outputCbs.push(cb);
+    },
+    onExit(cb) {
+      if (exitInfo) cb(exitInfo);
+      else exitCbs.push(cb);
+    },
+  };
+}

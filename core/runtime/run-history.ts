@@ -1,30 +1,19 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { lakePaths } from '../lake/lake-paths.ts';
-import type { CrashRecord, JobKind, JobState } from './job-types.ts';
+import type { JobState, JobSummary } from './job-types.ts';
 import { readLockOwner } from './lake-lock.ts';
-import { pidAlive } from './process-alive.ts';
+import { pidAlive } from '../system/process-alive.ts';
 import { isRunId, jobLogPath, type JournalEntry } from './run-journal.ts';
 
 /** How a run ended, or `running` / `interrupted` when its journal has no final line. */
 export type RunState = 'complete' | 'failed' | 'cancelled' | 'running' | 'interrupted';
 
 /** A job as reconstructed from a journal; `interrupted` means its run died while it ran or waited. */
-export interface JobRecord {
-  id: string;
-  kind: JobKind;
-  dataset: string;
-  date: string;
+export interface JobRecord extends Omit<JobSummary, 'state' | 'durationMs'> {
   state: JobState | 'interrupted';
-  attempts: number;
+  /** Null when the journal has no end for the job. */
   durationMs: number | null;
-  bytes?: number;
-  rows?: number;
-  rejects?: number;
-  error?: string;
-  crashes: CrashRecord[];
-  warnings: string[];
-  memoryRequeues: number;
 }
 
 /** A run as reconstructed from its journal. */

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { lakePaths } from '../lake/lake-paths.ts';
-import type { CrashRecord, JobKind, JobState } from './job-types.ts';
+import type { CrashRecord, JobSummary, SupervisedJob } from './job-types.ts';
 
 /** A new sortable run id such as "2026-11-21T22-10-05Z-ab12" (UTC time, then 4 random hex digits). */
 export function newRunId(now: Date = new Date()): string {
@@ -16,13 +16,15 @@ export function isRunId(s: string): boolean {
 }
 
 /** A job as listed in the run's first journal line (never the payload: it may hold secrets). */
-export interface JournalJob {
-  id: string;
-  kind: JobKind;
-  dataset: string;
-  date: string;
-  dependsOn?: string[];
-  estimatedBytes?: number;
+export type JournalJob = Pick<SupervisedJob, 'id' | 'kind' | 'dataset' | 'date' | 'dependsOn' | 'estimatedBytes'>;
+
+/** Lists a job for the journal and listeners: its plan fields without the payload. */
+export function journalJob(j: SupervisedJob): JournalJob {
+  return {
+    id: j.id, kind: j.kind, dataset: j.dataset, date: j.date,
+    ...(j.dependsOn?.length ? { dependsOn: j.dependsOn } : {}),
+    ...(j.estimatedBytes !== undefined ? { estimatedBytes: j.estimatedBytes } : {}),
+  };
 }
 
 /** One line of a run journal. Every line has `t` (ISO time) and `type`. */
@@ -32,20 +34,8 @@ export type JournalEntry = { t: string } & (
   | { type: 'job.crashed'; jobId: string; crash: CrashRecord }
   | { type: 'job.retry'; jobId: string; attempt: number; delayMs: number; reason: string }
   | { type: 'job.requeued'; jobId: string; reason: string }
-  | {
-      type: 'job.finished';
-      jobId: string;
-      state: JobState;
-      attempts: number;
-      durationMs: number;
-      bytes?: number;
-      rows?: number;
-      rejects?: number;
-      error?: string;
-      crashes: CrashRecord[];
-      warnings: string[];
-      memoryRequeues: number;
-    }
+  // The job's summary, named by jobId (the first line already lists its kind, dataset and date).
+  | ({ type: 'job.finished'; jobId: string } & Omit<JobSummary, 'id' | 'kind' | 'dataset' | 'date'>)
   | { type: 'memory.level'; level: string; usedPercent: number }
   | { type: 'run.finished'; state: string; durationMs: number; counts: Record<string, number>; bytesDownloaded: number }
 );

@@ -4,6 +4,7 @@ import { openFlatFileSource } from '../sources/polygon/flat-file-source.ts';
 import { createMemoryMonitor, type MemoryMonitor } from '../system/memory-monitor.ts';
 import { systemMemorySource, type MemorySource } from '../system/memory-source.ts';
 import { profileSystem, resolveConcurrency, type ConcurrencySettings } from '../system/system-profile.ts';
+import { buildCellPlan, type PlanCell } from './cell-plan.ts';
 import type { SupervisedJob } from './job-types.ts';
 import { acquireLakeLock, type LakeLock } from './lake-lock.ts';
 import type { LakeJobSpec } from './lake-job.ts';
@@ -12,12 +13,14 @@ import type { RunSummary, SupervisorListener } from './supervisor-events.ts';
 import { createSupervisor, type Supervisor } from './supervisor.ts';
 import { buildUpdatePlan, type UpdatePlan } from './update-plan.ts';
 
-/** What the user asked `update` to do (CLI flags, or the Today page). */
+/** What the user asked `update` to do (CLI flags, the Today page, or cells of the Coverage and Runs pages). */
 export interface UpdateRequest {
   date?: string;
   daysBack?: number;
   maxParallel?: number;
   datasets?: string[];
+  /** Explicit (dataset, day) cells to build (backfill, retry); when given, date, daysBack and datasets are not used. */
+  cells?: ReadonlyArray<PlanCell>;
   skipLanding?: boolean;
   skipBronze?: boolean;
   dryRun?: boolean;
@@ -58,10 +61,10 @@ export interface UpdateOutcome {
 }
 
 /**
- * Runs "Update today" for a host: takes the lake lock (refusing a second updater), opens the
- * flat-file source once (in demo mode that starts the simulator in this process, which then
- * serves every job process), builds the plan, and runs it under a supervisor. A dry run takes no
- * lock and writes nothing.
+ * Runs an update for a host ("Update today" over a date range, or a backfill or retry of explicit
+ * cells): takes the lake lock (refusing a second updater), opens the flat-file source once (in
+ * demo mode that starts the simulator in this process, which then serves every job process),
+ * builds the plan, and runs it under a supervisor. A dry run takes no lock and writes nothing.
  */
 export async function runUpdate(host: UpdateHost, req: UpdateRequest): Promise<UpdateOutcome> {
   const { settings, source } = host;
@@ -89,18 +92,23 @@ export async function runUpdate(host: UpdateHost, req: UpdateRequest): Promise<U
       maxParallel: req.maxParallel ?? c.downloads + c.ingestWorkers,
     };
     flat = await openFlatFileSource({ settings, source, now });
-    const plan = await buildUpdatePlan({
+    const common = {
       settings,
       lakeRoot,
       access: flat.access,
       now: now(),
-      ...(req.date ? { date: req.date } : {}),
-      ...(req.daysBack ? { daysBack: req.daysBack } : {}),
-      ...(req.datasets ? { datasets: req.datasets } : {}),
       ...(req.skipLanding ? { skipLanding: true } : {}),
       ...(req.skipBronze ? { skipBronze: true } : {}),
       ...(flat.kind === 'demo' ? { historyStart: settings.demo.historyStart } : {}),
-    });
+    };
+    const plan = req.cells
+      ? await buildCellPlan({ ...common, cells: req.cells })
+      : await buildUpdatePlan({
+          ...common,
+          ...(req.date ? { date: req.date } : {}),
+          ...(req.daysBack ? { daysBack: req.daysBack } : {}),
+          ...(req.datasets ? { datasets: req.datasets } : {}),
+        });
     host.onPlan?.(plan, concurrency);
     if (req.dryRun) return { plan, concurrency, summary: null, sourceKind: flat.kind, tookOverStaleLock: false };
 

@@ -1,19 +1,14 @@
 import type { MemoryLevel, MemorySample } from '../system/memory-monitor.ts';
 import type { CrashRecord, JobKind, JobState, JobSummary } from './job-types.ts';
 import type { MeteredProgress, RunProgress } from './progress-meter.ts';
+import type { JournalJob } from './run-journal.ts';
 
 export type { RunProgress } from './progress-meter.ts';
 
-/** A job as listeners see it (no payload). */
-export interface JobView {
-  id: string;
-  kind: JobKind;
-  dataset: string;
-  date: string;
+/** A job as listeners see it: as the journal lists it (no payload), with its current state. */
+export interface JobView extends JournalJob {
   state: JobState;
   attempts: number;
-  dependsOn?: string[];
-  estimatedBytes?: number;
 }
 
 /** How a whole run ended. */

@@ -16,7 +16,7 @@ import {
 import type { ExitInfo, LaunchedProcess, ProcessLauncher } from './process-launcher.ts';
 import { computeRunProgress, createProgressMeter, type MeteredProgress } from './progress-meter.ts';
 import { retryDelayMs, shouldRetry, type RetryPolicy } from './retry-policy.ts';
-import { newRunId, openRunJournal, type RunJournal } from './run-journal.ts';
+import { journalJob, newRunId, openRunJournal, type RunJournal } from './run-journal.ts';
 import { createEventHub, type JobView, type RunOutcome, type RunSummary, type SupervisorListener } from './supervisor-events.ts';
 
 /** Everything a supervisor needs for one run. */
@@ -116,16 +116,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   let unsubscribeMemory: (() => void) | null = null;
   let launches = 0;
 
-  const view = (e: Entry): JobView => ({
-    id: e.job.id,
-    kind: e.job.kind,
-    dataset: e.job.dataset,
-    date: e.job.date,
-    state: e.state,
-    attempts: e.attempts,
-    ...(e.job.dependsOn?.length ? { dependsOn: e.job.dependsOn } : {}),
-    ...(e.job.estimatedBytes !== undefined ? { estimatedBytes: e.job.estimatedBytes } : {}),
-  });
+  const view = (e: Entry): JobView => ({ ...journalJob(e.job), state: e.state, attempts: e.attempts });
 
   const summaryOf = (e: Entry): JobSummary => ({
     id: e.job.id,
@@ -461,11 +452,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       journal = openRunJournal(options.lakeRoot, runId, () => new Date(now()));
       journal.append({
         type: 'run.started', runId, pid: process.pid, host: os.hostname(), command: options.command ?? 'quantmini',
-        jobs: jobs.map((j) => ({
-          id: j.id, kind: j.kind, dataset: j.dataset, date: j.date,
-          ...(j.dependsOn?.length ? { dependsOn: j.dependsOn } : {}),
-          ...(j.estimatedBytes !== undefined ? { estimatedBytes: j.estimatedBytes } : {}),
-        })),
+        jobs: jobs.map(journalJob),
         ...(options.plan !== undefined ? { plan: options.plan } : {}),
       });
       const promise = new Promise<RunSummary>((resolve) => {

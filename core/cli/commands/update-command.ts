@@ -4,7 +4,7 @@ import { isFlatFileDatasetId } from '../../datasets/index.ts';
 import { LakeLockedError } from '../../runtime/lake-lock.ts';
 import { createNodeProcessLauncher, nodeJobWorkerEntry } from '../../runtime/node-process-launcher.ts';
 import { describeJobOutcome, formatBytes, formatDuration } from '../../runtime/run-format.ts';
-import type { UpdateOutcome } from '../../runtime/run-update.ts';
+import type { UpdateOutcome, UpdateRequest } from '../../runtime/run-update.ts';
 import type { RunSummary } from '../../runtime/supervisor-events.ts';
 import { createTerminalProgress } from '../../runtime/terminal-progress.ts';
 import type { UpdatePlan } from '../../runtime/update-plan.ts';
@@ -12,15 +12,8 @@ import { createCliContext, type CliContext } from '../cli-context.ts';
 import { CliError } from '../cli-errors.ts';
 import { parseIsoDate, parseList, parsePositiveInt } from '../cli-options.ts';
 
-interface UpdateOptions {
-  date?: string;
-  daysBack?: number;
-  maxParallel?: number;
-  datasets?: string[];
-  skipLanding?: boolean;
-  skipBronze?: boolean;
-  dryRun?: boolean;
-}
+/** The command's options map one to one onto a date-range request. */
+type UpdateOptions = Omit<UpdateRequest, 'cells'>;
 
 /** Exit code when another updater holds the lake: EX_TEMPFAIL, "try again later" for cron. */
 export const EXIT_LAKE_LOCKED = 75;
