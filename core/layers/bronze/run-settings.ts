@@ -12,7 +12,8 @@ export interface FlatFileRunSettings {
 /**
  * Resolves the settings flat-file runs use. Null means "recommended": 4 downloads (network
  * bound), 1 ingest at a time using every core (one gzip stream is single-threaded, the parse and
- * the Parquet write are not), and a 2 GB DuckDB cap (a full minute day stages about 150 MB).
+ * the Parquet write are not), and a 2 GB DuckDB cap (a clean day streams; a day with rejects or
+ * disorder stages about 150 MB).
  */
 export function flatFileRunSettings(settings: Settings): FlatFileRunSettings {
   const c = settings.concurrency;

@@ -5,11 +5,13 @@ import * as pw from 'parquet-wasm';
 import { openDuckDb, sqlString, type DuckDbHandle } from '../../../core/duckdb/duckdb-instance.ts';
 import { ingestDay } from '../../../core/layers/bronze/flat-file-ingestor.ts';
 import { REJECT_REASONS } from '../../../core/layers/bronze/bronze-sql.ts';
+import { SINGLE_PASS_MESSAGE, STAGED_MESSAGE } from '../../../core/layers/bronze/bronze-outputs.ts';
+import type { JobProgress } from '../../../core/runtime/job-progress.ts';
 import { lakePaths } from '../../../core/lake/lake-paths.ts';
 import { readPartitionRecord } from '../../../core/lake/partition-records.ts';
 import { bar, csvGz, etNs, listFiles, makeTempLake, minuteDay, putLanding } from './lake-fixtures.ts';
 
-const SAMPLES = path.resolve(import.meta.dirname, '../../../../shared/fixtures/polygon-doc-samples');
+const SAMPLES = path.resolve(import.meta.dirname, '../../fixtures/polygon-doc-samples');
 const DUCK = { threads: 2, memoryLimit: '512MB' };
 const D = '2024-03-05';
 
@@ -234,6 +236,95 @@ describe('ingestDay: validation', () => {
     const res = await ingestDay({ lakeRoot: lake, dataset: 'stocks_daily', date: D, duckdb: DUCK });
     expect(res).toMatchObject({ state: 'failed' });
     expect(res.error).toMatch(/empty/);
+  });
+});
+
+describe('ingestDay: single pass for clean files, staged path for the rest', () => {
+  const passes = (events: JobProgress[]) => events.filter((p) => p.phase === 'reading').map((p) => p.message);
+  const ingest = async (dataset: 'stocks_minute' | 'stocks_daily', date = D, signal?: AbortSignal) => {
+    const events: JobProgress[] = [];
+    const res = await ingestDay({ lakeRoot: lake, dataset, date, duckdb: DUCK, onProgress: (p) => events.push(p), ...(signal ? { signal } : {}) });
+    return { res, events };
+  };
+  const keys = (file: string) =>
+    rows(`SELECT count(*)::INTEGER, count(*) FILTER (WHERE ticker < pt OR (ticker = pt AND window_start <= pw))::INTEGER
+            FROM (SELECT ticker, window_start, lag(ticker) OVER (ORDER BY file_row_number) pt, lag(window_start) OVER (ORDER BY file_row_number) pw
+                    FROM read_parquet(${sqlString(file)}, file_row_number = true))`);
+
+  it('a clean sorted file takes one pass and gives the same file content as the staged path', async () => {
+    const lines = minuteDay(D, 40, 390);
+    await putLanding(lake, 'stocks_minute', D, csvGz(lines));
+    const clean = await ingest('stocks_minute');
+    expect(clean.res).toMatchObject({ state: 'complete', rows: 15_600, rejects: 0 });
+    expect(passes(clean.events)).toEqual([SINGLE_PASS_MESSAGE]);
+    const single = await rows(`SELECT * FROM read_parquet(${sqlString(clean.res.file)})`);
+    // One bad row at the very end sends the same rows through the staged path.
+    await putLanding(lake, 'stocks_minute', D, csvGz([...lines, bar('ZZZZ', etNs(D, 10), 0)]));
+    const staged = await ingest('stocks_minute');
+    expect(staged.res).toMatchObject({ state: 'degraded', rows: 15_600, rejects: 1 });
+    expect(passes(staged.events)).toEqual([SINGLE_PASS_MESSAGE, STAGED_MESSAGE]);
+    expect(await rows(`SELECT * FROM read_parquet(${sqlString(staged.res.file)})`)).toEqual(single);
+    expect(listFiles(lake, '.tmp')).toEqual([]);
+  });
+
+  it('disorder or a duplicate in a late row group of a large file is caught after the pass and sorted/deduplicated', async () => {
+    const lines = minuteDay(D, 800, 390);
+    const swapped = [...lines];
+    [swapped[300_000], swapped[300_001]] = [swapped[300_001]!, swapped[300_000]!];
+    await putLanding(lake, 'stocks_minute', D, csvGz(swapped));
+    const out = await ingest('stocks_minute');
+    expect(out.res).toMatchObject({ state: 'complete', rows: 312_000, rejects: 0 });
+    expect(passes(out.events)).toEqual([SINGLE_PASS_MESSAGE, STAGED_MESSAGE]);
+    expect(await keys(out.res.file)).toEqual([[312_000, 0]]);
+
+    await putLanding(lake, 'stocks_minute', D, csvGz([...lines.slice(0, 300_001), lines[300_000]!.replace(',100,', ',999,'), ...lines.slice(300_001)]));
+    const dup = await ingest('stocks_minute');
+    expect(dup.res).toMatchObject({ state: 'degraded', rows: 312_000, rejects: 1 });
+    expect(passes(dup.events)).toEqual([SINGLE_PASS_MESSAGE, STAGED_MESSAGE]);
+    expect(await keys(dup.res.file)).toEqual([[312_000, 0]]);
+    const rejected = await rows(`SELECT reject_reason FROM read_parquet(${sqlString(lakePaths(lake).rejectsFile('stocks_minute', D))})`);
+    expect(rejected).toEqual([[REJECT_REASONS.duplicate]]);
+  });
+
+  it('row groups each sorted but in the wrong order are caught (the read-back keeps file order across threads)', async () => {
+    const lines = minuteDay(D, 800, 390);
+    await putLanding(lake, 'stocks_minute', D, csvGz([...lines.slice(156_000), ...lines.slice(0, 156_000)]));
+    const out = await ingest('stocks_minute');
+    expect(out.res).toMatchObject({ state: 'complete', rows: 312_000 });
+    expect(passes(out.events)).toEqual([SINGLE_PASS_MESSAGE, STAGED_MESSAGE]);
+    expect(await keys(out.res.file)).toEqual([[312_000, 0]]);
+  });
+
+  it('an unparseable line alone (every typed row good) still takes the staged path and is rejected', async () => {
+    await putLanding(lake, 'stocks_daily', D, csvGz([bar('A', etNs(D, 0)), `B,1,2,3,4,5,${etNs(D, 0)},x`, bar('C', etNs(D, 0))]));
+    const out = await ingest('stocks_daily');
+    expect(out.res).toMatchObject({ state: 'degraded', rows: 2, rejects: 1 });
+    expect(passes(out.events)).toEqual([SINGLE_PASS_MESSAGE, STAGED_MESSAGE]);
+  });
+
+  it('keeps sub-second window_start values to the microsecond on the single pass', async () => {
+    const base = etNs(D, 9, 30);
+    await putLanding(lake, 'stocks_minute', D, csvGz([bar('A', base), bar('A', base + 123_456_789n), bar('A', base + 1_000_000_001n), bar('B', base + 999n)]));
+    const out = await ingest('stocks_minute');
+    expect(out.res).toMatchObject({ state: 'complete', rows: 4 });
+    expect(passes(out.events)).toEqual([SINGLE_PASS_MESSAGE]);
+    const got = await rows(`SELECT epoch_us(window_start) FROM read_parquet(${sqlString(out.res.file)})`);
+    expect(got.map(([us]) => BigInt(us as bigint))).toEqual([base / 1000n, (base + 123_456_789n) / 1000n, (base + 1_000_000_001n) / 1000n, (base + 999n) / 1000n]);
+  });
+
+  it('a cancel during the staged path stops it and writes nothing', async () => {
+    await putLanding(lake, 'stocks_minute', D, csvGz([...minuteDay(D, 300, 390), bar('ZZZZ', etNs(D, 10), 0)]));
+    const ac = new AbortController();
+    const res = await ingestDay({
+      lakeRoot: lake, dataset: 'stocks_minute', date: D, duckdb: DUCK, signal: ac.signal,
+      onProgress: (p) => {
+        if (p.phase === 'reading' && p.message === STAGED_MESSAGE) ac.abort(new Error('cancelled'));
+      },
+    });
+    expect(res).toMatchObject({ state: 'failed', error: 'stocks_minute 2024-03-05: ingest aborted' });
+    expect(listFiles(lake, 'bronze')).toEqual([]);
+    expect(listFiles(lake, '.tmp')).toEqual([]);
+    expect(await readPartitionRecord(lake, 'bronze', 'stocks_minute', D)).toBeNull();
   });
 });
 

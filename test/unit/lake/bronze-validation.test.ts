@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flatFileDataset, parseOptionTicker, type FlatFileDataset } from '../../../core/datasets/index.ts';
 import { openDuckDb, sqlString, type DuckDbHandle } from '../../../core/duckdb/duckdb-instance.ts';
-import { bronzeProjectionSql, rejectReasonSql, REJECT_REASONS, tradingDayBoundsNs } from '../../../core/layers/bronze/bronze-sql.ts';
+import { bronzeProjectionSql, disorderSql, goodRowSql, rejectReasonSql, REJECT_REASONS, timestampTzSql, tradingDayBoundsNs } from '../../../core/layers/bronze/bronze-sql.ts';
 
 // Each rule is exercised on a crafted row against real DuckDB with the exact SQL the ingestor runs.
 const DATE = '2024-03-05';
@@ -26,8 +26,11 @@ function lit(v: unknown, type: string): string {
 
 async function reasonOf(ds: FlatFileDataset, row: Row): Promise<string | null> {
   const cols = ds.columns.map((c) => `${lit(row[c.name as keyof Row], c.duckdbType)} AS ${c.name}`).join(', ');
-  const reader = await db.connection.runAndReadAll(`SELECT ${rejectReasonSql(ds, DATE)} FROM (SELECT ${cols})`);
-  return reader.getRowsJS()[0]![0] as string | null;
+  const reader = await db.connection.runAndReadAll(`SELECT ${rejectReasonSql(ds, DATE)}, ${goodRowSql(ds, DATE)} FROM (SELECT ${cols})`);
+  const [reason, good] = reader.getRowsJS()[0]! as [string | null, boolean];
+  // The single pass's good-row test must agree with the reject reason on every row.
+  expect(good).toBe(reason === null);
+  return reason;
 }
 
 describe('bronze validation rules (first failing rule wins)', () => {
@@ -69,6 +72,15 @@ describe('bronze validation rules (first failing rule wins)', () => {
     expect(new Date(Number(startNs / 1_000_000n)).toISOString()).toBe('2024-03-05T05:00:00.000Z');
   });
 
+  it('the good-row test agrees with the reasons on NaN, infinities and NULL in every column', async () => {
+    for (const col of ['volume', 'open', 'close', 'high', 'low'] as const) {
+      for (const v of [NaN, Infinity, -Infinity, null]) {
+        expect(await reasonOf(stocks, { ...good, [col]: v }), `${col}=${String(v)}`).not.toBeNull();
+      }
+    }
+    for (const col of ['ticker', 'window_start', 'transactions'] as const) expect(await reasonOf(stocks, { ...good, [col]: null })).not.toBeNull();
+  });
+
   it('options tickers must be OCC tickers with a real expiration', async () => {
     const options = flatFileDataset('options_daily');
     const opt = { ...good, ticker: 'O:SPY240315C00500000' };
@@ -82,6 +94,30 @@ describe('bronze validation rules (first failing rule wins)', () => {
 });
 
 describe('bronze projection', () => {
+  it('converts epoch nanoseconds to TIMESTAMPTZ exactly as make_timestamp_ns does, whole seconds or not', async () => {
+    const values = [startNs, TEN_AM, endNs - 1n, TEN_AM + 1n, TEN_AM + 999n, TEN_AM + 1_000n, TEN_AM + 123_456_789n, TEN_AM + 999_999_999n, 0n, 1_000_000_000n, 16799904000000000n];
+    const list = values.map((v) => `${v}::BIGINT`).join(', ');
+    const reader = await db.connection.runAndReadAll(
+      `SELECT ws, typeof(${timestampTzSql('ws')}), ${timestampTzSql('ws')} = make_timestamp_ns(ws)::TIMESTAMPTZ, epoch_us(${timestampTzSql('ws')}) FROM unnest([${list}]) t(ws)`,
+    );
+    for (const [ws, type, same, us] of reader.getRowsJS() as Array<[bigint, string, boolean, bigint]>) {
+      expect(type).toBe('TIMESTAMP WITH TIME ZONE');
+      expect(same, String(ws)).toBe(true);
+      expect(us).toBe(ws / 1000n);
+    }
+  });
+
+  it('counts rows that are not strictly after the previous one (disorder and duplicate keys)', async () => {
+    const count = async (rows: Array<[string, number]>) => {
+      const values = rows.map(([t, w]) => `(${sqlString(t)}, ${w})`).join(', ');
+      const reader = await db.connection.runAndReadAll(disorderSql(`(SELECT * FROM (VALUES ${values}) v(ticker, window_start))`));
+      return Number(reader.getRows()[0]![0]);
+    };
+    expect(await count([['A', 1], ['A', 2], ['B', 1], ['C', 0]])).toBe(0);
+    expect(await count([['A', 1], ['A', 1], ['B', 1]])).toBe(1);
+    expect(await count([['A', 2], ['A', 1], ['B', 1], ['AA', 5]])).toBe(2);
+  });
+
   it('parses option contracts in SQL exactly like the TypeScript parser', async () => {
     const ds = flatFileDataset('options_minute');
     const tickers = ['O:SPY230327P00390000', 'O:NANOS230327C00400000', 'O:AAPL1251219C00152500', 'O:BRKB260116P01234567'];
