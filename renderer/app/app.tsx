@@ -1,27 +1,50 @@
-/** The app shell: top bar, navigation and the routed page (each page loaded on first visit). */
-import { lazy, Suspense, useEffect } from 'react';
+/**
+ * The app shell: top bar, navigation and the routed page. Each page is its own chunk; the open
+ * page's chunk loads first, the others are fetched and evaluated one by one while the window is
+ * idle, so switching pages later (say, while an update runs) neither waits for the network nor
+ * compiles a chunk in the middle of the switch.
+ */
+import { lazy, Suspense, useEffect, useState } from 'react';
 import type { ComponentType } from 'react';
 import { useConnectionStatus } from '../api/api-provider.tsx';
 import { useContractQuery } from '../api/contract-query.ts';
 import { LiveSync } from '../api/live-sync.tsx';
 import { ErrorBoundary } from '../components/error-boundary.tsx';
 import { Loading } from '../components/feedback.tsx';
-import { useRoute } from './hash-route.ts';
+import { runWhenIdle } from '../lib/idle-queue.ts';
+import { PAGES, useRoute } from './hash-route.ts';
 import type { PageId, Route } from './hash-route.ts';
 import { NAV_ITEMS, SideNav } from './side-nav.tsx';
 import { TopBar } from './top-bar.tsx';
 
 type PageComponent = ComponentType<{ route: Route }>;
 
-const pages: Record<PageId, PageComponent> = {
-  today: lazy(() => import('../pages/today/today-page.tsx').then((m) => ({ default: m.TodayPage }))),
-  coverage: lazy(() => import('../pages/coverage/coverage-page.tsx').then((m) => ({ default: m.CoveragePage }))),
-  runs: lazy(() => import('../pages/runs/runs-page.tsx').then((m) => ({ default: m.RunsPage }))),
-  lake: lazy(() => import('../pages/lake/lake-page.tsx').then((m) => ({ default: m.LakePage }))),
-  sql: lazy(() => import('../pages/sql/sql-page.tsx').then((m) => ({ default: m.SqlPage }))),
-  system: lazy(() => import('../pages/system/system-page.tsx').then((m) => ({ default: m.SystemPage }))),
-  settings: lazy(() => import('../pages/settings/settings-page.tsx').then((m) => ({ default: m.SettingsPage }))),
+const loaders: Record<PageId, () => Promise<PageComponent>> = {
+  today: () => import('../pages/today/today-page.tsx').then((m) => m.TodayPage),
+  coverage: () => import('../pages/coverage/coverage-page.tsx').then((m) => m.CoveragePage),
+  runs: () => import('../pages/runs/runs-page.tsx').then((m) => m.RunsPage),
+  lake: () => import('../pages/lake/lake-page.tsx').then((m) => m.LakePage),
+  sql: () => import('../pages/sql/sql-page.tsx').then((m) => m.SqlPage),
+  system: () => import('../pages/system/system-page.tsx').then((m) => m.SystemPage),
+  settings: () => import('../pages/settings/settings-page.tsx').then((m) => m.SettingsPage),
 };
+
+const lazyPage = (id: PageId) => lazy(() => loaders[id]().then((Page) => ({ default: Page })));
+const pages: Record<PageId, PageComponent> = {
+  today: lazyPage('today'),
+  coverage: lazyPage('coverage'),
+  runs: lazyPage('runs'),
+  lake: lazyPage('lake'),
+  sql: lazyPage('sql'),
+  system: lazyPage('system'),
+  settings: lazyPage('settings'),
+};
+
+/** Loads every other page's chunk in idle time after the window opens, one chunk per idle period. */
+function usePrefetchPages(current: PageId): void {
+  const [first] = useState(current);
+  useEffect(() => runWhenIdle(PAGES.filter((id) => id !== first).map((id) => loaders[id])), [first]);
+}
 
 /** The whole window. */
 export function App() {
@@ -30,6 +53,7 @@ export function App() {
   const status = useConnectionStatus();
   const Page = pages[route.page];
   const label = NAV_ITEMS.find((i) => i.page === route.page)?.label ?? 'QuantMini';
+  usePrefetchPages(route.page);
 
   useEffect(() => {
     document.title = `${label} · QuantMini`;

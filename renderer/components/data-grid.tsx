@@ -2,7 +2,8 @@
  * A virtualised, read-only table over decoded Arrow data (Parquet previews and SQL results). Only
  * the rows in view are in the DOM, so 100,000 result rows scroll as smoothly as 100.
  */
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { elementScroll, useVirtualizer } from '@tanstack/react-virtual';
+import type { Rect, Virtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef } from 'react';
 import type { CSSProperties } from 'react';
 import type { DecodedTable } from '../lib/arrow-table.ts';
@@ -21,6 +22,33 @@ export interface DataGridProps {
 const ROW_HEIGHT = 31;
 const CHAR_WIDTH = 7.4;
 
+/**
+ * Reports the scroller's size from a ResizeObserver only. The library's default reads clientHeight
+ * as soon as the grid mounts, which forces a layout of the whole page in the middle of the commit;
+ * the observer reports after the browser's own layout, and `initialRect` covers the first render.
+ */
+function observeRectAfterLayout(instance: Virtualizer<HTMLDivElement, Element>, cb: (rect: Rect) => void): (() => void) | undefined {
+  const element = instance.scrollElement;
+  if (!element || typeof ResizeObserver === 'undefined') return undefined;
+  const observer = new ResizeObserver(() => cb({ width: element.clientWidth, height: element.clientHeight }));
+  observer.observe(element);
+  return () => observer.disconnect();
+}
+
+/**
+ * Scrolls like the library's default, except the scroll to 0 it makes when it first sees a new
+ * grid: a new element is already at 0, and writing scrollTop forces a layout of the page mid-commit.
+ */
+const seenScrollers = new WeakSet<Element>();
+function scrollUnlessNew(offset: number, options: { adjustments?: number; behavior?: ScrollBehavior }, instance: Virtualizer<HTMLDivElement, Element>): void {
+  const element = instance.scrollElement;
+  if (element && !seenScrollers.has(element)) {
+    seenScrollers.add(element);
+    if (offset + (options.adjustments ?? 0) === 0) return;
+  }
+  elementScroll(offset, options, instance);
+}
+
 /** Column widths from the header and a sample of values, clamped to a readable range. */
 function columnWidths(table: DecodedTable): number[] {
   const sample = Math.min(table.rowCount, 60);
@@ -35,12 +63,17 @@ function columnWidths(table: DecodedTable): number[] {
 export function DataGrid({ table, label, firstRowNumber = 0, testIdPrefix, height = 440 }: DataGridProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const widths = useMemo(() => columnWidths(table), [table]);
+  const boxHeight = Math.min(height, ROW_HEIGHT * (table.rowCount + 2) + 14);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer's returned functions are read during render on purpose; nothing memoises them.
   const virtualizer = useVirtualizer({
     count: table.rowCount,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    overscan: 8,
+    // The box's height is known before it is measured, so the first render already has its rows.
+    initialRect: { width: 0, height: boxHeight },
+    observeElementRect: observeRectAfterLayout,
+    scrollToFn: scrollUnlessNew,
   });
   const items = virtualizer.getVirtualItems();
   return (
@@ -51,7 +84,7 @@ export function DataGrid({ table, label, firstRowNumber = 0, testIdPrefix, heigh
       aria-label={label}
       aria-rowcount={table.rowCount + 1}
       aria-colcount={table.columns.length + 1}
-      style={{ height: Math.min(height, ROW_HEIGHT * (table.rowCount + 2) + 14) }}
+      style={{ height: boxHeight }}
       tabIndex={0}
       data-testid={`${testIdPrefix}-table`}
     >

@@ -1,5 +1,5 @@
 /** Lake: browse partitions, open any Parquet file (or type a path) to see schema, row groups and rows. */
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { LakeEntryView } from '../../../core/contract/contract-views.ts';
 import { useContractQuery } from '../../api/contract-query.ts';
 import { Card, PageHeader } from '../../components/card.tsx';
@@ -8,42 +8,53 @@ import { formatBytes, formatCount, formatInstant } from '../../lib/format.ts';
 import { LakeTree } from './lake-tree.tsx';
 import { RowGroupsCard, SchemaCard } from './parquet-info.tsx';
 import { ParquetPreview } from './parquet-preview.tsx';
+import { useParquetPreview } from './use-parquet-preview.ts';
+
+function Stat({ value, label, testId }: { value: string; label: string; testId?: string }) {
+  return (
+    <div className="stat">
+      <span className="stat-value" data-testid={testId}>
+        {value}
+      </span>
+      <span className="stat-label">{label}</span>
+    </div>
+  );
+}
 
 function ParquetDetails({ path }: { path: string }) {
+  // Rows first: the lake service answers one browse request at a time, in the order they arrive,
+  // and a big file's footer (every row group's statistics) takes far longer than its first rows.
+  const rows = useParquetPreview(path);
   const info = useContractQuery('lake.parquetInfo', { path });
-  if (info.isPending) return <Loading label="Reading the Parquet footer…" />;
+  const schemaColumns = useMemo(() => info.data?.schema.map((c) => c.name) ?? null, [info.data]);
   if (info.isError) return <ErrorNotice error={info.error} title={`${path} could not be opened`} testId="parquet-error" />;
   const i = info.data;
+  const totalRows = i?.rows ?? rows.query.data?.totalRows;
+  const name = path.split('/').pop() || path;
   return (
     <div className="stack" data-testid="parquet-details">
-      <Card title={i.path.split('/').pop() ?? i.path} headingId="file-heading" description={<code>{i.path}</code>}>
+      <Card title={name} headingId="file-heading" description={<code>{i?.path ?? path}</code>}>
         <div className="stats">
-          <div className="stat">
-            <span className="stat-value" data-testid="parquet-rows">{formatCount(i.rows)}</span>
-            <span className="stat-label">Rows</span>
-          </div>
-          <div className="stat">
-            <span className="stat-value">{formatBytes(i.sizeBytes)}</span>
-            <span className="stat-label">Size</span>
-          </div>
-          <div className="stat">
-            <span className="stat-value">{i.rowGroups.length}</span>
-            <span className="stat-label">Row groups</span>
-          </div>
-          <div className="stat">
-            <span className="stat-value">{i.schema.length}</span>
-            <span className="stat-label">Columns</span>
-          </div>
+          <Stat value={totalRows === undefined ? '…' : formatCount(totalRows)} label="Rows" testId="parquet-rows" />
+          <Stat value={i ? formatBytes(i.sizeBytes) : '…'} label="Size" />
+          <Stat value={i ? String(i.rowGroups.length) : '…'} label="Row groups" />
+          <Stat value={i ? String(i.schema.length) : rows.query.data && rows.columns === null ? String(rows.query.data.columns.length) : '…'} label="Columns" />
         </div>
-        {i.createdBy && (
+        {i?.createdBy && (
           <p className="muted" style={{ marginTop: 12, fontSize: 'var(--text-s)' }}>
             Written by {i.createdBy}
           </p>
         )}
       </Card>
-      <ParquetPreview key={i.path} info={i} />
-      <RowGroupsCard info={i} />
-      <SchemaCard info={i} />
+      <ParquetPreview rows={rows} schemaColumns={schemaColumns} path={path} />
+      {i ? (
+        <>
+          <RowGroupsCard info={i} />
+          <SchemaCard info={i} />
+        </>
+      ) : (
+        <Loading label="Reading the Parquet footer…" />
+      )}
     </div>
   );
 }

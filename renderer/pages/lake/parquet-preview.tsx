@@ -1,22 +1,19 @@
 /**
  * The first rows of a Parquet file (Arrow IPC from `lake.preview`) in the virtualised table, with
- * column selection and paging. Marks `preview:request` / `preview:rendered` for the benchmark.
+ * column selection and paging. Shown as soon as the rows arrive, without waiting for the footer.
+ * Marks `preview:rendered` once a page of rows has been painted, and measures `preview` from the
+ * request.
  */
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
-import type { ParquetInfoView } from '../../../core/contract/contract-views.ts';
-import type { RequestOutput } from '../../../core/contract/contract.ts';
-import { useApi } from '../../api/api-provider.tsx';
-import type { ContractFailure } from '../../api/contract-client.ts';
-import { contractKey } from '../../api/contract-query.ts';
+import { useLayoutEffect } from 'react';
 import { Card } from '../../components/card.tsx';
 import { DataGrid } from '../../components/data-grid.tsx';
 import { Popover } from '../../components/popover.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../../components/feedback.tsx';
-import { decodeArrow } from '../../lib/arrow-table.ts';
+import type { DecodedTable } from '../../lib/arrow-table.ts';
+import { toggleColumn } from '../../lib/column-choice.ts';
 import { formatCount, formatDuration } from '../../lib/format.ts';
-
-const PAGE_SIZES = [100, 200, 1000] as const;
+import { PREVIEW_PAGE_SIZES } from './use-parquet-preview.ts';
+import type { ParquetPreviewRows } from './use-parquet-preview.ts';
 
 /** Pager text: "Rows 201–400 of 1,830,000". */
 export function pageText(offset: number, shown: number, total: number): string {
@@ -24,111 +21,102 @@ export function pageText(offset: number, shown: number, total: number): string {
   return `Rows ${formatCount(offset + 1)}–${formatCount(offset + shown)} of ${formatCount(total)}`;
 }
 
-/** Preview card for one file. */
-export function ParquetPreview({ info }: { info: ParquetInfoView }) {
-  const api = useApi();
-  const allColumns = useMemo(() => info.schema.map((c) => c.name), [info.schema]);
-  const [chosen, setChosen] = useState<ReadonlySet<string>>(() => new Set(allColumns));
-  const [offset, setOffset] = useState(0);
-  const [limit, setLimit] = useState<number>(200);
-  const columns = allColumns.filter((c) => chosen.has(c));
-  const input = { path: info.path, columns: columns.length === allColumns.length ? undefined : columns, offset, limit };
-
-  const preview = useQuery<RequestOutput<'lake.preview'>, ContractFailure>({
-    queryKey: contractKey('lake.preview', input),
-    queryFn: () => {
-      performance.mark('preview:request');
-      return api.invoke('lake.preview', input);
-    },
-    enabled: columns.length > 0,
-    placeholderData: keepPreviousData,
-  });
-  const table = useMemo(() => (preview.data ? decodeArrow(preview.data.arrow) : null), [preview.data]);
-
-  useEffect(() => {
+/** Marks `preview:rendered` after the frame that shows a new table has been painted. */
+function usePaintedMark(table: DecodedTable | null): void {
+  useLayoutEffect(() => {
     if (!table) return;
-    performance.mark('preview:rendered');
-    try {
-      performance.measure('preview', 'preview:request', 'preview:rendered');
-    } catch {
-      // The request mark is missing when the data came from the cache; nothing to measure then.
-    }
-  }, [table]);
-
-  const total = preview.data?.totalRows ?? info.rows;
-  const shown = table?.rowCount ?? 0;
-  const toggle = (name: string) =>
-    setChosen((s) => {
-      const next = new Set(s);
-      if (next.has(name)) next.delete(name);
-      else next.add(name);
-      return next;
+    // The frame callback runs just before the paint; the timer after it.
+    let timer = 0;
+    const frame = requestAnimationFrame(() => {
+      timer = window.setTimeout(() => {
+        performance.mark('preview:rendered');
+        try {
+          performance.measure('preview', 'preview:request', 'preview:rendered');
+        } catch {
+          // The request mark is missing when the data came from the cache; nothing to measure then.
+        }
+      }, 0);
     });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [table]);
+}
+
+function ColumnPicker({ all, shown, onChange }: { all: readonly string[]; shown: readonly string[] | null; onChange: (columns: readonly string[] | null) => void }) {
+  const visible = new Set(shown ?? all);
+  return (
+    <Popover label={`Columns (${shown?.length ?? all.length}/${all.length})`} testId="column-picker" panelLabel="Columns to show">
+      <div className="row" style={{ marginBottom: 6 }}>
+        <button type="button" className="btn btn-small btn-ghost" onClick={() => onChange(null)}>
+          All
+        </button>
+        <button type="button" className="btn btn-small btn-ghost" onClick={() => onChange([])}>
+          None
+        </button>
+      </div>
+      {all.map((name) => (
+        <label key={name} className="checkbox">
+          <input type="checkbox" checked={visible.has(name)} onChange={() => onChange(toggleColumn(all, shown, name))} data-testid={`column-toggle-${name}`} />
+          <code>{name}</code>
+        </label>
+      ))}
+    </Popover>
+  );
+}
+
+/**
+ * Preview card for one file. `schemaColumns` (from the footer) lists every column; until the
+ * footer arrives the first page's own column list stands in for it.
+ */
+export function ParquetPreview({ rows, schemaColumns, path }: { rows: ParquetPreviewRows; schemaColumns: readonly string[] | null; path: string }) {
+  const { query, table, columns, offset, limit } = rows;
+  usePaintedMark(table);
+  const all = schemaColumns ?? (columns === null && query.data && !query.isPlaceholderData ? query.data.columns : null);
+  const total = query.data?.totalRows ?? 0;
+  const shown = table?.rowCount ?? 0;
+  const none = columns !== null && columns.length === 0;
 
   return (
     <Card
       title="Preview"
       headingId="preview-heading"
       testId="parquet-preview"
-      description={preview.data ? `Read in ${formatDuration(preview.data.elapsedMs)}` : 'The first rows of the file'}
+      description={query.data ? `Read in ${formatDuration(query.data.elapsedMs)}` : 'The first rows of the file'}
       flush
-      actions={
-        <Popover label={`Columns (${columns.length}/${allColumns.length})`} testId="column-picker" panelLabel="Columns to show">
-          <div className="row" style={{ marginBottom: 6 }}>
-            <button type="button" className="btn btn-small btn-ghost" onClick={() => setChosen(new Set(allColumns))}>
-              All
-            </button>
-            <button type="button" className="btn btn-small btn-ghost" onClick={() => setChosen(new Set())}>
-              None
-            </button>
-          </div>
-          {allColumns.map((name) => (
-            <label key={name} className="checkbox">
-              <input type="checkbox" checked={chosen.has(name)} onChange={() => toggle(name)} data-testid={`column-toggle-${name}`} />
-              <code>{name}</code>
-            </label>
-          ))}
-        </Popover>
-      }
+      actions={all && <ColumnPicker all={all} shown={columns} onChange={rows.setColumns} />}
     >
       <div className="pager" data-testid="preview-pager">
         <span data-testid="preview-range" aria-live="polite">
-          {pageText(offset, shown, total)}
+          {query.data ? pageText(offset, shown, total) : ''}
         </span>
         <span className="spacer" />
         <label className="row" style={{ gap: 6 }}>
           <span className="field-label">Rows per page</span>
-          <select
-            className="select"
-            value={limit}
-            onChange={(e) => {
-              setLimit(Number(e.target.value));
-              setOffset(0);
-            }}
-            style={{ width: 96 }}
-          >
-            {PAGE_SIZES.map((n) => (
+          <select className="select" value={limit} onChange={(e) => rows.setLimit(Number(e.target.value))} style={{ width: 96 }}>
+            {PREVIEW_PAGE_SIZES.map((n) => (
               <option key={n} value={n}>
                 {n}
               </option>
             ))}
           </select>
         </label>
-        <button type="button" className="btn btn-small" onClick={() => setOffset(Math.max(0, offset - limit))} disabled={offset === 0 || preview.isFetching} data-testid="preview-previous">
+        <button type="button" className="btn btn-small" onClick={() => rows.setOffset(Math.max(0, offset - limit))} disabled={offset === 0 || query.isFetching} data-testid="preview-previous">
           Previous
         </button>
-        <button type="button" className="btn btn-small" onClick={() => setOffset(offset + limit)} disabled={offset + limit >= total || preview.isFetching} data-testid="preview-next">
+        <button type="button" className="btn btn-small" onClick={() => rows.setOffset(offset + limit)} disabled={!query.data || offset + limit >= total || query.isFetching} data-testid="preview-next">
           Next
         </button>
       </div>
-      {columns.length === 0 && <EmptyState title="No columns selected.">Choose at least one column to preview.</EmptyState>}
-      {columns.length > 0 && preview.isPending && <Loading label="Reading rows…" />}
-      {preview.isError && (
+      {none && <EmptyState title="No columns selected.">Choose at least one column to preview.</EmptyState>}
+      {!none && query.isPending && <Loading label="Reading rows…" />}
+      {query.isError && (
         <div style={{ padding: '0 var(--space-5) var(--space-4)' }}>
-          <ErrorNotice error={preview.error} title="The preview could not be read" />
+          <ErrorNotice error={query.error} title="The preview could not be read" />
         </div>
       )}
-      {table && columns.length > 0 && (table.rowCount === 0 ? <EmptyState title="This file has no rows." /> : <DataGrid table={table} label={`Preview of ${info.path}`} firstRowNumber={offset} testIdPrefix="preview" />)}
+      {table && !none && (table.rowCount === 0 ? <EmptyState title="This file has no rows." /> : <DataGrid table={table} label={`Preview of ${path}`} firstRowNumber={offset} testIdPrefix="preview" />)}
     </Card>
   );
 }
