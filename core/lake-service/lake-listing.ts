@@ -4,11 +4,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LakeEntryView } from '../contract/contract-views.ts';
 import { RequestError } from '../contract/request-error.ts';
 import type { LakePath } from './lake-path-guard.ts';
-import { parquetRowCounts } from './parquet-inspect.ts';
 
 interface DirBytes {
   mtimeMs: number;
@@ -48,7 +46,10 @@ async function folderBytes(dir: string): Promise<number> {
 }
 
 /** Lists one folder of the lake: folders first, then files, each sorted by name; hidden entries left out. */
-export async function listLakeFolder(conn: DuckDBConnection, folder: LakePath): Promise<{ path: string; entries: LakeEntryView[] }> {
+export async function listLakeFolder(
+  folder: LakePath,
+  rowCounts: (absolutePaths: readonly string[]) => Promise<Map<string, number>>,
+): Promise<{ path: string; entries: LakeEntryView[] }> {
   if (!folder.stat.isDirectory()) throw new RequestError('invalid_input', `${folder.relative} is a file, not a folder`);
   const dirents = (await fs.promises.readdir(folder.absolute, { withFileTypes: true })).filter((d) => !d.name.startsWith('.'));
   const join = (name: string) => (folder.relative ? `${folder.relative}/${name}` : name);
@@ -76,10 +77,7 @@ export async function listLakeFolder(conn: DuckDBConnection, folder: LakePath): 
   );
   const present = entries.filter((e): e is LakeEntryView => e !== null);
   const parquet = present.filter((e) => e.kind === 'file' && e.name.toLowerCase().endsWith('.parquet'));
-  const counts = await parquetRowCounts(
-    conn,
-    parquet.map((e) => path.join(folder.absolute, e.name)),
-  );
+  const counts = await rowCounts(parquet.map((e) => path.join(folder.absolute, e.name)));
   for (const e of parquet) e.rows = counts.get(path.join(folder.absolute, e.name)) ?? null;
   present.sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'dir' ? -1 : 1));
   return { path: folder.relative, entries: present };

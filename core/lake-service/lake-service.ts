@@ -31,7 +31,7 @@ import { resolveLakePath } from './lake-path-guard.ts';
 import { listLakeFolder } from './lake-listing.ts';
 import type { LakeMethod, LakeMethods, LakeServiceConfig } from './lake-service-protocol.ts';
 import { openLakeSql, type LakeSql } from './lake-sql.ts';
-import { parquetInfo, previewParquet } from './parquet-inspect.ts';
+import { parquetInfo, parquetRowCounts, previewParquet } from './parquet-inspect.ts';
 
 /** The lake service: answers one method call at a time per engine, closes its engine on close(). */
 export interface LakeService {
@@ -90,7 +90,9 @@ export async function createLakeService(config: LakeServiceConfig): Promise<Lake
     cell: (p) => coverageCell({ lakeRoot: config.lakeRoot, historyStart: config.historyStart, ...p }),
     async list(p) {
       const folder = await resolveLakePath(config.lakeRoot, p.path || '.');
-      return browseLock(async () => listLakeFolder(await browseConn(), folder));
+      // The folder-size walk needs no engine; only the footer row counts take the browse lock, so a
+      // preview clicked while a big folder is being listed is not queued behind the walk.
+      return listLakeFolder(folder, (files) => browseLock(async () => parquetRowCounts(await browseConn(), files)));
     },
     async parquetInfo(p) {
       const file = await resolveLakePath(config.lakeRoot, p.path);
