@@ -11,7 +11,7 @@ export function contentSecurityPolicy(options: { connectSrc?: readonly string[] 
   return [
     "default-src 'self'",
     "script-src 'self' 'wasm-unsafe-eval'",
-    // React and recharts set style attributes; inline styles cannot run code.
+    // React sets style attributes (progress bars, gauges); inline styles cannot run code.
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
