@@ -16,9 +16,35 @@ const browserIdle: IdleApi =
     ? { request: (run) => requestIdleCallback(run, { timeout: 5000 }), cancel: (h) => cancelIdleCallback(h) }
     : { request: (run) => setTimeout(run, 200) as unknown as number, cancel: (h) => clearTimeout(h) };
 
+// Foreground work that must not share the main thread with a background job (say, a page drawing
+// an answer it is waiting for) holds the queue; jobs due meanwhile wait until the last hold ends.
+let holds = 0;
+let waiting: Array<() => void> = [];
+
+/**
+ * Holds every idle queue until the returned release is called (or `maxMs` passes, so a hold whose
+ * owner never finishes cannot stop background work for good). A job already running is not stopped.
+ */
+export function holdIdleWork(maxMs = 5000): () => void {
+  holds++;
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    clearTimeout(timer);
+    holds--;
+    if (holds > 0) return;
+    const resume = waiting;
+    waiting = [];
+    for (const run of resume) run();
+  };
+  const timer = setTimeout(release, maxMs);
+  return release;
+}
+
 /**
  * Runs `jobs` in order, one per idle period; a job's promise is awaited (and its failure ignored)
- * before the next is scheduled. Returns a function that stops whatever has not started.
+ * before the next is scheduled, and none starts while `holdIdleWork` holds the queues. Returns a function that stops whatever has not started.
  */
 export function runWhenIdle(jobs: readonly IdleJob[], idle: IdleApi = browserIdle): () => void {
   let next = 0;
@@ -28,6 +54,10 @@ export function runWhenIdle(jobs: readonly IdleJob[], idle: IdleApi = browserIdl
     if (stopped || next >= jobs.length) return;
     handle = idle.request(() => {
       handle = null;
+      if (holds > 0) {
+        waiting.push(schedule);
+        return;
+      }
       const job = jobs[next++];
       let result: unknown;
       try {

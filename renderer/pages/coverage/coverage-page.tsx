@@ -6,7 +6,7 @@
  * canvas is drawn; the whole span is measured as `coverage:render`.
  */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import type { CoverageView } from '../../../core/contract/contract-views.ts';
 import { useApi } from '../../api/api-provider.tsx';
 import type { ContractFailure } from '../../api/contract-client.ts';
@@ -20,6 +20,7 @@ import type { GapRun } from '../../lib/coverage-grid.ts';
 import { presetRange, RANGE_PRESETS, todayInNewYork } from '../../lib/date-range.ts';
 import type { RangePresetId } from '../../lib/date-range.ts';
 import { formatDuration } from '../../lib/format.ts';
+import { holdIdleWork } from '../../lib/idle-queue.ts';
 import { clampSelection, spanSelection } from '../../lib/heatmap-selection.ts';
 import type { CellSpan, HeatmapSelection } from '../../lib/heatmap-selection.ts';
 import { GapList } from './gap-list.tsx';
@@ -32,8 +33,17 @@ const GAP_LIMIT = 300;
 
 // Set when a coverage request goes out; cleared when the canvas for its answer has been drawn.
 let measuring = false;
+// Background chunk prefetching waits while an answer is awaited and drawn, so evaluating a chunk
+// never lands between the answer and its heatmap.
+let releaseIdle: (() => void) | null = null;
+
+function endIdleHold(): void {
+  releaseIdle?.();
+  releaseIdle = null;
+}
 
 function markDrawn(): void {
+  endIdleHold();
   if (!measuring) return;
   measuring = false;
   performance.mark('coverage:render:end');
@@ -87,20 +97,32 @@ export function CoveragePage() {
     queryKey: contractKey('lake.coverage', input),
     queryFn: () => {
       measuring = true;
+      endIdleHold();
+      releaseIdle = holdIdleWork();
       performance.mark('coverage:render:start');
       // coverage:response splits the measurement into the host's share and the renderer's.
-      return api.invoke('lake.coverage', input).then((view) => {
-        performance.mark('coverage:response');
-        return view;
-      });
+      return api.invoke('lake.coverage', input).then(
+        (view) => {
+          performance.mark('coverage:response');
+          return view;
+        },
+        (error: unknown) => {
+          endIdleHold();
+          throw error;
+        },
+      );
     },
     placeholderData: keepPreviousData,
   });
 
   const grid = useMemo(() => (coverage.data ? buildCoverageGrid(coverage.data) : null), [coverage.data]);
-  const gaps = useMemo(() => (grid ? gapRuns(grid, GAP_LIMIT) : { runs: [], total: 0 }), [grid]);
-  const counts = useMemo(() => (grid ? gridCounts(grid) : {}), [grid]);
-  const selection = grid ? clampSelection(rawSelection, grid) : null;
+  // The heatmap is drawn first, in the render that receives the answer; the legend counts and the
+  // gap list (thousands of runs, hundreds of list items) follow in a deferred render right after,
+  // so they never hold back the canvas.
+  const summaryGrid = useDeferredValue(grid);
+  const gaps = useMemo(() => (summaryGrid ? gapRuns(summaryGrid, GAP_LIMIT) : { runs: [], total: 0 }), [summaryGrid]);
+  const counts = useMemo(() => (summaryGrid ? gridCounts(summaryGrid) : {}), [summaryGrid]);
+  const selection = useMemo(() => (grid ? clampSelection(rawSelection, grid) : null), [rawSelection, grid]);
 
   const clear = useCallback(() => {
     setAnchor(null);
@@ -114,11 +136,11 @@ export function CoveragePage() {
     },
     [anchor],
   );
-  const selectGap = (run: GapRun) => {
+  const selectGap = useCallback((run: GapRun) => {
     const span = { row: run.row, dayStart: run.dayStart, dayEnd: run.dayEnd };
     setAnchor(span);
     setSelection(spanSelection(span, span));
-  };
+  }, []);
   const changeRange = (next: { from: string; to: string }) => {
     setRange(next);
     clear();
@@ -194,7 +216,7 @@ export function CoveragePage() {
       )}
       <div className="coverage-bottom">
         <Card title="Gaps" headingId="gaps-heading" testId="coverage-gaps">
-          {grid && <GapList runs={gaps.runs} total={gaps.total} title={title} onSelect={selectGap} isSelected={(r) => selection !== null && selection.rowFrom === r.row && selection.rowTo === r.row && selection.dayFrom === r.dayStart && selection.dayTo === r.dayEnd} />}
+          {summaryGrid && <GapList runs={gaps.runs} total={gaps.total} title={title} onSelect={selectGap} selection={summaryGrid === grid ? selection : null} />}
         </Card>
         <Card testId="selection-card">
           {grid && selection ? (

@@ -2,9 +2,11 @@
  * The gaps in the shown range as a list, for keyboard and screen-reader users: each run of equal
  * gap days is one focusable item; Enter or Space selects it on the heatmap.
  */
+import { memo } from 'react';
 import type { KeyboardEvent } from 'react';
 import { CoverageStateBadge } from '../../components/badge.tsx';
 import type { GapRun } from '../../lib/coverage-grid.ts';
+import type { HeatmapSelection } from '../../lib/heatmap-selection.ts';
 import { formatCount, formatDateRange, plural } from '../../lib/format.ts';
 
 export interface GapListProps {
@@ -12,7 +14,12 @@ export interface GapListProps {
   total: number;
   title: (dataset: string) => string;
   onSelect: (run: GapRun) => void;
-  isSelected: (run: GapRun) => boolean;
+  /** The heatmap's selection; a gap is marked selected when it spans exactly that. */
+  selection: HeatmapSelection | null;
+}
+
+function isSelected(selection: HeatmapSelection | null, run: GapRun): boolean {
+  return selection !== null && selection.rowFrom === run.row && selection.rowTo === run.row && selection.dayFrom === run.dayStart && selection.dayTo === run.dayEnd;
 }
 
 /** Moves focus between items with the arrow keys. */
@@ -25,8 +32,8 @@ function onListKeys(e: KeyboardEvent<HTMLUListElement>): void {
   items[Math.max(0, Math.min(items.length - 1, at + (e.key === 'ArrowDown' ? 1 : -1)))]?.focus();
 }
 
-/** The gap list. */
-export function GapList({ runs, total, title, onSelect, isSelected }: GapListProps) {
+/** The gap list (memoised: it re-renders only when its runs, titles or the selection change). */
+export const GapList = memo(function GapList({ runs, total, title, onSelect, selection }: GapListProps) {
   if (total === 0) {
     return (
       <p className="gap-empty" data-testid="gaps-empty">
@@ -49,7 +56,7 @@ export function GapList({ runs, total, title, onSelect, isSelected }: GapListPro
               role="listitem"
               tabIndex={0}
               className="gap-item"
-              aria-selected={isSelected(run)}
+              aria-selected={isSelected(selection, run)}
               data-testid={`gap-${run.dataset}-${run.from}`}
               data-state={run.state}
               aria-label={`${title(run.dataset)}, ${formatDateRange(run.from, run.to)}, ${plural(days, 'trading day')}, ${run.state.replace('_', ' ')}`}
@@ -75,4 +82,4 @@ export function GapList({ runs, total, title, onSelect, isSelected }: GapListPro
       </ul>
     </>
   );
-}
+});
