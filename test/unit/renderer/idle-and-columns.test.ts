@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toggleColumn } from '../../../renderer/lib/column-choice.ts';
-import { runWhenIdle } from '../../../renderer/lib/idle-queue.ts';
+import { holdIdleWork, runWhenIdle } from '../../../renderer/lib/idle-queue.ts';
 
 /** An idle API driven by hand: `tick()` runs the one pending idle callback. */
 function manualIdle() {
@@ -26,6 +26,36 @@ function manualIdle() {
     },
   };
 }
+
+describe('holdIdleWork', () => {
+  it('keeps jobs waiting while held and runs them once the last hold is released', async () => {
+    const idle = manualIdle();
+    const ran: string[] = [];
+    const releaseA = holdIdleWork();
+    const releaseB = holdIdleWork();
+    runWhenIdle([() => ran.push('job')], idle.api);
+    await idle.tick();
+    expect(ran).toEqual([]);
+    releaseA();
+    expect(ran).toEqual([]);
+    releaseB();
+    releaseB();
+    await idle.tick();
+    expect(ran).toEqual(['job']);
+  });
+
+  it('lets go by itself after maxMs so a forgotten hold cannot stop background work', async () => {
+    const idle = manualIdle();
+    const ran: string[] = [];
+    holdIdleWork(20);
+    runWhenIdle([() => ran.push('job')], idle.api);
+    await idle.tick();
+    expect(ran).toEqual([]);
+    await new Promise((r) => setTimeout(r, 40));
+    await idle.tick();
+    expect(ran).toEqual(['job']);
+  });
+});
 
 describe('runWhenIdle', () => {
   it('runs one job per idle period, in order, waiting for each promise and surviving failures', async () => {
