@@ -22,7 +22,6 @@ import { pathToFileURL } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { chromium, type Page } from 'playwright-core';
 import { createAppBackend, lakeServiceConfig } from '../core/app/app-backend.ts';
-import { tradingDays } from '../core/calendar/index.ts';
 import { effectiveSource, loadConfig } from '../core/config/index.ts';
 import { createLakeServiceClient, nodeLakeServiceEntry } from '../core/lake-service/lake-service-client.ts';
 import { lakePaths } from '../core/lake/lake-paths.ts';
@@ -30,11 +29,10 @@ import { createNodeProcessLauncher } from '../core/runtime/node-process-launcher
 import { ensureRendererBuilt, rendererDistDir } from '../core/web-host/renderer-build.ts';
 import { startWebHost } from '../core/web-host/web-host.ts';
 import { formatBenchTable, type BenchRow } from './bench-types.ts';
+import { HEATMAP_DATASETS, synthesizeHistory } from './synthetic-history.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-const HEATMAP_DATASETS = ['stocks_daily', 'stocks_minute', 'options_daily', 'options_minute', 'splits', 'dividends', 'tickers', 'news', 'short_interest', 'short_volume'];
-const HISTORY = { from: '2004-01-01', to: '2023-12-31' };
 const RUNS = 3;
 const MINUTE_FILE_DATE = '2024-03-05';
 
@@ -75,33 +73,6 @@ const CLICK_TO_ROWS_PROBE = `
 `;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-
-/** Partition records and (empty) data files for ten datasets x twenty years of trading days. */
-function synthesizeHistory(lakeRoot: string): number {
-  const days = tradingDays(HISTORY.from, HISTORY.to);
-  const p = lakePaths(lakeRoot);
-  const old = new Date(Date.now() - 3_600_000);
-  for (const ds of HEATMAP_DATASETS) {
-    const months = new Map<string, string[]>();
-    for (const d of days) months.set(d.slice(0, 7), [...(months.get(d.slice(0, 7)) ?? []), d]);
-    for (const [month, list] of months) {
-      const metaDir = path.dirname(p.metadataFile('bronze', ds, `${month}-01`));
-      const dataDir = path.dirname(p.bronzeFile(ds, `${month}-01`));
-      fs.mkdirSync(metaDir, { recursive: true });
-      fs.mkdirSync(dataDir, { recursive: true });
-      list.forEach((d, i) => {
-        // A few failed and degraded days so the heatmap draws more than one colour.
-        const status = i === 3 && month.endsWith('-06') ? 'failed' : i === 7 && month.endsWith('-02') ? 'degraded' : 'complete';
-        const rec = { dataset: ds, layer: 'bronze', date: d, status, rows: 12000, bytes: 400000, sourceChecksum: null, etag: null, schemaVersion: 1, rejects: 0, attempts: 1, lastError: status === 'failed' ? 'simulated failure' : null, startedAt: '', finishedAt: '', durationMs: 0 };
-        fs.writeFileSync(path.join(metaDir, `${d}.json`), JSON.stringify(rec));
-        if (status !== 'failed') fs.writeFileSync(path.join(dataDir, `${d}.parquet`), '');
-      });
-      fs.utimesSync(metaDir, old, old);
-      fs.utimesSync(dataDir, old, old);
-    }
-  }
-  return days.length * HEATMAP_DATASETS.length;
-}
 
 /** A bronze-shaped minute file of full-market size, written by DuckDB (ZSTD, sorted by ticker then time). */
 async function writeMinuteFile(lakeRoot: string): Promise<{ rel: string; rows: number; floorMs: number }> {
@@ -148,7 +119,7 @@ export async function runUiBench(): Promise<BenchRow[]> {
   const configFile = path.join(work, 'config.yaml');
   fs.writeFileSync(configFile, 'demo:\n  tickers: 60\ndatasets:\n  enabled: [stocks_daily, stocks_minute, options_daily, options_minute]\n');
   await ensureRendererBuilt(undefined, (line) => console.error(line));
-  const cells = synthesizeHistory(lakeRoot);
+  const cells = synthesizeHistory(lakeRoot, { mixedStates: true });
   const minute = await writeMinuteFile(lakeRoot);
 
   const config = loadConfig({ config: configFile, dataRoot: lakeRoot, source: 'demo' });

@@ -69,7 +69,7 @@ describe('openLakeQuery', () => {
       'create table t as select 1',
       'drop view stocks_minute',
       'select 1; create table t2 (a int)',
-      "export database '/tmp/qm-export'",
+      `export database '${path.join(os.tmpdir(), 'qm-export')}'`,
     ];
     for (const sql of attempts) await expect(q.run(sql), sql).rejects.toThrow();
     expect(fs.existsSync(outside)).toBe(false);

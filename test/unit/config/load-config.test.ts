@@ -114,8 +114,8 @@ describe('effectiveSource', () => {
     const demo = effectiveSource(loadConfig({}, baseEnv()));
     expect(demo).toMatchObject({ kind: 'demo', dataRoot: path.join(dir, 'QuantMiniLake-demo') });
     expect(demo.reason).toMatch(/Demo mode/);
-    const chosenRoot = effectiveSource(loadConfig({ dataRoot: '/tmp/lake-x' }, baseEnv()));
-    expect(chosenRoot).toMatchObject({ kind: 'demo', dataRoot: '/tmp/lake-x' });
+    const chosenRoot = effectiveSource(loadConfig({ dataRoot: path.join(dir, 'lake-x') }, baseEnv()));
+    expect(chosenRoot).toMatchObject({ kind: 'demo', dataRoot: path.join(dir, 'lake-x') });
     const env = { ...baseEnv(), MASSIVE_S3_ACCESS_KEY_ID: 'id', MASSIVE_S3_SECRET_ACCESS_KEY: 'secret' };
     expect(effectiveSource(loadConfig({}, env))).toMatchObject({ kind: 'massive', dataRoot: path.join(dir, 'QuantMiniLake') });
     expect(effectiveSource(loadConfig({ source: 'demo' }, env)).kind).toBe('demo');
