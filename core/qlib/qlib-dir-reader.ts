@@ -52,7 +52,7 @@ function readText(file: string, what: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`not a Qlib directory: no ${what} at ${file}`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`not a Qlib directory: no ${what} at ${file}`, { cause: err });
     throw err;
   }
 }
