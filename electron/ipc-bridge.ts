@@ -9,7 +9,7 @@ import { READY_CHANNEL } from '../core/contract/bridge.ts';
 import type { ContractBackend } from '../core/contract/contract-backend.ts';
 import { ipcChannel, REQUEST_NAMES } from '../core/contract/contract.ts';
 import { fail, type Result } from '../core/contract/contract-result.ts';
-import { dispatchRequest } from '../core/contract/dispatch.ts';
+import { createRequestContext, dispatchRequest, type RequestContext } from '../core/contract/dispatch.ts';
 
 /** Options for registerContractChannels. */
 export interface IpcBridgeOptions {
@@ -31,11 +31,38 @@ export function senderUrl(event: IpcMainInvokeEvent | IpcMainEvent): string | nu
   }
 }
 
+// One request context per page (webContents), closed when the page is destroyed, reloaded or navigates away (not for in-page navigation).
+const contexts = new WeakMap<object, RequestContext>();
+
+/** The request context of the page that sent an IPC message. */
+export function contextFor(event: IpcMainInvokeEvent): RequestContext {
+  const sender = event.sender as IpcMainInvokeEvent['sender'] | undefined;
+  if (!sender) return createRequestContext();
+  let ctx = contexts.get(sender);
+  if (!ctx) {
+    const created = createRequestContext();
+    const close = () => {
+      contexts.delete(sender);
+      created.close();
+    };
+    sender.once?.('destroyed', close);
+    sender.once?.('did-navigate', close);
+    sender.once?.('render-process-gone', close);
+    contexts.set(sender, created);
+    ctx = created;
+  }
+  return ctx;
+}
+
 /** Handles one invoke: sender check, then the contract's allowlist + schema + typed result. */
 export async function handleInvoke(options: IpcBridgeOptions, name: string, event: IpcMainInvokeEvent, input: unknown): Promise<Result<unknown>> {
   const url = senderUrl(event);
   if (!url || !options.isTrustedUrl(url)) return fail('forbidden', 'request from a page that is not QuantMini');
-  return dispatchRequest(options.backend.handlers, name, input, { secrets: options.backend.secrets, onInternalError: options.onInternalError });
+  return dispatchRequest(options.backend.handlers, name, input, {
+    secrets: options.backend.secrets,
+    onInternalError: options.onInternalError,
+    context: contextFor(event),
+  });
 }
 
 /** Registers every request channel and the ready channel; returns a function that removes them. */

@@ -30,6 +30,7 @@ import { freshness } from './freshness.ts';
 import { typicalLandingBytes } from './landing-sizes.ts';
 import { createRunManager } from './run-manager.ts';
 import { listRunSummaries, readRunDetail } from './run-views.ts';
+import { sqlHandlers } from './sql-handlers.ts';
 import type { SecretStore } from './secret-store.ts';
 
 /** What a host gives the backend. */
@@ -74,6 +75,8 @@ export function lakeServiceConfig(settings: Settings, source: EffectiveSource): 
     lakeRoot: source.dataRoot,
     threads: settings.concurrency.duckdbThreads ?? recommended.duckdbThreads,
     memoryLimit: settings.concurrency.duckdbMemoryLimit ?? recommended.duckdbMemoryLimit,
+    sqlTimeLimitSeconds: settings.sql.timeLimitSeconds,
+    sqlMaxResultMiB: settings.sql.maxResultMiB,
     ...(source.kind === 'demo' ? { historyStart: settings.demo.historyStart } : {}),
   };
 }
@@ -223,8 +226,7 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
     'lake.list': (input) => lake.call('list', { path: input.path }),
     'lake.parquetInfo': (input) => lake.call('parquetInfo', { path: input.path }),
     'lake.preview': (input) => lake.call('preview', { path: input.path, columns: input.columns, offset: input.offset, limit: input.limit }),
-    'sql.run': (input) => lake.call('sqlRun', { queryId: input.queryId, sql: input.sql, maxRows: input.maxRows }),
-    'sql.cancel': (input) => lake.call('sqlCancel', { queryId: input.queryId }),
+    ...sqlHandlers(lake),
   };
 
   return {

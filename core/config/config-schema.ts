@@ -63,6 +63,16 @@ export const settingsSchema = z
       .strict(),
     demo: z.object({ seed: z.number().int(), tickers: positiveInt.max(20000), historyStart: isoDate }).strict(),
     logging: z.object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']) }).strict(),
+    sql: z
+      .object({
+        timeLimitSeconds: z.number().positive().max(86_400),
+        maxResultMiB: z.number().positive().max(4096),
+      })
+      .strict(),
+    validation: z.record(
+      z.enum(FLAT_FILE_DATASET_IDS),
+      z.object({ maxPrice: z.number().positive(), maxVolume: z.number().positive() }).strict(),
+    ),
   })
   .strict();
 

@@ -6,6 +6,7 @@ export type ContractErrorCode =
   | 'conflict'
   | 'unavailable'
   | 'cancelled'
+  | 'timeout'
   | 'internal';
 
 export interface ContractError {

@@ -234,5 +234,7 @@ export interface SqlResultView {
   arrow: Uint8Array;
   rowCount: number;
   truncated: boolean;
+  /** Why the result was cut, for people ("truncated at 64 MiB (1,234 rows kept)"); null when whole. */
+  notice: string | null;
   elapsedMs: number;
 }

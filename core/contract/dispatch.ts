@@ -8,9 +8,43 @@ import { requestSchemas, type ParsedInput, type RequestName, type RequestOutput 
 import { fail, ok, type Result } from './contract-result.ts';
 import { isRequestError } from './request-error.ts';
 
+/** What a handler knows about the page that sent the request. */
+export interface RequestContext {
+  /**
+   * Calls `cb` once when the sending page goes away (its socket closes, its window is destroyed),
+   * so work done only for that page (a long SQL query) can stop. Returns a function that removes it.
+   */
+  onClose(cb: () => void): () => void;
+}
+
+/** A context for requests whose sender never goes away (tests, in-process calls). */
+export const DETACHED_CONTEXT: RequestContext = { onClose: () => () => undefined };
+
+/** A context whose close() runs every registered callback once; the transports make one per page. */
+export function createRequestContext(): RequestContext & { close(): void } {
+  const callbacks = new Set<() => void>();
+  let closed = false;
+  return {
+    onClose(cb) {
+      if (closed) {
+        cb();
+        return () => undefined;
+      }
+      callbacks.add(cb);
+      return () => callbacks.delete(cb);
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      for (const cb of callbacks) cb();
+      callbacks.clear();
+    },
+  };
+}
+
 /** The backend's implementation of every request: input already validated by the schema. */
 export type Handlers = {
-  [K in RequestName]: (input: ParsedInput<K>) => Promise<RequestOutput<K>> | RequestOutput<K>;
+  [K in RequestName]: (input: ParsedInput<K>, context: RequestContext) => Promise<RequestOutput<K>> | RequestOutput<K>;
 };
 
 /** Options for dispatchRequest. */
@@ -19,6 +53,8 @@ export interface DispatchOptions {
   secrets?: () => readonly string[];
   /** Called with every unexpected (internal) error, e.g. to log it with its stack. */
   onInternalError?: (name: string, err: unknown) => void;
+  /** The sending page (default: one that never goes away). */
+  context?: RequestContext;
 }
 
 /** True when `name` is a request the contract declares (own keys only: "__proto__" is not a request). */
@@ -49,8 +85,8 @@ export async function dispatchRequest(
   }
   const scrub = (text: string) => scrubText(text, options.secrets?.() ?? []);
   try {
-    const handler = handlers[name] as (input: unknown) => unknown;
-    const value = await handler(parsed.data);
+    const handler = handlers[name] as (input: unknown, context: RequestContext) => unknown;
+    const value = await handler(parsed.data, options.context ?? DETACHED_CONTEXT);
     return ok(value);
   } catch (err) {
     if (isRequestError(err)) return fail(err.code, scrub(err.message));

@@ -20,6 +20,10 @@ export interface LakeServiceConfig {
   memoryLimit: string;
   /** Demo mode: the simulator's first date (earlier days are out_of_range). */
   historyStart?: string;
+  /** Time limit of one SQL query (settings sql.timeLimitSeconds). */
+  sqlTimeLimitSeconds?: number;
+  /** Cap on one SQL result's size (settings sql.maxResultMiB). */
+  sqlMaxResultMiB?: number;
 }
 
 type Layer = 'landing' | 'bronze';

@@ -25,7 +25,8 @@ import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SqlResultView } from '../contract/contract-views.ts';
 import { RequestError } from '../contract/request-error.ts';
-import { openDuckDb, sqlString, type DuckDbHandle } from '../duckdb/duckdb-instance.ts';
+import { openDuckDb, type DuckDbHandle } from '../duckdb/duckdb-instance.ts';
+import { lockDownEngine } from '../duckdb/lockdown.ts';
 import { coverageCell, coverageView } from './coverage-view.ts';
 import { resolveLakePath } from './lake-path-guard.ts';
 import { listLakeFolder } from './lake-listing.ts';
@@ -58,9 +59,8 @@ async function openBrowseEngine(config: LakeServiceConfig): Promise<DuckDbHandle
   try {
     fs.mkdirSync(config.lakeRoot, { recursive: true });
     const root = fs.realpathSync(config.lakeRoot);
-    await handle.connection.run(`SET allowed_directories = [${sqlString(root + path.sep)}]`);
-    await handle.connection.run('SET enable_external_access = false');
-    await handle.connection.run('SET lock_configuration = true');
+    // This engine runs only SQL we write (previews, footers), over paths the path guard resolved.
+    await lockDownEngine(handle.connection, { allowedDirectories: [root + path.sep] });
   } catch (err) {
     handle.close();
     throw err;
@@ -74,15 +74,32 @@ export async function createLakeService(config: LakeServiceConfig): Promise<Lake
   let browse: DuckDbHandle | null = null;
   let sql: LakeSql | null = null;
   const browseLock = createMutex();
+  const pendingSql = new Set<string>();
+  const cancelledSql = new Set<string>();
 
-  // Opened on first use: coverage (the first thing the UI asks) needs neither engine.
+  // Opened on first use: coverage (the first thing the UI asks) needs neither engine. The opening
+  // promise is kept, so requests arriving while an engine starts share it instead of each opening one.
+  let browseOpening: Promise<DuckDbHandle> | null = null;
+  let sqlOpening: Promise<LakeSql> | null = null;
   const browseConn = async (): Promise<DuckDBConnection> => {
-    browse ??= await openBrowseEngine(config);
-    return browse.connection;
+    browseOpening ??= openBrowseEngine(config).then(
+      (h) => (browse = h),
+      (err: unknown) => {
+        browseOpening = null;
+        throw err;
+      },
+    );
+    return (await browseOpening).connection;
   };
   const sqlEngine = async (): Promise<LakeSql> => {
-    sql ??= await openLakeSql(config);
-    return sql;
+    sqlOpening ??= openLakeSql(config).then(
+      (e) => (sql = e),
+      (err: unknown) => {
+        sqlOpening = null;
+        throw err;
+      },
+    );
+    return sqlOpening;
   };
 
   const methods: { [M in LakeMethod]: (p: LakeMethods[M]['params']) => Promise<LakeMethods[M]['result']> } = {
@@ -103,10 +120,22 @@ export async function createLakeService(config: LakeServiceConfig): Promise<Lake
       return browseLock(async () => previewParquet(await browseConn(), file, p));
     },
     async sqlRun(p): Promise<SqlResultView> {
-      return (await sqlEngine()).run(p.queryId, p.sql, p.maxRows);
+      // The engine opens on the first query; a cancel that arrives meanwhile must still count.
+      pendingSql.add(p.queryId);
+      try {
+        const engine = await sqlEngine();
+        if (cancelledSql.delete(p.queryId)) throw new RequestError('cancelled', 'query cancelled before it started');
+        return await engine.run(p.queryId, p.sql, p.maxRows);
+      } finally {
+        pendingSql.delete(p.queryId);
+        cancelledSql.delete(p.queryId);
+      }
     },
     async sqlCancel(p) {
-      return { cancelled: sql ? sql.cancel(p.queryId) : false };
+      if (sql?.cancel(p.queryId)) return { cancelled: true };
+      if (!pendingSql.has(p.queryId)) return { cancelled: false };
+      cancelledSql.add(p.queryId);
+      return { cancelled: true };
     },
     async ping(p) {
       // Dies without answering, as a real crash would (tests of the client's restart).
@@ -122,6 +151,7 @@ export async function createLakeService(config: LakeServiceConfig): Promise<Lake
       return fn(params) as never;
     },
     async close() {
+      await Promise.allSettled([sqlOpening, browseOpening]);
       await sql?.close();
       browse?.close();
       sql = null;

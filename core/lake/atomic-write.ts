@@ -25,10 +25,14 @@ export async function fsyncFile(file: string): Promise<void> {
 
 /**
  * Moves a finished temporary file into place: fsync, mkdir, rename. Readers see either the old file
- * or the complete new one, never a partial one.
+ * or the complete new one, never a partial one. `readOnly` leaves the file mode 0444: data files
+ * are replaced by rename, never rewritten in place, so nothing of ours needs to open them for
+ * writing, and the read-only SQL engine (core/duckdb/lockdown.ts) is refused by the system if it
+ * ever tried (for the lake's owner; root ignores file modes).
  */
-export async function commitTempFile(tmp: string, target: string): Promise<void> {
+export async function commitTempFile(tmp: string, target: string, options: { readOnly?: boolean } = {}): Promise<void> {
   await fsyncFile(tmp);
+  if (options.readOnly) await fs.promises.chmod(tmp, 0o444);
   await fs.promises.mkdir(path.dirname(target), { recursive: true });
   await fs.promises.rename(tmp, target);
 }

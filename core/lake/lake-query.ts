@@ -1,144 +1,246 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { StatementType } from '@duckdb/node-api';
-import { FLAT_FILE_DATASETS } from '../datasets/index.ts';
+import { JsonDuckDBValueConverter, type DuckDBConnection } from '@duckdb/node-api';
 import { openDuckDb, sqlIdent, sqlString, type DuckDbHandle } from '../duckdb/duckdb-instance.ts';
+import { assertReadOnlySql, lockDownEngine } from '../duckdb/lockdown.ts';
 import { lakePaths } from './lake-paths.ts';
+import { queryableViews, type QueryableView } from './queryable-files.ts';
+
+export { ReadOnlyQueryError } from '../duckdb/lockdown.ts';
 
 /** A query result ready to cross a process boundary (JSON-safe values). */
 export interface LakeQueryResult {
   columns: Array<{ name: string; type: string }>;
   rows: unknown[][];
-  /** Rows returned (at most maxRows). */
+  /** Rows returned. */
   rowCount: number;
   elapsedMs: number;
-  /** True when the query produced more than maxRows rows. */
+  /** True when the query produced more rows than were kept (by the row limit or the size cap). */
   truncated: boolean;
+  /** Why rows were left out, when they were. */
+  truncatedBy?: 'rows' | 'bytes';
+  /** Approximate size of the rows kept, in bytes. */
+  resultBytes: number;
+  /** A sentence for people when the result was cut: "truncated at 64 MiB". */
+  notice?: string;
 }
 
-/** A read-only SQL session over the lake's bronze files. */
+/** Limits of one query (each defaults to the session's). */
+export interface LakeQueryRunOptions {
+  maxRows?: number;
+  maxResultBytes?: number;
+  timeLimitMs?: number;
+  signal?: AbortSignal;
+}
+
+/** How the session's engine is sized and limited. */
+export interface LakeQueryOptions {
+  threads: number;
+  memoryLimit: string;
+  /** Default time limit of a query (default 60 s). */
+  timeLimitMs?: number;
+  /** Default cap on a result's size (default 64 MiB). */
+  maxResultBytes?: number;
+}
+
+/** A read-only SQL session over the lake's datasets. */
 export interface LakeQuery {
-  run(sql: string, options?: { maxRows?: number }): Promise<LakeQueryResult>;
-  /** Cancels the running query (it rejects with "Interrupted"). */
+  run(sql: string, options?: LakeQueryRunOptions): Promise<LakeQueryResult>;
+  /** Interrupts every running query (each rejects with "Interrupted"). */
   interrupt(): void;
   close(): void;
   /** Views currently defined (one per dataset with files, plus `<dataset>_rejects`). */
   views(): string[];
 }
 
-/** Thrown for SQL the read-only engine refuses before running it. */
-export class ReadOnlyQueryError extends Error {
-  override name = 'ReadOnlyQueryError';
+/** Thrown when a query runs past its time limit. */
+export class QueryTimeLimitError extends Error {
+  override name = 'QueryTimeLimitError';
 }
 
-// SELECT covers WITH, VALUES, FROM-first, DESCRIBE, SHOW, SUMMARIZE and read-only PRAGMAs, which
-// DuckDB rewrites into selects; EXPLAIN plans without running writes.
-const ALLOWED = new Set<StatementType>([StatementType.SELECT, StatementType.EXPLAIN]);
+const MiB = 1024 * 1024;
 
-const INTEGER_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;
+/** One locked engine over a fixed set of files; replaced when the lake's files change. */
+interface Engine {
+  handle: DuckDbHandle;
+  fingerprint: string;
+  views: string[];
+  active: number;
+  retired: boolean;
+}
 
-function hasParquet(dir: string): boolean {
-  // Cheap probe: a dataset folder exists with at least one year=/month= folder holding a file.
+function fingerprintOf(views: readonly QueryableView[]): string {
+  const h = crypto.createHash('sha1');
+  for (const v of views) h.update(`${v.name}\0${v.files.join('\0')}\n`);
+  return h.digest('hex');
+}
+
+/** A spill folder inside the lake's own .tmp when the lake is writable; none otherwise (no spilling). */
+function spillDirectory(lakeRoot: string): string | undefined {
+  const dir = path.join(lakePaths(lakeRoot).tmpDir, `duckdb-sql.${process.pid}-${crypto.randomBytes(4).toString('hex')}.partial`);
   try {
-    for (const y of fs.readdirSync(dir)) {
-      for (const m of fs.readdirSync(path.join(dir, y))) {
-        if (fs.readdirSync(path.join(dir, y, m)).some((f) => f.endsWith('.parquet'))) return true;
-      }
-    }
+    fs.mkdirSync(dir, { recursive: true });
+    return dir;
   } catch {
-    return false;
+    return undefined;
   }
-  return false;
+}
+
+async function openEngine(opts: LakeQueryOptions, views: QueryableView[], fingerprint: string, spill: string | undefined): Promise<Engine> {
+  const handle = await openDuckDb({ threads: opts.threads, memoryLimit: opts.memoryLimit, timeZone: 'UTC', ...(spill ? { tempDirectory: spill } : {}) });
+  try {
+    for (const v of views) {
+      const list = `[${v.files.map(sqlString).join(', ')}]`;
+      const hive = v.hive ? ", hive_partitioning = true, hive_types = {'year': INTEGER, 'month': INTEGER}" : '';
+      await handle.connection.run(`CREATE OR REPLACE VIEW ${sqlIdent(v.name)} AS SELECT * FROM read_parquet(${list}${hive})`);
+    }
+    await lockDownEngine(handle.connection, { allowedPaths: views.flatMap((v) => v.files) });
+  } catch (err) {
+    handle.close();
+    throw err;
+  }
+  return { handle, fingerprint, views: views.map((v) => v.name).sort(), active: 0, retired: false };
+}
+
+/** A rough size of a JSON-safe value as it will travel: what the result cap counts. */
+function approximateBytes(v: unknown): number {
+  if (v === null || v === undefined) return 1;
+  if (typeof v === 'string') return v.length + 4;
+  if (typeof v === 'number' || typeof v === 'boolean') return 8;
+  return JSON.stringify(v).length;
+}
+
+function formatMiB(bytes: number): string {
+  return `${Math.round((bytes / MiB) * 10) / 10} MiB`;
 }
 
 /**
- * Opens DuckDB over the lake: views `stocks_daily`, ... over `bronze/<dataset>/*\/*\/*.parquet`
- * (hive year/month as INTEGER) and `<dataset>_rejects`, then locks it down: only files under
- * bronze are reachable (`allowed_directories` + `enable_external_access=false`), the
- * configuration is locked, and statements other than SELECT-like and EXPLAIN are refused, so
- * COPY, ATTACH, INSTALL/LOAD, CREATE and SET all fail.
+ * Opens a read-only SQL session over the lake: a view per dataset with data and per rejects
+ * folder, an engine that can open only those files (core/duckdb/lockdown.ts), statements checked
+ * before they run, a time limit and a size cap on every result. Each query gets its own
+ * connection, so queries run side by side and one can be interrupted alone. When the lake's files
+ * change (an ingest finished), the next query gets a new engine with the new file list; the old
+ * one closes once its queries are done.
  */
-export async function openLakeQuery(lakeRoot: string, opts: { threads: number; memoryLimit: string }): Promise<LakeQuery> {
-  const paths = lakePaths(lakeRoot);
-  const bronzeRoot = path.resolve(path.dirname(paths.bronzeDir('x')));
-  const db: DuckDbHandle = await openDuckDb({ threads: opts.threads, memoryLimit: opts.memoryLimit, timeZone: 'UTC' });
-  const views = new Set<string>();
-
-  const defineViews = async () => {
-    for (const ds of FLAT_FILE_DATASETS) {
-      if (!views.has(ds.id) && hasParquet(paths.bronzeDir(ds.id))) {
-        const glob = path.join(paths.bronzeDir(ds.id), '*', '*', '*.parquet');
-        await db.connection.run(
-          `CREATE OR REPLACE VIEW ${sqlIdent(ds.id)} AS SELECT * FROM read_parquet(${sqlString(glob)}, hive_partitioning = true, hive_types = {'year': INTEGER, 'month': INTEGER})`,
-        );
-        views.add(ds.id);
-      }
-      const rejectsDir = path.dirname(paths.rejectsFile(ds.id, '2000-01-01'));
-      const rejectsView = `${ds.id}_rejects`;
-      if (!views.has(rejectsView) && fs.existsSync(rejectsDir) && fs.readdirSync(rejectsDir).some((f) => f.endsWith('.parquet'))) {
-        await db.connection.run(
-          `CREATE OR REPLACE VIEW ${sqlIdent(rejectsView)} AS SELECT * FROM read_parquet(${sqlString(path.join(rejectsDir, '*.parquet'))})`,
-        );
-        views.add(rejectsView);
-      }
-    }
+export async function openLakeQuery(lakeRoot: string, opts: LakeQueryOptions): Promise<LakeQuery> {
+  const spill = spillDirectory(lakeRoot);
+  const initialViews = queryableViews(lakeRoot);
+  let engine = await openEngine(opts, initialViews, fingerprintOf(initialViews), spill);
+  let closed = false;
+  const running = new Set<DuckDBConnection>();
+  const retire = (e: Engine) => {
+    e.retired = true;
+    if (e.active === 0) e.handle.close();
   };
 
-  try {
-    await defineViews();
-    await db.connection.run(`SET allowed_directories = [${sqlString(bronzeRoot + path.sep)}]`);
-    await db.connection.run('SET enable_external_access = false');
-    await db.connection.run('SET lock_configuration = true');
-  } catch (err) {
-    db.close();
-    throw err;
-  }
-
-  let queue: Promise<unknown> = Promise.resolve();
-  const runOne = async (sql: string, maxRows: number): Promise<LakeQueryResult> => {
-    const started = performance.now();
-    // Datasets ingested since the session opened get their views now (files stay within bronze).
-    await defineViews().catch(() => undefined);
-    const extracted = await db.connection.extractStatements(sql);
-    if (extracted.count === 0) throw new ReadOnlyQueryError('no SQL statement to run');
-    const prepared = [];
-    for (let i = 0; i < extracted.count; i++) {
-      const p = await extracted.prepare(i);
-      if (!ALLOWED.has(p.statementType)) {
-        throw new ReadOnlyQueryError(
-          `statement ${i + 1} is not allowed: the lake is read-only here (use SELECT, WITH, FROM, DESCRIBE, SHOW, SUMMARIZE or EXPLAIN)`,
-        );
-      }
-      prepared.push(p);
+  const current = async (): Promise<Engine> => {
+    const views = queryableViews(lakeRoot);
+    const fp = fingerprintOf(views);
+    if (fp !== engine.fingerprint) {
+      const next = await openEngine(opts, views, fp, spill);
+      const old = engine;
+      engine = next;
+      retire(old);
     }
-    let last = null;
-    for (const p of prepared) last = await p.streamAndReadUntil(maxRows + 1);
-    const reader = last!;
-    const types = reader.columnTypes().map((t) => t.toString());
-    const columns = reader.columnNames().map((name, i) => ({ name, type: types[i] ?? 'UNKNOWN' }));
-    const all = reader.getRowsJson();
-    const truncated = all.length > maxRows;
-    const rows = (truncated ? all.slice(0, maxRows) : all).map((row) =>
-      row.map((v, i) => (typeof v === 'string' && INTEGER_TYPES.test(types[i] ?? '') && Number.isSafeInteger(Number(v)) ? Number(v) : v)),
-    );
-    return { columns, rows, rowCount: rows.length, elapsedMs: Math.round(performance.now() - started), truncated };
+    return engine;
+  };
+
+  const runOne = async (sql: string, o: LakeQueryRunOptions): Promise<LakeQueryResult> => {
+    const started = performance.now();
+    const maxRows = Math.max(1, o.maxRows ?? 10_000);
+    const maxBytes = Math.max(1024, o.maxResultBytes ?? opts.maxResultBytes ?? 64 * MiB);
+    const timeLimitMs = o.timeLimitMs ?? opts.timeLimitMs ?? 60_000;
+    const e = await current();
+    e.active += 1;
+    const conn = await e.handle.instance.connect();
+    running.add(conn);
+    let timedOut = false;
+    const timer = timeLimitMs > 0 ? setTimeout(() => {
+      timedOut = true;
+      conn.interrupt();
+    }, timeLimitMs) : null;
+    const onAbort = () => conn.interrupt();
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const count = await assertReadOnlySql(conn, sql);
+      // Every statement is a SELECT, so only the last one's result can matter; the others
+      // would be computed and thrown away.
+      const extracted = await conn.extractStatements(sql);
+      const prepared = await extracted.prepare(count - 1);
+      const result = await prepared.stream();
+      const types = result.columnTypes().map((t) => t.toString());
+      const columns = result.columnNames().map((name, i) => ({ name, type: types[i] ?? 'UNKNOWN' }));
+      const rows: unknown[][] = [];
+      let bytes = 0;
+      let truncatedBy: 'rows' | 'bytes' | undefined;
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) break;
+        for (const row of chunk.convertRows(JsonDuckDBValueConverter)) {
+          if (rows.length >= maxRows) {
+            truncatedBy = 'rows';
+            break;
+          }
+          let size = 0;
+          for (const v of row) size += approximateBytes(v);
+          if (bytes + size > maxBytes) {
+            truncatedBy = 'bytes';
+            break;
+          }
+          bytes += size;
+          rows.push(row.map((v, i) => (typeof v === 'string' && INTEGER_TYPES.test(types[i] ?? '') && Number.isSafeInteger(Number(v)) ? Number(v) : v)));
+        }
+        if (truncatedBy) break;
+      }
+      // Rows we will not read are not computed: stop the query rather than let it run to the end.
+      if (truncatedBy) conn.interrupt();
+      prepared.destroySync();
+      return {
+        columns,
+        rows,
+        rowCount: rows.length,
+        elapsedMs: Math.round(performance.now() - started),
+        truncated: truncatedBy !== undefined,
+        ...(truncatedBy ? { truncatedBy } : {}),
+        resultBytes: bytes,
+        ...(truncatedBy === 'bytes' ? { notice: `truncated at ${formatMiB(maxBytes)} (${rows.length} rows kept)` } : {}),
+        ...(truncatedBy === 'rows' ? { notice: `truncated at ${maxRows} rows` } : {}),
+      };
+    } catch (err) {
+      if (timedOut) {
+        throw new QueryTimeLimitError(`query stopped after ${Math.round(timeLimitMs / 100) / 10} s, its time limit (setting sql.timeLimitSeconds)`, { cause: err });
+      }
+      throw err;
+    } finally {
+      if (timer) clearTimeout(timer);
+      o.signal?.removeEventListener('abort', onAbort);
+      running.delete(conn);
+      conn.closeSync();
+      e.active -= 1;
+      if (e.retired && e.active === 0) e.handle.close();
+    }
   };
 
   return {
     run(sql, options = {}) {
-      const maxRows = Math.max(1, options.maxRows ?? 10_000);
-      const next = queue.then(() => runOne(sql, maxRows));
-      queue = next.catch(() => undefined);
-      return next;
+      if (closed) return Promise.reject(new Error('the SQL session is closed'));
+      return runOne(sql, options);
     },
     interrupt() {
-      db.connection.interrupt();
+      for (const c of running) c.interrupt();
     },
     close() {
-      db.close();
+      if (closed) return;
+      closed = true;
+      for (const c of running) c.interrupt();
+      retire(engine);
+      if (spill) fs.rmSync(spill, { recursive: true, force: true });
     },
     views() {
-      return [...views].sort();
+      return [...engine.views];
     },
   };
 }
+
+const INTEGER_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sweepTempDir } from '../lake/atomic-write.ts';
+import { sweepOrphanedTemp } from '../lake/atomic-write.ts';
 import { lakePaths } from '../lake/lake-paths.ts';
 import { pidAlive } from '../system/process-alive.ts';
 
@@ -84,7 +84,8 @@ function installExitHook(): void {
  * Takes `<root>/.lock` with O_EXCL, so exactly one updater writes a lake. A lock left by a dead
  * process on this host is taken over: it is renamed aside first, so of two updaters racing for the
  * same stale lock only one wins the rename and the other sees the winner's fresh lock. Once held,
- * `<root>/.tmp` is swept: no one else can be writing there.
+ * `<root>/.tmp` is swept of what processes that are gone left there: no other updater can be
+ * writing, but a reader (the lake service's SQL spill folder) may still be using its own entry.
  */
 export async function acquireLakeLock(root: string, opts: { command: string; onTakeover?: (stale: LockOwner) => void }): Promise<LakeLock> {
   const file = lakePaths(root).lockFile;
@@ -134,7 +135,7 @@ export async function acquireLakeLock(root: string, opts: { command: string; onT
   }
   heldLocks.add(file);
   installExitHook();
-  const sweptTempFiles = await sweepTempDir(root);
+  const sweptTempFiles = await sweepOrphanedTemp(root);
   let released = false;
   return {
     file,

@@ -12,7 +12,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { ContractBackend } from '../contract/contract-backend.ts';
 import { fail } from '../contract/contract-result.ts';
-import { dispatchRequest } from '../contract/dispatch.ts';
+import { createRequestContext, dispatchRequest } from '../contract/dispatch.ts';
 import { decodeWireMessage, encodeWireMessage, isWireId, WS_PATH, type WireMessage } from '../contract/wire-codec.ts';
 import { contentSecurityPolicy } from './content-security-policy.ts';
 import { faviconIco } from './favicon.ts';
@@ -126,7 +126,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   wss.on('connection', (ws: WebSocket) => {
     sockets.add(ws);
-    ws.on('close', () => sockets.delete(ws));
+    // Work done for this page alone (a running SQL query) stops when the page goes away.
+    const context = createRequestContext();
+    ws.on('close', () => {
+      sockets.delete(ws);
+      context.close();
+    });
     ws.on('error', () => ws.terminate());
     ws.on('message', (data: RawData, isBinary: boolean) => {
       let message: WireMessage;
@@ -140,7 +145,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (message.type !== 'request') return; // 'ready' needs no answer: events flow from connect.
       const id = message.id;
       if (!isWireId(id)) return sendTo(ws, { type: 'response', id: -1, result: fail('invalid_input', 'request id must be an integer or a short string') });
-      void dispatchRequest(backend.handlers, message.name, message.input, { secrets: backend.secrets, onInternalError: options.onInternalError }).then(
+      void dispatchRequest(backend.handlers, message.name, message.input, {
+        secrets: backend.secrets,
+        onInternalError: options.onInternalError,
+        context,
+      }).then(
         (result) => sendTo(ws, { type: 'response', id, result }),
       );
     });

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { Command } from 'commander';
-import { openLakeQuery, ReadOnlyQueryError, type LakeQueryResult } from '../../lake/lake-query.ts';
+import { openLakeQuery, QueryTimeLimitError, ReadOnlyQueryError, type LakeQueryResult } from '../../lake/lake-query.ts';
 import { createCliContext } from '../cli-context.ts';
 import { CliError } from '../cli-errors.ts';
 import { parsePositiveInt } from '../cli-options.ts';
@@ -31,10 +31,17 @@ export function registerQueryCommand(program: Command): void {
     .description('run read-only SQL over the bronze views stocks_daily, stocks_minute, options_daily, options_minute (and <dataset>_rejects)')
     .argument('<sql>', 'the SQL (SELECT, WITH, FROM, DESCRIBE, SHOW, SUMMARIZE or EXPLAIN)')
     .option('--max-rows <n>', 'rows to print at most', parsePositiveInt, 1000)
-    .action(async (sql: string, opts: { maxRows: number }, cmd: Command) => {
+    .option('--time-limit <seconds>', 'stop the query after this many seconds (default: setting sql.timeLimitSeconds)', parsePositiveInt)
+    .action(async (sql: string, opts: { maxRows: number; timeLimit?: number }, cmd: Command) => {
       const ctx = createCliContext(cmd, { withLake: true });
       const c = ctx.config.settings.concurrency;
-      const lake = await openLakeQuery(ctx.dataRoot, { threads: c.duckdbThreads ?? Math.max(1, os.availableParallelism()), memoryLimit: c.duckdbMemoryLimit ?? '2GB' });
+      const limits = ctx.config.settings.sql;
+      const lake = await openLakeQuery(ctx.dataRoot, {
+        threads: c.duckdbThreads ?? Math.max(1, os.availableParallelism()),
+        memoryLimit: c.duckdbMemoryLimit ?? '2GB',
+        timeLimitMs: (opts.timeLimit ?? limits.timeLimitSeconds) * 1000,
+        maxResultBytes: limits.maxResultMiB * 1024 * 1024,
+      });
       try {
         let result: LakeQueryResult;
         try {
@@ -42,11 +49,13 @@ export function registerQueryCommand(program: Command): void {
         } catch (err) {
           const msg = (err as Error).message;
           const hint = lake.views().length === 0 ? ' (the lake has no bronze files yet: run backfill first)' : ` (views: ${lake.views().join(', ')})`;
-          throw new CliError(err instanceof ReadOnlyQueryError ? msg : `query failed: ${msg.split('\n')[0]}${/does not exist/.test(msg) ? hint : ''}`);
+          if (err instanceof ReadOnlyQueryError || err instanceof QueryTimeLimitError) throw new CliError(msg);
+          throw new CliError(`query failed: ${msg.split('\n')[0]}${/does not exist/.test(msg) ? hint : ''}`);
         }
         if (ctx.json) ctx.printJson(result);
         else for (const line of formatTable(result)) ctx.print(line);
-        const line = `${result.rowCount} row${result.rowCount === 1 ? '' : 's'}${result.truncated ? ` (truncated at --max-rows ${opts.maxRows})` : ''} in ${result.elapsedMs} ms`;
+        const cut = result.truncatedBy === 'rows' ? ` (truncated at --max-rows ${opts.maxRows})` : result.notice ? ` (${result.notice})` : '';
+        const line = `${result.rowCount} row${result.rowCount === 1 ? '' : 's'}${cut} in ${result.elapsedMs} ms`;
         if (ctx.json) ctx.notice(line);
         else ctx.print(line);
       } finally {

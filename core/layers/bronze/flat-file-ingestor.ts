@@ -135,8 +135,8 @@ export async function ingestDay(req: IngestDayRequest): Promise<IngestDayResult>
     await fs.promises.rm(csvTmp, { force: true });
     progress({ phase: 'committing' });
     req.signal?.throwIfAborted();
-    await commitTempFile(goodTmp, target);
-    if (rejects > 0) await commitTempFile(rejectsTmp, rejectsTarget);
+    await commitTempFile(goodTmp, target, { readOnly: true });
+    if (rejects > 0) await commitTempFile(rejectsTmp, rejectsTarget, { readOnly: true });
     else await fs.promises.rm(rejectsTarget, { force: true });
     const bytes = (await fs.promises.stat(target)).size;
     const state = rejects > 0 ? 'degraded' : 'complete';

@@ -41,7 +41,7 @@ describe('dispatchRequest', () => {
   it('passes parsed input (with schema defaults) to the handler and wraps its value', async () => {
     const preview = vi.fn(async (input: { path: string; offset: number; limit: number }) => ({ got: input }));
     const result = await dispatchRequest(handlers({ 'lake.preview': preview as never }), 'lake.preview', { path: 'bronze/x.parquet' });
-    expect(preview).toHaveBeenCalledWith({ path: 'bronze/x.parquet', offset: 0, limit: 200 });
+    expect(preview).toHaveBeenCalledWith({ path: 'bronze/x.parquet', offset: 0, limit: 200 }, expect.objectContaining({ onClose: expect.any(Function) }));
     expect(result).toEqual({ ok: true, value: { got: { path: 'bronze/x.parquet', offset: 0, limit: 200 } } });
   });
 

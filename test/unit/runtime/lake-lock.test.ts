@@ -51,7 +51,7 @@ describe('lake lock', () => {
     const dead = deadPid();
     writeLock({ pid: dead, host: os.hostname(), command: 'quantmini update', startedAt: new Date().toISOString() });
     fs.mkdirSync(path.join(root, '.tmp'));
-    fs.writeFileSync(path.join(root, '.tmp', 'x.csv.gz.123-abc.partial'), 'half a file');
+    fs.writeFileSync(path.join(root, '.tmp', `x.csv.gz.${dead}-abc.partial`), 'half a file');
     const stale: number[] = [];
     const lock = await acquireLakeLock(root, { command: 'quantmini update', onTakeover: (o) => stale.push(o.pid) });
     expect(stale).toEqual([dead]);
@@ -60,6 +60,15 @@ describe('lake lock', () => {
     expect(fs.readdirSync(path.join(root, '.tmp'))).toEqual([]);
     expect(JSON.parse(fs.readFileSync(path.join(root, '.lock'), 'utf8')).pid).toBe(process.pid);
     expect(fs.readdirSync(root).filter((n) => n.startsWith('.lock'))).toEqual(['.lock']);
+    await lock.release();
+  });
+
+  it('leaves the temp entries of live processes (the SQL engine spill folder) when it sweeps', async () => {
+    fs.mkdirSync(path.join(root, '.tmp', `duckdb-sql.${process.ppid}-ab12.partial`), { recursive: true });
+    fs.writeFileSync(path.join(root, '.tmp', `y.parquet.${deadPid()}-cd34.partial`), 'left by a dead job');
+    const lock = await acquireLakeLock(root, { command: 'quantmini update' });
+    expect(lock.sweptTempFiles).toBe(1);
+    expect(fs.readdirSync(path.join(root, '.tmp'))).toEqual([`duckdb-sql.${process.ppid}-ab12.partial`]);
     await lock.release();
   });
 
