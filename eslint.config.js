@@ -3,7 +3,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'dist-electron/', 'release/', 'test/e2e/screenshots/', '.cache/'] },
+  { ignores: ['node_modules/', 'dist/', 'dist-electron/', 'release/', 'test/e2e/screenshots/', '.cache/', '.scratch/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

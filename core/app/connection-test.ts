@@ -28,6 +28,7 @@ async function probeDay(access: S3Access, dataset: string, date: string, secrets
       : { dataset, date, ok: false, detail: 'not published (no file for this day)' };
   } catch (err) {
     const f = classifyS3Error(err);
+    if (f.kind === 'credentials') return { dataset, date, ok: false, detail: f.description };
     if (f.kind === 'not_entitled') return { dataset, date, ok: false, detail: 'not entitled: your plan does not include this (403)' };
     return { dataset, date, ok: false, detail: scrubText(f.description, secrets) };
   }
@@ -42,7 +43,8 @@ async function probeRest(restBase: string, apiKey: string | null, secrets: reado
     });
     await res.arrayBuffer().catch(() => undefined);
     if (res.ok) return { ok: true, message: `REST API reachable at ${restBase}` };
-    if (res.status === 401 || res.status === 403) return { ok: false, message: `REST API refused the key (${res.status})` };
+    if (res.status === 401) return { ok: false, message: `the API key was rejected by ${restBase} (401)` };
+    if (res.status === 403) return { ok: false, message: `the REST API answered 403: your plan does not include this endpoint` };
     return { ok: false, message: `REST API answered ${res.status} ${res.statusText}` };
   } catch (err) {
     return { ok: false, message: scrubText(`REST API unreachable: ${(err as Error).message}`, secrets) };
@@ -94,8 +96,10 @@ export async function testConnection(settings: Settings, source: EffectiveSource
     ]);
     const okCount = reachable.filter((r) => r.ok).length;
     const denied = reachable.filter((r) => r.detail.startsWith('not entitled')).length;
-    const message =
-      okCount === reachable.length
+    const rejected = reachable.find((r) => /^the S3 .* (rejected|expired)/.test(r.detail));
+    const message = rejected
+      ? `${rejected.detail.replace(/ \(.*\)$/, '')} by ${label}: check the access key id and secret from your Massive dashboard`
+      : okCount === reachable.length
         ? `connected to ${label}: every enabled dataset is reachable, recent and 5 years back`
         : okCount === 0
           ? `connected to ${label}, but no file could be read${denied ? ' (not entitled)' : ''}`

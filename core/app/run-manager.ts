@@ -99,7 +99,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
         for (const j of e.jobs) a.jobs.set(j.id, newJobView(j));
         events.emit('run.started', {
           runId: e.runId, kind: a.kind, outcome: 'running', startedAt: a.startedAt, finishedAt: null, durationMs: null,
-          counts: counts(a), jobs: [...a.jobs.values()], maxParallel: a.maxParallel, concurrency: a.concurrency,
+          counts: counts(a), jobs: [...a.jobs.values()], maxParallel: a.maxParallel, concurrency: a.concurrency, error: null,
         });
         break;
       }
@@ -164,8 +164,8 @@ export function createRunManager(options: RunManagerOptions): RunManager {
         a.finished = true;
         const s = e.summary;
         events.emit('run.finished', {
-          runId: s.runId, kind: a.kind, outcome: runOutcome({ state: s.state, jobs: s.jobs }), startedAt: s.startedAt,
-          finishedAt: s.finishedAt, durationMs: s.durationMs, counts: counts(a),
+          runId: s.runId, kind: a.kind, outcome: runOutcome({ state: s.state, jobs: s.jobs, error: s.error ?? null }), startedAt: s.startedAt,
+          finishedAt: s.finishedAt, durationMs: s.durationMs, counts: counts(a), error: s.error ?? null,
         });
         break;
       }

@@ -27,7 +27,7 @@ function kindOf(command: string): RunKind {
 const PARTIAL_STATES = new Set(['degraded', 'not_entitled', 'missing', 'pending', 'skipped', 'failed', 'crashed', 'cancelled']);
 
 /** The run's outcome in the UI's words: a complete run with any non-complete job is `partial`. */
-export function runOutcome(record: Pick<RunRecord, 'state' | 'jobs'>): RunOutcome {
+export function runOutcome(record: Pick<RunRecord, 'state' | 'jobs'> & { error?: string | null }): RunOutcome {
   switch (record.state) {
     case 'running':
       return 'running';
@@ -36,6 +36,8 @@ export function runOutcome(record: Pick<RunRecord, 'state' | 'jobs'>): RunOutcom
     case 'cancelled':
       return 'cancelled';
     case 'failed':
+      // A run stopped by a failure every job would meet (disk full, credentials) failed, whatever it finished first.
+      if (record.error) return 'failed';
       return record.jobs.some((j) => j.state === 'complete' || j.state === 'degraded') ? 'partial' : 'failed';
     default:
       return record.jobs.some((j) => PARTIAL_STATES.has(j.state) && j.state !== 'skipped') ? 'partial' : 'succeeded';
@@ -65,6 +67,7 @@ export function runSummaryView(record: RunRecord): RunSummaryView {
     finishedAt: record.finishedAt,
     durationMs: record.durationMs,
     counts: countsOf(record.jobs),
+    error: record.error,
   };
 }
 

@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import fs from 'node:fs';
+import path from 'node:path';
+import { userLogDir } from '../config/config-paths.ts';
 import { effectiveSource, loadConfig, secretValues, type EffectiveSource, type LoadedConfig } from '../config/index.ts';
 import { lakePaths } from '../lake/lake-paths.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
@@ -36,11 +39,29 @@ export function globalOptions(cmd: Command): GlobalOptions {
   return cmd.optsWithGlobals<GlobalOptions>();
 }
 
+/** How a command uses the lake: not at all, reading only, or writing. */
+export type LakeAccess = 'none' | 'read' | 'write';
+
+/** Why the lake root cannot be written by this process, or null when it can (or does not exist yet). */
+export function lakeNotWritable(root: string): string | null {
+  let dir = root;
+  while (!fs.existsSync(dir) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+    return null;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'EROFS' ? 'it is on a read-only volume' : code === 'EACCES' || code === 'EPERM' ? 'this user may not write to it' : (err as Error).message;
+  }
+}
+
 /**
- * Builds the context for a command. `withLake` opens file logging under the lake's logs/ and
- * announces demo mode, which every lake-touching command must do on every run.
+ * Builds the context for a command. A command that touches the lake logs under its logs/ (or the
+ * user's own log folder when the lake cannot be written) and announces demo mode, which every
+ * lake-touching command must do on every run; a command that writes is refused at once, in one
+ * line, on a lake it cannot write.
  */
-export function createCliContext(cmd: Command, { withLake = false } = {}): CliContext {
+export function createCliContext(cmd: Command, { lake = 'none', withLake = lake !== 'none' }: { lake?: LakeAccess; withLake?: boolean } = {}): CliContext {
   const opts = globalOptions(cmd);
   if (opts.source && !['auto', 'demo', 'massive'].includes(opts.source)) {
     throw new CliError(`--source must be one of auto, demo, massive (got "${opts.source}")`, 2);
@@ -49,9 +70,13 @@ export function createCliContext(cmd: Command, { withLake = false } = {}): CliCo
   const source = effectiveSource(config);
   const json = Boolean(opts.json);
   const verbose = Boolean(opts.verbose);
+  if (lake === 'write') {
+    const why = lakeNotWritable(source.dataRoot);
+    if (why) throw new CliError(`cannot write to the lake ${source.dataRoot}: ${why} (reading commands such as status, gaps and query still work)`);
+  }
   const logger = createLogger({
     level: verbose ? 'debug' : config.settings.logging.level,
-    logsDir: withLake ? lakePaths(source.dataRoot).logsDir : undefined,
+    logsDir: withLake ? [lakePaths(source.dataRoot).logsDir, userLogDir()] : undefined,
     secrets: secretValues(config.settings),
     console: verbose,
     name: 'cli',

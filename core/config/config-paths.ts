@@ -16,6 +16,19 @@ export function userConfigPath(env: NodeJS.ProcessEnv = process.env, platform = 
   return path.join(xdg, 'quantmini', 'config.yaml');
 }
 
+/**
+ * The user's own log folder, used when the lake's logs/ cannot be written (a lake on a read-only
+ * volume, or one this user may only read): ~/Library/Logs/QuantMini on macOS,
+ * $XDG_STATE_HOME/quantmini/logs (default ~/.local/state/quantmini/logs) elsewhere.
+ */
+export function userLogDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+  const home = env.HOME ?? os.homedir();
+  if (platform === 'darwin') return path.join(home, 'Library', 'Logs', 'QuantMini');
+  if (platform === 'win32') return path.join(env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local'), 'QuantMini', 'logs');
+  const xdg = env.XDG_STATE_HOME && path.isAbsolute(env.XDG_STATE_HOME) ? env.XDG_STATE_HOME : path.join(home, '.local', 'state');
+  return path.join(xdg, 'quantmini', 'logs');
+}
+
 /** Expands a leading "~" to the home folder and resolves to an absolute path. */
 export function expandHome(p: string, env: NodeJS.ProcessEnv = process.env): string {
   if (p === '~' || p.startsWith('~/')) return path.join(env.HOME ?? os.homedir(), p.slice(1));

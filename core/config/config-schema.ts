@@ -1,9 +1,13 @@
 import { z } from 'zod';
+import { isIsoDate } from '../calendar/iso-date.ts';
 
 /** Dataset ids the lake knows how to fetch from flat files; the registry in core/datasets holds the details. */
 export const FLAT_FILE_DATASET_IDS = ['stocks_daily', 'stocks_minute', 'options_daily', 'options_minute'] as const;
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
+  .refine(isIsoDate, { message: 'not a calendar date' });
 const secret = z.string().min(1).nullable();
 const positiveInt = z.number().int().positive();
 

@@ -84,6 +84,8 @@ export interface RunSummaryView {
   finishedAt: string | null;
   durationMs: number | null;
   counts: Partial<Record<JobState, number>>;
+  /** Why the run stopped early ("disk full on /Volumes/Lake: ..."), when it did. */
+  error: string | null;
 }
 
 export interface RunDetailView extends RunSummaryView {

@@ -16,12 +16,18 @@
  * it, and every handler validates its input with the schema here before acting.
  */
 import { z } from 'zod';
+import { isIsoDate } from '../calendar/iso-date.ts';
 import { FLAT_FILE_DATASET_IDS, memoryLimitSchema, PLAN_NAMES } from '../config/config-schema.ts';
 import type { CoverageState } from '../lake/coverage-states.ts';
 import type * as V from './contract-views.ts';
 import { ipcChannelFor, type REQUEST_NAME_LIST } from './request-names.ts';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+// The pattern alone lets "2026-13-45" and "2026-02-30" through; the calendar check refuses them here,
+// at the boundary, so no handler meets a date that does not exist.
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
+  .refine(isIsoDate, { message: 'not a calendar date (check the month and the day)' });
 const datasetId = z.enum(FLAT_FILE_DATASET_IDS);
 const layer = z.enum(['landing', 'bronze']);
 const runId = z.string().regex(/^[\w:.-]{1,80}$/, 'a run id');

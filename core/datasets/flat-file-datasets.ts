@@ -29,7 +29,20 @@ export interface FlatFileDataset {
   typicalBytes: number;
   /** Typical row count of a full-market day. */
   typicalRows: number;
+  /** Bars beyond these are rejected as implausible (settings `validation.<dataset>` overrides them). */
+  plausible: PlausibleBounds;
 }
+
+/** Upper bounds a bar must stay under (prices must also be above 0, volumes at least 0). */
+export interface PlausibleBounds {
+  maxPrice: number;
+  maxVolume: number;
+}
+
+// Berkshire's class A share is the highest US stock price (under 1 M USD); 10 M leaves room and still
+// catches a misplaced decimal point or 1e300. Daily share volume of any US stock stays far below 1e12.
+const STOCK_BOUNDS: PlausibleBounds = { maxPrice: 10_000_000, maxVolume: 1e12 };
+const OPTION_BOUNDS: PlausibleBounds = { maxPrice: 1_000_000, maxVolume: 1e8 };
 
 // Aggregates share one layout; volume is DOUBLE because 2026 files carry fractional volumes.
 const AGG_COLUMNS: readonly SourceColumn[] = [
@@ -48,22 +61,22 @@ export const FLAT_FILE_DATASETS: readonly FlatFileDataset[] = [
   {
     id: 'stocks_daily', title: 'Stocks day aggregates', assetClass: 'stocks', frequency: 'day',
     keyPrefix: 'us_stocks_sip/day_aggs_v1', columns: AGG_COLUMNS, partitioning: 'trading-date',
-    firstDate: '2003-09-10', layers: ['landing', 'bronze'], typicalBytes: 300_000, typicalRows: 12_000,
+    firstDate: '2003-09-10', layers: ['landing', 'bronze'], typicalBytes: 300_000, typicalRows: 12_000, plausible: STOCK_BOUNDS,
   },
   {
     id: 'stocks_minute', title: 'Stocks minute aggregates', assetClass: 'stocks', frequency: 'minute',
     keyPrefix: 'us_stocks_sip/minute_aggs_v1', columns: AGG_COLUMNS, partitioning: 'trading-date',
-    firstDate: '2003-09-10', layers: ['landing', 'bronze'], typicalBytes: 28_000_000, typicalRows: 1_830_000,
+    firstDate: '2003-09-10', layers: ['landing', 'bronze'], typicalBytes: 28_000_000, typicalRows: 1_830_000, plausible: STOCK_BOUNDS,
   },
   {
     id: 'options_daily', title: 'Options day aggregates', assetClass: 'options', frequency: 'day',
     keyPrefix: 'us_options_opra/day_aggs_v1', columns: AGG_COLUMNS, partitioning: 'trading-date',
-    firstDate: '2014-06-02', layers: ['landing', 'bronze'], typicalBytes: 4_100_000, typicalRows: 364_000,
+    firstDate: '2014-06-02', layers: ['landing', 'bronze'], typicalBytes: 4_100_000, typicalRows: 364_000, plausible: OPTION_BOUNDS,
   },
   {
     id: 'options_minute', title: 'Options minute aggregates', assetClass: 'options', frequency: 'minute',
     keyPrefix: 'us_options_opra/minute_aggs_v1', columns: AGG_COLUMNS, partitioning: 'trading-date',
-    firstDate: '2014-06-02', layers: ['landing', 'bronze'], typicalBytes: 26_000_000, typicalRows: 2_500_000,
+    firstDate: '2014-06-02', layers: ['landing', 'bronze'], typicalBytes: 26_000_000, typicalRows: 2_500_000, plausible: OPTION_BOUNDS,
   },
 ];
 

@@ -29,6 +29,8 @@ export interface PartitionRecord {
   startedAt: string;
   finishedAt: string;
   durationMs: number;
+  /** Where a landing file came from: `found` when it was placed by hand and only recorded at ingest. */
+  origin?: 'downloaded' | 'found';
 }
 
 /** Writes a partition's record atomically (temp file under <lake>/.tmp, fsync, rename). */

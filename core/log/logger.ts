@@ -9,8 +9,11 @@ export type { Logger } from 'pino';
 /** Options for the process logger. */
 export interface LoggerOptions {
   level: string;
-  /** Folder for structured JSON-lines logs (`<dataRoot>/logs`); omitted = no file log. */
-  logsDir?: string | undefined;
+  /**
+   * Folders for structured JSON-lines logs, in order of preference (`<dataRoot>/logs`, then the
+   * user's own log folder): the first one that can be written is used; none = no file log.
+   */
+  logsDir?: string | readonly string[] | undefined;
   /** Secret values to scrub from every message. */
   secrets?: readonly string[];
   /** Human-readable lines on stderr (stdout stays clean for --json). */
@@ -50,14 +53,34 @@ export function logFileFor(logsDir: string, now = new Date()): string {
   return path.join(logsDir, `quantmini-${now.toISOString().slice(0, 10)}.log`);
 }
 
+/**
+ * Opens today's log file in the first folder that can be written, or returns null. A log that
+ * cannot be written must never stop a command (a lake on a read-only volume can still be read),
+ * and a write that fails later (a full disk) is dropped, not thrown into the process.
+ */
+function openLogFile(dirs: readonly string[]): { file: string; stream: pino.DestinationStream } | null {
+  for (const dir of dirs) {
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      const file = logFileFor(dir);
+      fs.closeSync(fs.openSync(file, 'a'));
+      const stream = pino.destination({ dest: file, sync: true, mkdir: true });
+      stream.on('error', () => undefined);
+      return { file, stream };
+    } catch {
+      // Not writable here (read-only volume, permissions): try the next folder.
+    }
+  }
+  return null;
+}
+
 /** Creates the process logger: JSON lines under logs/, optional readable stderr, secrets redacted. */
 export function createLogger(options: LoggerOptions): Logger {
   const secrets = options.secrets ?? [];
   const streams: pino.StreamEntry[] = [];
-  if (options.logsDir) {
-    fs.mkdirSync(options.logsDir, { recursive: true });
-    streams.push({ level: 'trace', stream: pino.destination({ dest: logFileFor(options.logsDir), sync: true, mkdir: true }) });
-  }
+  const dirs = options.logsDir === undefined ? [] : typeof options.logsDir === 'string' ? [options.logsDir] : options.logsDir;
+  const logFile = openLogFile(dirs);
+  if (logFile) streams.push({ level: 'trace', stream: logFile.stream });
   if (options.console) streams.push({ level: 'trace', stream: consoleStream() });
   if (streams.length === 0) return pino({ level: 'silent' });
   return pino(

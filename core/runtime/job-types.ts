@@ -52,9 +52,17 @@ export interface SupervisedJob {
   maxHeapMb?: number;
 }
 
+/**
+ * Failures that no retry can mend and that every other job of the run would meet too: the run
+ * stops at the first one (the disk is full; the credentials were rejected).
+ */
+export type RunStoppingError = 'disk_full' | 'credentials';
+
 /** What the worker reports when its job ends. */
 export interface WorkerResult {
   outcome: JobOutcome;
+  /** Set with a `failed` outcome that must stop the run rather than be retried. */
+  errorKind?: RunStoppingError;
   bytes?: number;
   rows?: number;
   rejects?: number;
@@ -86,6 +94,7 @@ export interface JobSummary {
   rows?: number;
   rejects?: number;
   error?: string;
+  errorKind?: RunStoppingError;
   crashes: CrashRecord[];
   warnings: string[];
   /** Times the memory monitor stopped and requeued this job (not counted as attempts). */

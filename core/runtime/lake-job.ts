@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { FlatFileDatasetId } from '../datasets/index.ts';
+import type { FlatFileDatasetId, PlausibleBounds } from '../datasets/index.ts';
 import type { S3Access } from '../sources/polygon/flat-file-source.ts';
 import type { WorkerResult } from './job-types.ts';
 import type { WorkerContext } from './worker-main.ts';
@@ -16,6 +16,8 @@ export interface LakeJobSpec {
   access?: S3Access;
   retry: { requestAttempts: number; baseDelayMs: number; maxDelayMs: number };
   duckdb: { threads: number; memoryLimit: string };
+  /** Plausibility bounds of the dataset (settings.validation). */
+  bounds?: PlausibleBounds;
   logLevel?: string;
 }
 
@@ -48,6 +50,7 @@ export async function runLakeJob(raw: unknown, ctx: WorkerContext): Promise<Work
       outcome: r.state,
       bytes: r.bytes,
       ...(r.error ? { error: r.error } : {}),
+      ...(r.errorKind ? { errorKind: r.errorKind } : {}),
       ...(relative(spec.lakeRoot, r.file) ? { file: relative(spec.lakeRoot, r.file)! } : {}),
     };
   }
@@ -58,6 +61,7 @@ export async function runLakeJob(raw: unknown, ctx: WorkerContext): Promise<Work
       dataset,
       date: spec.date,
       duckdb: spec.duckdb,
+      ...(spec.bounds ? { bounds: spec.bounds } : {}),
       signal: ctx.signal,
       onProgress: ctx.onProgress,
       logger: ctx.logger,
@@ -68,6 +72,7 @@ export async function runLakeJob(raw: unknown, ctx: WorkerContext): Promise<Work
       rejects: r.rejects,
       bytes: r.bytes,
       ...(r.error ? { error: r.error } : {}),
+      ...(r.errorKind ? { errorKind: r.errorKind } : {}),
       ...(relative(spec.lakeRoot, r.file) ? { file: relative(spec.lakeRoot, r.file)! } : {}),
     };
   }

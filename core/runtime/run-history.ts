@@ -29,6 +29,8 @@ export interface RunRecord {
   counts: Record<string, number>;
   bytesDownloaded: number;
   jobs: JobRecord[];
+  /** Why the run stopped early (disk full, credentials rejected), when it did. */
+  error: string | null;
 }
 
 /** Parses journal text, skipping a torn last line (a crash mid-write) or anything unparsable. */
@@ -54,6 +56,7 @@ export function reconstructRun(entries: JournalEntry[], alive: (pid: number, hos
     jobs.set(j.id, { id: j.id, kind: j.kind, dataset: j.dataset, date: j.date, state: 'queued', attempts: 0, durationMs: null, crashes: [], warnings: [], memoryRequeues: 0 });
   }
   let finish: Extract<JournalEntry, { type: 'run.finished' }> | null = null;
+  let stopping: string | null = null;
   for (const e of entries) {
     const job = 'jobId' in e ? jobs.get(e.jobId) : undefined;
     switch (e.type) {
@@ -74,6 +77,9 @@ export function reconstructRun(entries: JournalEntry[], alive: (pid: number, hos
           const { t: _t, type: _type, jobId: _id, ...rest } = e;
           Object.assign(job, rest);
         }
+        break;
+      case 'run.stopping':
+        stopping = e.reason;
         break;
       case 'run.finished':
         finish = e;
@@ -106,6 +112,7 @@ export function reconstructRun(entries: JournalEntry[], alive: (pid: number, hos
     counts,
     bytesDownloaded: finish?.bytesDownloaded ?? [...jobs.values()].filter((j) => j.kind === 'download').reduce((s, j) => s + (j.bytes ?? 0), 0),
     jobs: [...jobs.values()],
+    error: finish?.error ?? stopping,
   };
 }
 

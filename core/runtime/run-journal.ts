@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { isDiskFull } from '../lake/disk-errors.ts';
 import { lakePaths } from '../lake/lake-paths.ts';
 import type { CrashRecord, JobSummary, SupervisedJob } from './job-types.ts';
 
@@ -37,7 +38,8 @@ export type JournalEntry = { t: string } & (
   // The job's summary, named by jobId (the first line already lists its kind, dataset and date).
   | ({ type: 'job.finished'; jobId: string } & Omit<JobSummary, 'id' | 'kind' | 'dataset' | 'date'>)
   | { type: 'memory.level'; level: string; usedPercent: number }
-  | { type: 'run.finished'; state: string; durationMs: number; counts: Record<string, number>; bytesDownloaded: number }
+  | { type: 'run.stopping'; reason: string }
+  | { type: 'run.finished'; state: string; durationMs: number; counts: Record<string, number>; bytesDownloaded: number; error?: string }
 );
 
 /** Distributes Omit over a union, so each journal entry keeps its own fields. */
@@ -46,13 +48,23 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 /** An entry as callers write it; the journal stamps the time. */
 export type JournalInput = DistributiveOmit<JournalEntry, 't'>;
 
+/** A write the journal could not make (the run goes on; the supervisor decides what it means). */
+export interface JournalWriteError {
+  path: string;
+  message: string;
+  diskFull: boolean;
+}
+
 /** The append-only journal of one run plus its per-job logs. */
 export interface RunJournal {
   readonly runId: string;
   readonly file: string;
+  /** Appends one line; never throws (a failed write is reported through onWriteError). */
   append(entry: JournalInput): void;
-  /** Appends one line to `metadata/runs/<run-id>/<job-id>.log`. */
+  /** Appends one line to `metadata/runs/<run-id>/<job-id>.log`; never throws. */
   jobLog(jobId: string, line: string): void;
+  /** Called once per failed write (the first failure of each file). */
+  onWriteError(cb: (err: JournalWriteError) => void): void;
   /** Flushes the journal to disk and closes every file. */
   close(): Promise<void>;
 }
@@ -62,40 +74,121 @@ export function jobLogPath(lakeRoot: string, runId: string, jobId: string): stri
   return path.join(lakePaths(lakeRoot).runsDir, runId, `${jobId.replace(/[^\w.-]/g, '_')}.log`);
 }
 
+/** Room kept aside while a run is open, so its last lines can still be written on a full disk. */
+const RESERVE_BYTES = 256 * 1024;
+
 /**
  * Opens the journal of a new run. Lines are written with one synchronous write each (O_APPEND), so
  * a crash can cut at most the last line, which readers skip; the file is fsync'd when the run ends.
+ * A failed write never throws: a run must be able to say why it failed even when the disk it
+ * writes to is full. A reserve file of RESERVE_BYTES is kept beside the journal and given back on
+ * the first "disk full", so the journal's remaining lines (job outcomes, the run's end and its
+ * reason) still fit; job logs stop at that point, as the least needed.
  */
 export function openRunJournal(lakeRoot: string, runId: string, now: () => Date = () => new Date()): RunJournal {
   const file = lakePaths(lakeRoot).runJournal(runId);
+  const reserve = `${file}.reserve`;
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const fd = fs.openSync(file, 'a');
+  try {
+    fs.writeFileSync(reserve, Buffer.alloc(RESERVE_BYTES));
+  } catch {
+    fs.rmSync(reserve, { force: true });
+  }
   const logs = new Map<string, number>();
+  const failedPaths = new Set<string>();
+  const listeners: Array<(err: JournalWriteError) => void> = [];
   let closed = false;
+  let diskFull = false;
+  let brokenLine = false;
+
+  const report = (p: string, err: unknown) => {
+    if (failedPaths.has(p)) return;
+    failedPaths.add(p);
+    const e: JournalWriteError = { path: p, message: (err as Error).message, diskFull: isDiskFull(err) };
+    for (const cb of listeners) {
+      try {
+        cb(e);
+      } catch {
+        // A listener's failure must not turn into the journal's.
+      }
+    }
+  };
+
+  /** Writes all of `text` or throws; a short write leaves `brokenLine` set so the next line starts clean. */
+  const writeAll = (target: number, text: string) => {
+    const buf = Buffer.from(text);
+    let off = 0;
+    while (off < buf.length) {
+      const n = fs.writeSync(target, buf, off);
+      off += n;
+      if (off < buf.length) brokenLine = true;
+    }
+  };
+
+  const writeLine = (target: number, p: string, line: string): boolean => {
+    const text = `${brokenLine && target === fd ? '\n' : ''}${line}`;
+    try {
+      writeAll(target, text);
+      if (target === fd) brokenLine = false;
+      return true;
+    } catch (err) {
+      if (target === fd) brokenLine = true;
+      if (isDiskFull(err) && !diskFull) {
+        diskFull = true;
+        fs.rmSync(reserve, { force: true });
+        try {
+          writeAll(target, `${brokenLine && target === fd ? '\n' : ''}${line}`);
+          if (target === fd) brokenLine = false;
+          report(p, err);
+          return true;
+        } catch (again) {
+          report(p, again);
+          return false;
+        }
+      }
+      report(p, err);
+      return false;
+    }
+  };
+
   return {
     runId,
     file,
     append(entry) {
       if (closed) return;
-      fs.writeSync(fd, `${JSON.stringify({ t: now().toISOString(), ...entry })}\n`);
+      writeLine(fd, file, `${JSON.stringify({ t: now().toISOString(), ...entry })}\n`);
     },
     jobLog(jobId, line) {
-      if (closed) return;
+      if (closed || diskFull) return;
+      const p = jobLogPath(lakeRoot, runId, jobId);
       let logFd = logs.get(jobId);
       if (logFd === undefined) {
-        const p = jobLogPath(lakeRoot, runId, jobId);
-        fs.mkdirSync(path.dirname(p), { recursive: true });
-        logFd = fs.openSync(p, 'a');
+        try {
+          fs.mkdirSync(path.dirname(p), { recursive: true });
+          logFd = fs.openSync(p, 'a');
+        } catch (err) {
+          report(p, err);
+          return;
+        }
         logs.set(jobId, logFd);
       }
-      fs.writeSync(logFd, line.endsWith('\n') ? line : `${line}\n`);
+      writeLine(logFd, p, line.endsWith('\n') ? line : `${line}\n`);
+    },
+    onWriteError(cb) {
+      listeners.push(cb);
     },
     async close() {
       if (closed) return;
       closed = true;
       for (const l of logs.values()) fs.closeSync(l);
-      fs.fsyncSync(fd);
+      try {
+        fs.fsyncSync(fd);
+      } catch (err) {
+        report(file, err);
+      }
       fs.closeSync(fd);
+      fs.rmSync(reserve, { force: true });
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { FlatFileDatasetId } from '../datasets/index.ts';
 import { secretValues, type EffectiveSource, type Settings } from '../config/index.ts';
 import { openFlatFileSource } from '../sources/polygon/flat-file-source.ts';
 import { createMemoryMonitor, type MemoryMonitor } from '../system/memory-monitor.ts';
@@ -148,6 +149,7 @@ export async function runUpdate(host: UpdateHost, req: UpdateRequest): Promise<U
         ...(j.kind === 'download' ? { access } : {}),
         retry: { requestAttempts: settings.retry.requestAttempts, baseDelayMs: settings.retry.baseDelayMs, maxDelayMs: settings.retry.maxDelayMs },
         duckdb: { threads: concurrency.duckdbThreads, memoryLimit: concurrency.duckdbMemoryLimit },
+        ...(j.kind === 'ingest' ? { bounds: settings.validation[j.dataset as FlatFileDatasetId] } : {}),
         logLevel: settings.logging.level === 'silent' ? 'info' : settings.logging.level,
       };
       return { ...j, entry: host.workerEntry, payload: spec, ...(host.maxHeapMb ? { maxHeapMb: host.maxHeapMb } : {}) };

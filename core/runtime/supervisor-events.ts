@@ -25,6 +25,8 @@ export interface RunSummary {
   bytesDownloaded: number;
   journal: string;
   jobs: JobSummary[];
+  /** Why the run stopped early (disk full, credentials rejected), when it did. */
+  error?: string;
 }
 
 /** Everything the supervisor tells its listeners (the CLI display now, the UI through the contract later). */
@@ -39,6 +41,8 @@ export type SupervisorEvent =
   | { type: 'job.finished'; runId: string; job: JobSummary }
   | { type: 'run.progress'; runId: string; progress: RunProgress }
   | { type: 'run.waiting'; runId: string; level: MemoryLevel; message: string }
+  /** Something a person should know that does not change the run (a journal line that could not be written). */
+  | { type: 'run.notice'; runId: string; message: string }
   | { type: 'run.finished'; runId: string; summary: RunSummary }
   | { type: 'system.memory'; sample: MemorySample };
 

@@ -16,7 +16,8 @@ import {
 import type { ExitInfo, LaunchedProcess, ProcessLauncher } from './process-launcher.ts';
 import { computeRunProgress, createProgressMeter, type MeteredProgress } from './progress-meter.ts';
 import { retryDelayMs, shouldRetry, type RetryPolicy } from './retry-policy.ts';
-import { journalJob, newRunId, openRunJournal, type RunJournal } from './run-journal.ts';
+import { diskFullMessage } from '../lake/disk-errors.ts';
+import { jobLogPath, journalJob, newRunId, openRunJournal, type RunJournal } from './run-journal.ts';
 import { createEventHub, type JobView, type RunOutcome, type RunSummary, type SupervisorListener } from './supervisor-events.ts';
 
 /** Everything a supervisor needs for one run. */
@@ -78,6 +79,8 @@ interface Entry {
   crashes: CrashRecord[];
   warnings: string[];
   memoryRequeues: number;
+  /** Set on the job whose write failed when the run stops for a full disk: it ends failed, not skipped. */
+  failOnStop: string | null;
   meter: ReturnType<typeof createProgressMeter>;
   progress: MeteredProgress | undefined;
   error: string | undefined;
@@ -115,6 +118,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   let lastLevel: MemoryLevel | null = null;
   let unsubscribeMemory: (() => void) | null = null;
   let launches = 0;
+  /** The job whose log file is `file`, if it is one. */
+  const jobOfLog = (file: string): string | undefined => [...entries.keys()].find((id) => jobLogPath(options.lakeRoot, runId, id) === file);
+  /** Set when a failure every job would meet (disk full, credentials rejected) stopped the run. */
+  let stopReason: string | null = null;
 
   const view = (e: Entry): JobView => ({ ...journalJob(e.job), state: e.state, attempts: e.attempts });
 
@@ -130,6 +137,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     ...(e.result?.rows !== undefined ? { rows: e.result.rows } : {}),
     ...(e.result?.rejects !== undefined ? { rejects: e.result.rejects } : {}),
     ...(e.error ? { error: e.error } : {}),
+    ...(e.result?.errorKind ? { errorKind: e.result.errorKind } : {}),
     crashes: e.crashes,
     warnings: e.warnings,
     memoryRequeues: e.memoryRequeues,
@@ -189,7 +197,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       const e = entries.get(u.id)!;
       finalize(e, u.state, u.reason);
     }
-    if (!runCancelled) {
+    if (!runCancelled && stopReason === null) {
       const level = options.memory?.level ?? 'normal';
       const pick = pickJobsToStart(schedulable(), options.limits, level, now());
       if (pick.heldBy !== heldBy) {
@@ -306,6 +314,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       e.memoryRequeues += 1;
       journal?.append({ type: 'job.requeued', jobId: e.job.id, reason: 'memory pressure critical' });
       requeue(e, 0, 'stopped under critical memory pressure; requeued');
+    } else if (stopping === 'cancel' && stopReason !== null && !runCancelled) {
+      if (e.failOnStop) finalize(e, 'failed', e.failOnStop);
+      else finalize(e, 'skipped', `stopped: ${stopReason}`);
     } else if (stopping === 'cancel' || runCancelled) {
       finalize(e, 'cancelled', 'cancelled');
     } else if (result) {
@@ -325,7 +336,28 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     schedule();
   }
 
+  /**
+   * Stops the run after a failure every other job would meet too: nothing new starts, queued jobs
+   * end `skipped` with the reason, running ones are asked to stop. The run ends `failed` with it.
+   */
+  function stopRun(reason: string, culprit?: string): void {
+    if (stopReason !== null || finish === null) return;
+    stopReason = scrub(reason);
+    journal?.append({ type: 'run.stopping', reason: stopReason });
+    for (const other of entries.values()) {
+      if (TERMINAL.has(other.state)) continue;
+      if (other.job.id === culprit) other.failOnStop = stopReason;
+      if (other.proc) stop(other, 'cancel');
+      else finalize(other, other.failOnStop ? 'failed' : 'skipped', other.failOnStop ?? `not started: ${stopReason}`);
+    }
+  }
+
   function onResult(e: Entry, result: WorkerResult): void {
+    if (result.outcome === 'failed' && result.errorKind) {
+      finalize(e, 'failed', result.error);
+      stopRun(result.error ?? result.errorKind);
+      return;
+    }
     if (result.outcome === 'failed' && shouldRetry('failed', e.attempts, options.retry)) {
       const delay = retryDelayMs(e.attempts, options.retry);
       e.error = result.error ? scrub(result.error) : undefined;
@@ -404,7 +436,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     unsubscribeMemory?.();
     const counts: Partial<Record<JobState, number>> = {};
     for (const e of entries.values()) counts[e.state] = (counts[e.state] ?? 0) + 1;
-    const state: RunOutcome = runCancelled ? 'cancelled' : counts.failed ? 'failed' : 'complete';
+    const state: RunOutcome = runCancelled ? 'cancelled' : counts.failed || stopReason !== null ? 'failed' : 'complete';
     const finishedAt = now();
     const summary: RunSummary = {
       runId,
@@ -416,8 +448,12 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       bytesDownloaded: bytesDownloaded(),
       journal: journal?.file ?? '',
       jobs: [...entries.values()].map(summaryOf),
+      ...(stopReason !== null ? { error: stopReason } : {}),
     };
-    journal?.append({ type: 'run.finished', state, durationMs: summary.durationMs, counts: counts as Record<string, number>, bytesDownloaded: summary.bytesDownloaded });
+    journal?.append({
+      type: 'run.finished', state, durationMs: summary.durationMs, counts: counts as Record<string, number>, bytesDownloaded: summary.bytesDownloaded,
+      ...(stopReason !== null ? { error: stopReason } : {}),
+    });
     const j = journal;
     void (j ? j.close() : Promise.resolve()).then(
       () => {
@@ -445,11 +481,16 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         for (const d of job.dependsOn ?? []) if (!ids.has(d)) throw new Error(`job ${job.id} depends on unknown job ${d}`);
         entries.set(job.id, {
           job, state: 'queued', attempts: 0, notBefore: 0, firstStartedAt: null, finishedAt: null, proc: null, result: null,
-          stopping: null, paused: false, attemptStartedAt: 0, launchSeq: 0, killTimer: null, startTimer: null, startTimedOut: false, crashes: [], warnings: [], memoryRequeues: 0,
+          stopping: null, paused: false, attemptStartedAt: 0, launchSeq: 0, killTimer: null, startTimer: null, startTimedOut: false, crashes: [], warnings: [], memoryRequeues: 0, failOnStop: null,
           meter: createProgressMeter(now), progress: undefined, error: undefined,
         });
       }
       journal = openRunJournal(options.lakeRoot, runId, () => new Date(now()));
+      // The journal never throws; a full disk under it stops the run with a reason instead.
+      journal.onWriteError((err) => {
+        if (err.diskFull) stopRun(diskFullMessage(err.path), jobOfLog(err.path));
+        else hub.emit({ type: 'run.notice', runId, message: scrub(`could not write ${err.path}: ${err.message}`) });
+      });
       journal.append({
         type: 'run.started', runId, pid: process.pid, host: os.hostname(), command: options.command ?? 'quantmini',
         jobs: jobs.map(journalJob),

@@ -131,6 +131,9 @@ export function createTerminalProgress(out: NodeJS.WriteStream, opts: { tty?: bo
           memoryNote = `waiting: ${e.message}`;
           pending.push(`  … ${e.message}`);
           break;
+        case 'run.notice':
+          pending.push(`  ! ${e.message}`);
+          break;
         case 'system.memory':
           if (e.sample.level === 'normal') memoryNote = '';
           else memoryNote = `memory ${e.sample.level} ${e.sample.usedPercent}%`;

@@ -153,7 +153,13 @@ export async function buildUpdatePlan(opts: UpdatePlanOptions): Promise<UpdatePl
       return item;
     }
     const landingPresent = PRESENT.has(landing.state);
-    if (landingPresent) item.download.reason = 'landing file already complete';
+    // A failed ingest of a landing file its record calls complete may mean the file changed on
+    // disk: the download job compares its sha256 with the record and fetches it only then.
+    const verifyLanding = landingPresent && bronze.state === 'failed' && !opts.skipLanding && !opts.skipBronze;
+    if (verifyLanding) {
+      item.download.needed = true;
+      item.download.reason = 'bronze failed: the landing file is checked against its record (fetched again only if it changed)';
+    } else if (landingPresent) item.download.reason = 'landing file already complete';
     else if (opts.skipLanding) item.download.reason = '--skip-landing';
     else {
       item.download.needed = true;
@@ -173,7 +179,7 @@ export async function buildUpdatePlan(opts: UpdatePlanOptions): Promise<UpdatePl
       item.ingest.reason = stale ? 'landing file replaced since bronze was built' : `bronze is ${bronze.state}`;
     }
 
-    if (item.download.needed) {
+    if (item.download.needed && !verifyLanding) {
       const typical = meta.typicalBytes;
       if (!head) Object.assign(item.download, { estimatedBytes: typical, estimate: 'typical' });
       else {

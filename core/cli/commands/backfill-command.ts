@@ -57,7 +57,7 @@ async function runCommand(mode: FlatFileRunMode, opts: RunOpts, cmd: Command): P
     throw new CliError((err as Error).message, 2);
   }
   if (datasets.length === 0) throw new CliError('--dataset needs at least one dataset', 2);
-  const ctx: CliContext = createCliContext(cmd, { withLake: true });
+  const ctx: CliContext = createCliContext(cmd, { lake: 'write' });
   const settings = ctx.config.settings;
   const run = flatFileRunSettings(settings);
   if (opts.concurrency) run.concurrency.downloads = opts.concurrency;
@@ -110,7 +110,9 @@ async function runCommand(mode: FlatFileRunMode, opts: RunOpts, cmd: Command): P
       for (const f of summary.failures.slice(0, 20)) ctx.print(`  ${f.step} ${f.state}: ${f.error}`);
       if (summary.failures.length > 20) ctx.print(`  ... and ${summary.failures.length - 20} more (see --json)`);
     }
-    if (summary.failures.some((f) => f.state === 'failed')) process.exitCode = 1;
+    // An ingest with nothing to ingest failed at what it was asked to do; a download that is only
+    // not published yet (pending) or not in the plan (not_entitled) is an answer, not a failure.
+    if (summary.failures.some((f) => f.state === 'failed' || (f.step === 'ingest' && f.state === 'missing'))) process.exitCode = 1;
   } finally {
     display.stop();
     process.off('SIGINT', onSigint);

@@ -31,7 +31,7 @@ export function registerGapsCommand(program: Command): void {
       } catch (err) {
         throw new CliError((err as Error).message, 2);
       }
-      const ctx = createCliContext(cmd, { withLake: true });
+      const ctx = createCliContext(cmd, { lake: 'read' });
       const layer = opts.layer as Layer;
       const historyStart = ctx.source.kind === 'demo' ? ctx.config.settings.demo.historyStart : undefined;
       const [cov] = await computeCoverage({ lakeRoot: ctx.dataRoot, datasets: [dataset], layer, from: opts.from, to: opts.to, ...(historyStart ? { historyStart } : {}) });

@@ -33,7 +33,7 @@ export function registerQueryCommand(program: Command): void {
     .option('--max-rows <n>', 'rows to print at most', parsePositiveInt, 1000)
     .option('--time-limit <seconds>', 'stop the query after this many seconds (default: setting sql.timeLimitSeconds)', parsePositiveInt)
     .action(async (sql: string, opts: { maxRows: number; timeLimit?: number }, cmd: Command) => {
-      const ctx = createCliContext(cmd, { withLake: true });
+      const ctx = createCliContext(cmd, { lake: 'read' });
       const c = ctx.config.settings.concurrency;
       const limits = ctx.config.settings.sql;
       const lake = await openLakeQuery(ctx.dataRoot, {

@@ -38,7 +38,7 @@ export function registerServeCommand(program: Command): void {
     .option('--port <n>', 'port to listen on (default: any free port)', parseNonNegativeInt)
     .option('--open', 'open the URL in the default browser')
     .action(async (opts: ServeOptions, cmd: Command) => {
-      const ctx = createCliContext(cmd, { withLake: true });
+      const ctx = createCliContext(cmd, { lake: 'read' });
       const g = globalOptions(cmd);
       const root = repoRoot();
       try {

@@ -53,7 +53,7 @@ export function registerStatusCommand(program: Command): void {
       } catch (err) {
         throw new CliError((err as Error).message, 2);
       }
-      const ctx = createCliContext(cmd, { withLake: true });
+      const ctx = createCliContext(cmd, { lake: 'read' });
       const to = opts.to ?? etDateOf(new Date());
       const historyStart = ctx.source.kind === 'demo' ? ctx.config.settings.demo.historyStart : undefined;
       const rows: DatasetStatus[] = [];

@@ -45,6 +45,7 @@ function printSummary(ctx: CliContext, s: RunSummary): void {
   const bad = s.jobs.filter((j) => !quiet.includes(j.state));
   for (const j of bad) ctx.print(`  ${describeJobOutcome(j)}`);
   if (s.jobs.length === 0) ctx.print('  everything was already up to date');
+  if (s.error) ctx.print(`  stopped: ${s.error}`);
   ctx.print(`  journal: ${s.journal}   (details: quantmini runs show ${s.runId})`);
 }
 
@@ -64,7 +65,7 @@ export function registerUpdateCommand(program: Command): void {
       if (opts.skipLanding && opts.skipBronze) throw new CliError('--skip-landing and --skip-bronze together leave nothing to do', 2);
       for (const d of opts.datasets ?? []) if (!isFlatFileDatasetId(d)) throw new CliError(`unknown dataset "${d}" in --datasets`, 2);
       // A dry run must not even create the lake's log folder, so it logs nowhere but stderr.
-      const ctx = createCliContext(cmd, { withLake: !opts.dryRun });
+      const ctx = createCliContext(cmd, { lake: opts.dryRun ? 'none' : 'write' });
       if (opts.dryRun && ctx.source.kind === 'demo') ctx.notice(ctx.source.reason);
       const secrets = secretValues(ctx.config.settings);
       const command = scrubText(['quantmini', ...process.argv.slice(2)].join(' '), secrets);
@@ -133,6 +134,7 @@ export function registerUpdateCommand(program: Command): void {
         return;
       }
       const failed = s.counts.failed ?? 0;
-      throw new CliError(s.state === 'cancelled' ? `run ${s.runId} was cancelled` : `${failed} job(s) failed in run ${s.runId}`, code);
+      if (s.state === 'cancelled') throw new CliError(`run ${s.runId} was cancelled`, code);
+      throw new CliError(s.error ? `run ${s.runId} stopped: ${s.error}` : `${failed} job(s) failed in run ${s.runId}`, code);
     });
 }

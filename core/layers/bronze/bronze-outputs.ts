@@ -1,4 +1,4 @@
-import type { FlatFileDataset } from '../../datasets/index.ts';
+import type { FlatFileDataset, PlausibleBounds } from '../../datasets/index.ts';
 import { sqlString, type DuckDbHandle } from '../../duckdb/duckdb-instance.ts';
 import type { ProgressSink } from '../../runtime/job-progress.ts';
 import {
@@ -34,6 +34,8 @@ export interface OutputTargets {
   csv: string;
   goodTmp: string;
   rejectsTmp: string;
+  /** Plausibility bounds of this dataset (registry defaults or the user's settings). */
+  bounds: PlausibleBounds;
   progress: ProgressSink;
   signal?: AbortSignal;
 }
@@ -68,7 +70,7 @@ export async function writeSinglePass(db: DuckDbHandle, ds: FlatFileDataset, dat
   out.progress({ phase: 'reading', message: SINGLE_PASS_MESSAGE });
   let rows: number;
   try {
-    rows = countOf((await db.connection.runAndReadAll(singlePassCopySql(ds, date, out.csv, out.goodTmp, PARQUET_OPTIONS))).getRows()[0]?.[0]);
+    rows = countOf((await db.connection.runAndReadAll(singlePassCopySql(ds, date, out.csv, out.goodTmp, PARQUET_OPTIONS, out.bounds))).getRows()[0]?.[0]);
   } catch (err) {
     if ((err as Error).message.includes(NOT_SINGLE_PASS)) return null;
     throw err;
@@ -93,7 +95,7 @@ export async function writeStaged(db: DuckDbHandle, ds: FlatFileDataset, date: s
   };
   progress({ phase: 'reading', message: STAGED_MESSAGE });
   // Staged once (parallel CSV parse); validation and both outputs read the staged table.
-  await run(`CREATE TEMP TABLE staged AS SELECT *, ${rejectReasonSql(ds, date)} AS reject_reason FROM ${readCsvSql(ds, out.csv)}`);
+  await run(`CREATE TEMP TABLE staged AS SELECT *, ${rejectReasonSql(ds, date, out.bounds)} AS reject_reason FROM ${readCsvSql(ds, out.csv)}`);
   progress({ phase: 'validating' });
   // Files arrive sorted by ticker then time; with insertion order preserved one lag pass proves
   // the good rows strictly increasing (hence sorted and duplicate-free), which spares a full sort.

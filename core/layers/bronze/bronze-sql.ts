@@ -1,5 +1,5 @@
 import { addDays, etMidnightUtc } from '../../calendar/index.ts';
-import type { FlatFileDataset } from '../../datasets/index.ts';
+import type { FlatFileDataset, PlausibleBounds } from '../../datasets/index.ts';
 import { sqlString } from '../../duckdb/duckdb-instance.ts';
 
 /**
@@ -13,8 +13,11 @@ export const REJECT_REASONS = {
   missing: 'missing value',
   nonFinite: 'non-finite number',
   optionTicker: 'malformed option ticker',
+  stockTicker: 'malformed stock ticker',
   price: 'price not positive',
+  priceBound: 'price above the plausible bound',
   volume: 'negative volume',
+  volumeBound: 'volume above the plausible bound',
   transactions: 'negative transactions',
   high: 'high below max(open, close)',
   low: 'low above min(open, close)',
@@ -43,26 +46,42 @@ export function readCsvSql(dataset: FlatFileDataset, file: string): string {
 
 // An OCC ticker: "O:", a 1-10 character root, YYMMDD, C or P, 8 strike digits (strike x 1000).
 const OPTION_TICKER_RE = '^O:[A-Z0-9.]{1,10}[0-9]{6}[CP][0-9]{8}$';
+// Polygon's stock tickers: upper-case letters and digits, class and series parts after `.` or `-`
+// (BRK.A, APCA.WS, BF-B) and a lower-case suffix Polygon uses for preferreds, warrants, rights and
+// when-issued lines (CFGpE, ABCw, XYZr, ABCwi), 20 characters at most. Anything else (a newline, a
+// quote, a NUL byte, SQL) is not a ticker.
+export const STOCK_TICKER_RE = '^[A-Z0-9]+([.-][A-Z0-9]+)*([a-z]{1,2}[A-Z0-9]?)?([.-][A-Z0-9]+)*$';
 const expirationSql = (t: string) =>
   `TRY_CAST('20' || substr(${t}, length(${t}) - 14, 2) || '-' || substr(${t}, length(${t}) - 12, 2) || '-' || substr(${t}, length(${t}) - 10, 2) AS DATE)`;
 
+function tickerRuleSql(dataset: FlatFileDataset): { reject: string; good: string[] } {
+  if (dataset.assetClass === 'options') {
+    return {
+      reject: `WHEN NOT regexp_full_match(ticker, '${OPTION_TICKER_RE}') OR ${expirationSql('ticker')} IS NULL THEN '${REJECT_REASONS.optionTicker}'`,
+      good: [`regexp_full_match(ticker, '${OPTION_TICKER_RE}')`, `${expirationSql('ticker')} IS NOT NULL`],
+    };
+  }
+  return {
+    reject: `WHEN length(ticker) > 20 OR NOT regexp_full_match(ticker, '${STOCK_TICKER_RE}') THEN '${REJECT_REASONS.stockTicker}'`,
+    good: ['length(ticker) <= 20', `regexp_full_match(ticker, '${STOCK_TICKER_RE}')`],
+  };
+}
+
 /** The CASE expression giving a row's reject reason (NULL for a good row), first failing rule wins. */
-export function rejectReasonSql(dataset: FlatFileDataset, date: string): string {
+export function rejectReasonSql(dataset: FlatFileDataset, date: string, bounds: PlausibleBounds = dataset.plausible): string {
   const { startNs, endNs } = tradingDayBoundsNs(date);
   const R = REJECT_REASONS;
   const cols = dataset.columns.map((c) => c.name);
   const missing = cols.map((c) => `WHEN ${c} IS NULL${c === 'ticker' ? " OR ticker = ''" : ''} THEN '${R.missing}: ${c}'`).join('\n    ');
   const numeric = dataset.columns.filter((c) => c.duckdbType === 'DOUBLE').map((c) => `NOT isfinite(${c.name})`).join(' OR ');
-  const option =
-    dataset.assetClass === 'options'
-      ? `WHEN NOT regexp_full_match(ticker, '${OPTION_TICKER_RE}') OR ${expirationSql('ticker')} IS NULL THEN '${R.optionTicker}'`
-      : '';
   return `CASE
     ${missing}
     WHEN ${numeric} THEN '${R.nonFinite}'
-    ${option}
+    ${tickerRuleSql(dataset).reject}
     WHEN NOT (open > 0 AND close > 0 AND high > 0 AND low > 0) THEN '${R.price}'
+    WHEN greatest(open, close, high, low) >= ${bounds.maxPrice} THEN '${R.priceBound}'
     WHEN volume < 0 THEN '${R.volume}'
+    WHEN volume >= ${bounds.maxVolume} THEN '${R.volumeBound}'
     WHEN transactions < 0 THEN '${R.transactions}'
     WHEN high < greatest(open, close) THEN '${R.high}'
     WHEN low > least(open, close) THEN '${R.low}'
@@ -89,15 +108,16 @@ const RULE_COLUMNS = new Set(['ticker', 'volume', 'open', 'close', 'high', 'low'
  * so `IS TRUE` covers the missing-value rules; with every number finite, high >= open and
  * high >= close is "high not below max(open, close)", and likewise for low.
  */
-export function goodRowSql(dataset: FlatFileDataset, date: string): string {
+export function goodRowSql(dataset: FlatFileDataset, date: string, bounds: PlausibleBounds = dataset.plausible): string {
   const { startNs, endNs } = tradingDayBoundsNs(date);
   const terms = [
     "ticker <> ''",
     ...dataset.columns.filter((c) => !RULE_COLUMNS.has(c.name)).map((c) => `${c.name} IS NOT NULL`),
     ...dataset.columns.filter((c) => c.duckdbType === 'DOUBLE').map((c) => `isfinite(${c.name})`),
-    ...(dataset.assetClass === 'options' ? [`regexp_full_match(ticker, '${OPTION_TICKER_RE}')`, `${expirationSql('ticker')} IS NOT NULL`] : []),
+    ...tickerRuleSql(dataset).good,
     'open > 0', 'close > 0', 'high > 0', 'low > 0',
-    'volume >= 0', 'transactions >= 0',
+    `open < ${bounds.maxPrice}`, `close < ${bounds.maxPrice}`, `high < ${bounds.maxPrice}`, `low < ${bounds.maxPrice}`,
+    'volume >= 0', `volume < ${bounds.maxVolume}`, 'transactions >= 0',
     'high >= open', 'high >= close', 'low <= open', 'low <= close',
     `window_start >= ${startNs}`, `window_start < ${endNs}`,
   ];
@@ -111,9 +131,9 @@ export const NOT_SINGLE_PASS = 'quantmini: a row needs the staged ingest';
  * One pass from CSV to Parquet for a clean file: parse, validate and write the good rows in file
  * order, raising NOT_SINGLE_PASS at the first row that is not good (rejects need the staged path).
  */
-export function singlePassCopySql(dataset: FlatFileDataset, date: string, csv: string, target: string, parquetOptions: string): string {
+export function singlePassCopySql(dataset: FlatFileDataset, date: string, csv: string, target: string, parquetOptions: string, bounds: PlausibleBounds = dataset.plausible): string {
   return `COPY (SELECT ${bronzeProjectionSql(dataset, date)} FROM ${readCsvSql(dataset, csv)}
-    WHERE CASE WHEN ${goodRowSql(dataset, date)} THEN true ELSE error('${NOT_SINGLE_PASS}') END) TO ${sqlString(target)} (${parquetOptions})`;
+    WHERE CASE WHEN ${goodRowSql(dataset, date, bounds)} THEN true ELSE error('${NOT_SINGLE_PASS}') END) TO ${sqlString(target)} (${parquetOptions})`;
 }
 
 /**

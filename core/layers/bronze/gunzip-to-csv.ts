@@ -16,6 +16,27 @@ export class UnreadableFileError extends Error {
   }
 }
 
+/** A line from a file as it may be quoted in a message: control bytes escaped, never echoed raw. */
+export function printable(text: string, max = 200): string {
+  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
+  // Control characters are exactly what this must find, hence the rule exception.
+  // eslint-disable-next-line no-control-regex
+  return cut.replace(/[\u0000-\u001f\u007f-\u009f\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** Why a header is not the expected one, in words a person can act on. */
+function headerProblem(found: Buffer, expectedHeader: string): string | null {
+  if (found.subarray(0, 3).equals(UTF8_BOM)) {
+    const rest = found.subarray(3).toString('utf8').replace(/\r$/, '');
+    return `the file starts with a UTF-8 byte-order mark (bytes EF BB BF) before its header${rest === expectedHeader ? '' : ` "${printable(rest)}"`}; flat files have none`;
+  }
+  const text = found.toString('utf8').replace(/\r$/, '');
+  if (text === expectedHeader) return null;
+  return `wrong header: expected "${expectedHeader}" but found "${printable(text)}"`;
+}
+
 /** Sizes and checksum of a file that was gunzipped and header-checked. */
 export interface GunzipResult {
   gzBytes: number;
@@ -54,19 +75,17 @@ export async function gunzipCheckedCsv(
         head = Buffer.concat([head, chunk]);
         const nl = head.indexOf(10);
         if (nl < 0 && head.length < 65_536) return cb(null, chunk);
-        const found = head.subarray(0, nl < 0 ? Math.min(head.length, 200) : nl).toString('utf8').replace(/\r$/, '');
+        const problem = headerProblem(head.subarray(0, nl < 0 ? Math.min(head.length, 200) : nl), expectedHeader);
         head = null;
-        if (found !== expectedHeader) {
-          return cb(new UnreadableFileError('wrong_header', `wrong header: expected "${expectedHeader}" but found "${found}"`));
-        }
+        if (problem) return cb(new UnreadableFileError('wrong_header', problem));
       }
       cb(null, chunk);
     },
     flush(cb) {
       if (head !== null) {
-        const found = head.toString('utf8').replace(/\r?\n?$/, '');
         if (csvBytes === 0) return cb(new UnreadableFileError('empty', 'the file is empty (no header line)'));
-        if (found !== expectedHeader) return cb(new UnreadableFileError('wrong_header', `wrong header: expected "${expectedHeader}" but found "${found}"`));
+        const problem = headerProblem(head.subarray(0, head.length - (head.at(-1) === 10 ? 1 : 0)), expectedHeader);
+        if (problem) return cb(new UnreadableFileError('wrong_header', problem));
       }
       cb();
     },

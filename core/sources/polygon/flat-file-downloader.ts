@@ -8,10 +8,13 @@ import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { publicationInstant } from '../../calendar/index.ts';
 import { flatFileDataset, flatFileKey, type FlatFileDatasetId } from '../../datasets/index.ts';
 import { commitTempFile, tempPathFor } from '../../lake/atomic-write.ts';
+import { diskFullMessage, isDiskFull } from '../../lake/disk-errors.ts';
 import { lakePaths } from '../../lake/lake-paths.ts';
+import { sha256OfFile } from '../../lake/file-checksum.ts';
 import { readPartitionRecord, writePartitionRecord, type PartitionRecord } from '../../lake/partition-records.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { ProgressSink } from '../../runtime/job-progress.ts';
+import type { RunStoppingError } from '../../runtime/job-types.ts';
 import type { S3Access } from './flat-file-source.ts';
 import { backoffDelayMs, sleep, type RetryPolicy } from './retry-policy.ts';
 import { sharedS3Client } from './s3-client.ts';
@@ -39,6 +42,8 @@ export interface DownloadDayResult {
   etag: string | null;
   attempts: number;
   error?: string;
+  /** Set on failures that must stop the run (credentials rejected, disk full). */
+  errorKind?: RunStoppingError;
   file: string;
 }
 
@@ -62,11 +67,31 @@ export function normalizeEtag(etag: string | undefined | null): string | null {
   return etag ? etag.replace(/^W\//, '').replace(/"/g, '') : null;
 }
 
+/**
+ * HEADs an object. A HEAD answer has no body, so its 403 cannot say whether the plan or the keys
+ * were refused; on a 403 a one-byte ranged GET asks again, and its error (which names the S3 code,
+ * e.g. SignatureDoesNotMatch) is the one thrown.
+ */
+async function headObject(access: S3Access, key: string, signal?: AbortSignal) {
+  const client = sharedS3Client(access);
+  try {
+    return await client.send(new HeadObjectCommand({ Bucket: access.bucket, Key: key }), { abortSignal: signal });
+  } catch (err) {
+    const f = classifyS3Error(err, signal);
+    if (f.kind === 'not_entitled') {
+      const probe = await client.send(new GetObjectCommand({ Bucket: access.bucket, Key: key, Range: 'bytes=0-0' }), { abortSignal: signal }).catch((e: unknown) => e);
+      if (probe instanceof Error) throw probe;
+      (probe as { Body?: { destroy?: () => void } }).Body?.destroy?.();
+    }
+    throw err;
+  }
+}
+
 /** HEADs a day's object: its size and ETag, or null when it does not exist. Other errors throw. */
 export async function headDay(access: S3Access, dataset: FlatFileDatasetId, date: string, signal?: AbortSignal): Promise<{ size: number; etag: string } | null> {
   const key = flatFileKey(flatFileDataset(dataset), date);
   try {
-    const head = await sharedS3Client(access).send(new HeadObjectCommand({ Bucket: access.bucket, Key: key }), { abortSignal: signal });
+    const head = await headObject(access, key, signal);
     return { size: head.ContentLength ?? 0, etag: normalizeEtag(head.ETag) ?? '' };
   } catch (err) {
     if (classifyS3Error(err, signal).kind === 'not_found') return null;
@@ -132,12 +157,21 @@ async function receiveBody(
   return { bytes, sha256: hash.digest('hex'), rawBytes };
 }
 
-/** The landing copy of a day if it is complete and intact as far as its record can tell. */
-async function localCopy(lakeRoot: string, dataset: string, date: string, file: string): Promise<PartitionRecord | null> {
+/**
+ * The landing copy of a day if it is complete and intact: its record says complete, and the
+ * file's size and sha256 are the ones recorded (a byte flipped on disk keeps the size and the
+ * upstream ETag, so only the checksum tells). Anything else is fetched again.
+ */
+async function localCopy(lakeRoot: string, dataset: string, date: string, file: string, logger?: Logger): Promise<PartitionRecord | null> {
   const rec = await readPartitionRecord(lakeRoot, 'landing', dataset, date);
   if (!rec || rec.status !== 'complete') return null;
   const st = await fs.promises.stat(file).catch(() => null);
-  return st && st.size === rec.bytes ? rec : null;
+  if (!st || st.size !== rec.bytes) return null;
+  if (rec.sourceChecksum && (await sha256OfFile(file)) !== rec.sourceChecksum) {
+    logger?.warn({ dataset, date, file }, `download ${dataset} ${date}: the landing file does not match its record (sha256); fetching it again`);
+    return null;
+  }
+  return rec;
 }
 
 /**
@@ -160,16 +194,18 @@ export async function downloadDay(req: DownloadDayRequest): Promise<DownloadDayR
   const label = `${dataset} ${date}`;
   let attempts = 0;
 
-  const local = await localCopy(lakeRoot, dataset, date, file);
+  const local = await localCopy(lakeRoot, dataset, date, file, req.logger);
   const finish = async (
     state: DownloadDayResult['state'],
-    fields: { bytes?: number; etag?: string | null; error?: string; sha256?: string | null },
+    fields: { bytes?: number; etag?: string | null; error?: string; sha256?: string | null; errorKind?: RunStoppingError },
   ): Promise<DownloadDayResult> => {
     const result: DownloadDayResult = { dataset, date, state, bytes: fields.bytes ?? 0, etag: fields.etag ?? null, attempts, file };
     if (fields.error) result.error = fields.error;
+    if (fields.errorKind) result.errorKind = fields.errorKind;
     // A good local copy stays authoritative when a refresh fails: its record is left alone.
     if (state !== 'skipped' && !signal?.aborted && (state === 'complete' || !local)) {
       const finishedAt = new Date();
+      const recordFile = lakePaths(lakeRoot).metadataFile('landing', dataset, date);
       await writePartitionRecord(lakeRoot, {
         dataset, layer: 'landing', date,
         status: state === 'complete' ? 'complete' : state,
@@ -184,9 +220,16 @@ export async function downloadDay(req: DownloadDayRequest): Promise<DownloadDayR
         startedAt: startedAt.toISOString(),
         finishedAt: finishedAt.toISOString(),
         durationMs: finishedAt.getTime() - startedAt.getTime(),
+      }).catch((err: unknown) => {
+        // The file may be in place, but without its record coverage cannot trust it: say why.
+        if (!isDiskFull(err)) throw err;
+        const why = `${label}: its landing record could not be written: ${diskFullMessage(recordFile)}`;
+        result.state = 'failed';
+        result.error = result.error ? `${result.error}; ${why}` : why;
+        result.errorKind = 'disk_full';
       });
     }
-    const log = state === 'complete' || state === 'skipped' ? 'info' : state === 'failed' ? 'error' : 'warn';
+    const log = result.state === 'complete' || result.state === 'skipped' ? 'info' : result.state === 'failed' ? 'error' : 'warn';
     req.logger?.[log]({ dataset, date, state, bytes: result.bytes, attempts, error: fields.error }, `download ${label}: ${state}`);
     return result;
   };
@@ -211,7 +254,7 @@ export async function downloadDay(req: DownloadDayRequest): Promise<DownloadDayR
     try {
       if (local) {
         progress({ phase: 'checking', message: `HEAD ${key}` });
-        const head = await client.send(new HeadObjectCommand({ Bucket: access.bucket, Key: key }), { abortSignal: signal });
+        const head = await headObject(access, key, signal);
         const etag = normalizeEtag(head.ETag);
         if (etag === local.etag && head.ContentLength === local.bytes) {
           return finish('skipped', { bytes: local.bytes ?? 0, etag, sha256: local.sourceChecksum });
@@ -248,6 +291,8 @@ export async function downloadDay(req: DownloadDayRequest): Promise<DownloadDayR
       } else {
         const f = classifyS3Error(err, signal);
         if (f.kind === 'aborted') return finish('failed', { error: `${label}: download aborted` });
+        if (f.kind === 'credentials') return finish('failed', { error: `${label}: ${f.description} by ${access.endpoint}`, errorKind: 'credentials' });
+        if (f.kind === 'disk_full' || isDiskFull(err)) return finish('failed', { error: `${label}: ${diskFullMessage(file)}`, errorKind: 'disk_full' });
         const terminal = describe(f);
         if (terminal) return finish(terminal, { error: message(terminal, f) });
         lastError = message('failed', f);

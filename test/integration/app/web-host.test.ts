@@ -3,11 +3,12 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { createAppEvents } from '../../../core/app/app-events.ts';
 import { REQUEST_NAMES } from '../../../core/contract/contract.ts';
 import type { Handlers } from '../../../core/contract/dispatch.ts';
-import { decodeWireMessage, encodeWireMessage, webSocketUrl, type WireMessage } from '../../../core/contract/wire-codec.ts';
+import { webSocketUrl } from '../../../core/contract/wire-codec.ts';
+import { connectSocket, contractClient } from '../../support/ws-client.ts';
 import { startWebHost, type WebHost } from '../../../core/web-host/web-host.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qm-webhost-'));
@@ -50,36 +51,8 @@ function get(pathAndQuery: string, headers: Record<string, string> = {}): Promis
   });
 }
 
-/** Opens a socket; resolves with it once open, or with the HTTP status the upgrade was refused with. */
-function connect(url: string, origin?: string): Promise<WebSocket | number> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(url, origin ? { origin } : {});
-    ws.on('open', () => resolve(ws));
-    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-    ws.on('error', () => resolve(-1));
-  });
-}
-
-function client(ws: WebSocket) {
-  let id = 0;
-  const waiting = new Map<number | string, (m: WireMessage) => void>();
-  const received: WireMessage[] = [];
-  ws.on('message', (data, isBinary) => {
-    const m = decodeWireMessage(isBinary ? (data as Buffer) : data.toString());
-    received.push(m);
-    if (m.type === 'response') waiting.get(m.id)?.(m);
-  });
-  return {
-    received,
-    call(name: string, input: unknown): Promise<Extract<WireMessage, { type: 'response' }>> {
-      const i = ++id;
-      return new Promise((resolve) => {
-        waiting.set(i, resolve as (m: WireMessage) => void);
-        ws.send(encodeWireMessage({ type: 'request', id: i, name, input }));
-      });
-    },
-  };
-}
+const connect = connectSocket;
+const client = contractClient;
 
 describe('web host', () => {
   it('binds to 127.0.0.1 and prints a URL carrying the token', () => {

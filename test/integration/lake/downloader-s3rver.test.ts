@@ -125,17 +125,17 @@ describe('downloadDay against s3rver', () => {
     expect(await readPartitionRecord(lake, 'landing', 'stocks_minute', D)).toMatchObject({ status: 'failed', lastError: res.error });
   });
 
-  it('403 (wrong secret) is not_entitled without retries and the secret never appears', async () => {
+  it('403 SignatureDoesNotMatch (wrong secret) is a credential error, not a plan limit, without retries; the secret never appears', async () => {
     await put('stocks_daily', D, csvGz([bar('A', etNs(D, 0))]));
     const strict = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: dir });
     const { port } = await strict.run();
     try {
       const wrong = { ...access, endpoint: `http://127.0.0.1:${port}`, secretAccessKey: 'not-the-secret-xyz' };
       const res = await downloadDay({ lakeRoot: lake, dataset: 'stocks_daily', date: D, access: wrong, retry: RETRY, now: AFTER });
-      expect(res).toMatchObject({ state: 'not_entitled', attempts: 1 });
-      expect(res.error).toMatch(/^stocks_daily 2024-03-05: not entitled \(403 SignatureDoesNotMatch\) for us_stocks_sip\/day_aggs_v1\/2024\/03\/2024-03-05\.csv\.gz — your plan does not include this date$/);
+      expect(res).toMatchObject({ state: 'failed', attempts: 1, errorKind: 'credentials' });
+      expect(res.error).toBe(`stocks_daily 2024-03-05: the S3 secret key was rejected (403 SignatureDoesNotMatch) by http://127.0.0.1:${port}`);
       const text = JSON.stringify(await readPartitionRecord(lake, 'landing', 'stocks_daily', D));
-      expect(text).toContain('not_entitled');
+      expect(text).not.toContain('not_entitled');
       expect(text).not.toContain('not-the-secret-xyz');
     } finally {
       destroySharedS3Clients();

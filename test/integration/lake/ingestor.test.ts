@@ -343,7 +343,10 @@ describe('ingestDay: Polygon documentation samples through the same code path', 
   it('stocks minute sample: its 17-digit timestamps fall outside the trading day and are all rejected', async () => {
     await putLanding(lake, 'stocks_minute', '2023-03-28', await gz('stocks_minute_candlesticks_example.csv'));
     const res = await ingestDay({ lakeRoot: lake, dataset: 'stocks_minute', date: '2023-03-28', duckdb: DUCK });
-    expect(res).toMatchObject({ state: 'degraded', rows: 0, rejects: 99 });
+    // Every row rejected: the day failed (no empty bronze file passes for data), the rejects say why.
+    expect(res).toMatchObject({ state: 'failed', rows: 0, rejects: 99 });
+    expect(res.error).toMatch(/all 99 rows rejected/);
+    expect(fs.existsSync(res.file)).toBe(false);
     const reasons = await rows(`SELECT DISTINCT reject_reason FROM read_parquet(${sqlString(lakePaths(lake).rejectsFile('stocks_minute', '2023-03-28'))})`);
     expect(reasons).toEqual([[REJECT_REASONS.outsideDay]]);
   });

@@ -37,12 +37,18 @@ describe('S3 error classification', () => {
     expect(classifyS3Error(http(429, 'TooManyRequests')).kind).toBe('retryable');
     expect(classifyS3Error(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })).kind).toBe('retryable');
   });
-  it('local disk problems and other 4xx are fatal; aborts are aborts', () => {
-    expect(classifyS3Error(Object.assign(new Error('no space left on device'), { code: 'ENOSPC' })).kind).toBe('fatal');
+  it('a full disk is disk_full; other local disk problems and other 4xx are fatal; aborts are aborts', () => {
+    expect(classifyS3Error(Object.assign(new Error('no space left on device'), { code: 'ENOSPC' })).kind).toBe('disk_full');
+    expect(classifyS3Error(Object.assign(new Error('read-only file system'), { code: 'EROFS' })).kind).toBe('fatal');
     expect(classifyS3Error(http(400, 'InvalidRequest')).kind).toBe('fatal');
     const ac = new AbortController();
     ac.abort();
     expect(classifyS3Error(new Error('x'), ac.signal).kind).toBe('aborted');
+  });
+  it('rejected credentials are credentials, not plan limits; AccessDenied stays not_entitled', () => {
+    expect(classifyS3Error(http(403, 'SignatureDoesNotMatch'))).toMatchObject({ kind: 'credentials', description: 'the S3 secret key was rejected (403 SignatureDoesNotMatch)' });
+    expect(classifyS3Error(http(403, 'InvalidAccessKeyId'))).toMatchObject({ kind: 'credentials', description: 'the S3 access key id was rejected (403 InvalidAccessKeyId)' });
+    expect(classifyS3Error(http(403, 'AccessDenied')).kind).toBe('not_entitled');
   });
   it('ETags lose their quotes', () => {
     expect(normalizeEtag('"abc"')).toBe('abc');

@@ -31,7 +31,7 @@ const run = (runId: string): RunDetailView => ({
   counts: { queued: 1 },
   jobs: [job('a', 'queued')],
   maxParallel: 1,
-  concurrency: null,
+  concurrency: null, error: null,
 });
 
 const activeKey = contractKey('runs.active', {});
@@ -50,7 +50,7 @@ describe('applyRunEvents', () => {
     // The last job update and run.finished arrive in the same frame: the finish must win.
     const finished = applyRunEvents(qc, [
       { kind: 'job', runId: 'r1', job: job('a', 'complete') },
-      { kind: 'finished', summary: { runId: 'r1', kind: 'update', outcome: 'succeeded', startedAt: '2024-03-29T15:00:00Z', finishedAt: '2024-03-29T15:01:00Z', durationMs: 60_000, counts: { complete: 1 } } },
+      { kind: 'finished', summary: { runId: 'r1', kind: 'update', outcome: 'succeeded', startedAt: '2024-03-29T15:00:00Z', finishedAt: '2024-03-29T15:01:00Z', durationMs: 60_000, counts: { complete: 1 }, error: null } },
     ]);
     expect(finished).toEqual(['r1']);
     expect(qc.getQueryData<RequestOutputs['runs.active']>(activeKey)).toEqual({ run: null, progress: [] });

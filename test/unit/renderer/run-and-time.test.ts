@@ -32,7 +32,7 @@ const run: RunDetailView = {
   counts: { queued: 2 },
   jobs: [job('a', 'queued'), job('b', 'queued')],
   maxParallel: 2,
-  concurrency: null,
+  concurrency: null, error: null,
 };
 
 describe('applyJobUpdates', () => {
