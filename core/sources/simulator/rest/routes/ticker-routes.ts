@@ -1,5 +1,6 @@
 import { previousTradingDay } from '../../../../calendar/index.ts';
 import type { IsoDate, SimTicker } from '../../simulator-types.ts';
+import type { MarketViews } from '../market-views.ts';
 import { listEnvelope, pageOf, type RestContext } from '../rest-context.ts';
 import { badRequest, notFound } from '../rest-errors.ts';
 import { applyFilters, parseLimit, sortV3, type FilterSpec, type SortFields } from '../rest-query.ts';
@@ -10,10 +11,20 @@ export function lastDateOf(t: SimTicker): IsoDate | null {
   return t.renamedTo ? previousTradingDay(t.renamedTo.date) : null;
 }
 
-/** Whether a symbol is listed and trading under its name on `date`. */
-export function activeOn(t: SimTicker, date: IsoDate): boolean {
+/**
+ * The first date a symbol traded under its name: its listing, or for the successor of a rename the
+ * rename date (the successor keeps the entity's original list_date, as META keeps FB's).
+ */
+export function firstDateOf(t: SimTicker, views: Pick<MarketViews, 'ticker'>): IsoDate {
+  const before = t.renamedFrom ? views.ticker(t.renamedFrom) : undefined;
+  const renamed = before?.renamedTo?.ticker === t.ticker ? before.renamedTo.date : null;
+  return renamed !== null && renamed > t.listDate ? renamed : t.listDate;
+}
+
+/** Whether a symbol is listed and trading under its name on `date` (`first` from firstDateOf). */
+export function activeOn(t: SimTicker, date: IsoDate, first: IsoDate = t.listDate): boolean {
   const last = lastDateOf(t);
-  return t.listDate <= date && (last === null || date <= last);
+  return first <= date && (last === null || date <= last);
 }
 
 /** The as-of date of a request: `date` if given (validated), else the latest complete day. */
@@ -27,8 +38,8 @@ function asOfDate(ctx: RestContext): IsoDate {
 }
 
 /** The /v3/reference/tickers row of a symbol as of a date. */
-function tickerRow(t: SimTicker, asOf: IsoDate) {
-  const active = activeOn(t, asOf);
+function tickerRow(t: SimTicker, asOf: IsoDate, first: IsoDate = t.listDate) {
+  const active = activeOn(t, asOf, first);
   const last = lastDateOf(t);
   return {
     active,
@@ -81,10 +92,12 @@ export function listTickers(ctx: RestContext): unknown {
   const activeParam = ctx.query.get('active') ?? 'true';
   if (activeParam !== 'true' && activeParam !== 'false') throw badRequest("active must be 'true' or 'false'");
   const search = ctx.query.get('search')?.toLowerCase();
+  // A point-in-time listing: a rename's successor appears from the rename on, not from the entity's listing.
   let rows = ctx.views
     .tickers()
-    .filter((t) => t.listDate <= asOf)
-    .map((t) => tickerRow(t, asOf))
+    .map((t) => ({ t, first: firstDateOf(t, ctx.views) }))
+    .filter(({ first }) => first <= asOf)
+    .map(({ t, first }) => tickerRow(t, asOf, first))
     .filter((r) => r.active === (activeParam === 'true'));
   if (search) rows = rows.filter((r) => r.ticker.toLowerCase().includes(search) || r.name.toLowerCase().includes(search));
   rows = sortV3(applyFilters(rows, ctx.query, TICKER_FILTERS), ctx.query, TICKER_SORTS, { sort: 'ticker', order: 'asc' }, ['ticker']);
@@ -149,7 +162,7 @@ export function relatedCompanies(ctx: RestContext): unknown {
   const t = ctx.views.ticker(symbol);
   if (!t) throw notFound();
   const asOf = ctx.views.lastCompleteDay(ctx.now) ?? ctx.views.market.options.to;
-  const others = ctx.views.tickers().filter((o) => o.ticker !== symbol && activeOn(o, asOf));
+  const others = ctx.views.tickers().filter((o) => o.ticker !== symbol && activeOn(o, asOf, firstDateOf(o, ctx.views)));
   const peers = others.filter((o) => o.sicCode === t.sicCode);
   const rest = others.filter((o) => o.sicCode !== t.sicCode).sort((a, b) => (a.ticker < b.ticker ? -1 : 1));
   const after = Math.max(0, rest.findIndex((o) => o.ticker > symbol));
