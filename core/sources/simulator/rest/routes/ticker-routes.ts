@@ -104,12 +104,40 @@ export function listTickers(ctx: RestContext): unknown {
   return listEnvelope(ctx, pageOf(ctx, rows, limit), true);
 }
 
+const CITIES: ReadonlyArray<[string, string, string]> = [
+  ['NEW YORK', 'NY', '100'], ['SAN JOSE', 'CA', '951'], ['AUSTIN', 'TX', '787'], ['BOSTON', 'MA', '021'], ['CHICAGO', 'IL', '606'],
+  ['SEATTLE', 'WA', '981'], ['DENVER', 'CO', '802'], ['ATLANTA', 'GA', '303'], ['MIAMI', 'FL', '331'], ['COLUMBUS', 'OH', '432'],
+];
+const STREETS = ['MAIN STREET', 'MARKET STREET', 'PARK AVENUE', 'TECHNOLOGY DRIVE', 'COMMERCE WAY', 'RIVER ROAD'];
+
+/** A small stable hash of a symbol, for contact details that must not change between requests. */
+function symbolHash(symbol: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < symbol.length; i++) h = Math.imul(h ^ symbol.charCodeAt(i), 16777619) >>> 0;
+  return h;
+}
+
+/** The headquarters, phone and branding a details answer carries (address, phone_number, branding as the real one). */
+function contactOf(t: SimTicker, restBase: string) {
+  const h = symbolHash(t.cik || t.ticker);
+  const [city, state, zip] = CITIES[h % CITIES.length]!;
+  const area = 200 + (h % 700);
+  const host = Buffer.from(t.homepageUrl.replace(/^https?:\/\//, '').replace(/\/.*$/, ''), 'utf8').toString('base64url');
+  const images = `${restBase}/v1/reference/company-branding/${host}/images/2024-01-02`;
+  return {
+    address: { address1: `${1 + (h % 9000)} ${STREETS[(h >>> 8) % STREETS.length]}`, city, state, postal_code: `${zip}${String((h >>> 4) % 100).padStart(2, '0')}` },
+    branding: { logo_url: `${images}_logo.svg`, icon_url: `${images}_icon.png` },
+    phone_number: `(${area}) ${String(200 + ((h >>> 3) % 800)).padStart(3, '0')}-${String((h >>> 12) % 10000).padStart(4, '0')}`,
+  };
+}
+
 /** GET /v3/reference/tickers/{ticker} */
 export function tickerDetails(ctx: RestContext): unknown {
   const t = ctx.views.ticker(ctx.params.ticker ?? '');
   const asOf = asOfDate(ctx);
   if (!t || t.listDate > asOf) throw notFound();
-  const row = tickerRow(t, asOf);
+  // The details answer has no last_updated_utc (the listing's rows do).
+  const { last_updated_utc: _updated, ...row } = tickerRow(t, asOf, firstDateOf(t, ctx.views));
   const priceDay = row.active ? asOf : lastDateOf(t);
   const close = priceDay ? ctx.views.tickerDayBars(t.ticker, priceDay, priceDay)[0]?.close : undefined;
   const dot = t.ticker.indexOf('.');
@@ -117,6 +145,7 @@ export function tickerDetails(ctx: RestContext): unknown {
     request_id: ctx.requestId,
     results: {
       ...row,
+      ...contactOf(t, ctx.restBase),
       description: t.description,
       homepage_url: t.homepageUrl,
       list_date: t.listDate,
