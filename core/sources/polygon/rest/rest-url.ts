@@ -32,12 +32,15 @@ export function shortUrl(url: string): string {
   }
 }
 
+/** Shortest key scrubbed as a literal: a shorter one would match inside ordinary data ("k" in "ticker"). */
+const MIN_SCRUBBED_KEY = 8;
+
 /**
  * Removes the key from text the upstream sent back (a `next_url` carrying `apiKey=`, an echoed key):
  * the bytes we keep must never hold it. Returns the text unchanged when there is nothing to remove.
  */
 export function scrubKeyFromText(text: string, apiKey: string): { text: string; scrubbed: boolean } {
   let out = text.replace(/([?&])apiKey=[^&"'\s\\]*/gi, '$1apiKey=***');
-  if (apiKey.length > 0) out = out.split(apiKey).join('***');
+  if (apiKey.length >= MIN_SCRUBBED_KEY) out = out.split(apiKey).join('***');
   return { text: out, scrubbed: out !== text };
 }
