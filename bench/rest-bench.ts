@@ -28,7 +28,9 @@ const DAY = '2024-05-13';
 const NOW = new Date('2024-07-01T16:00:00Z');
 // Daily universe snapshots from May, so ticker_events of DAY is the one-day interval after 2024-05-10.
 const SCHEDULE = { tickersDailyFrom: '2024-05-01' };
-const ORDER: RestDatasetId[] = ['tickers', 'ticker_events', 'splits', 'dividends', 'ipos', 'financials', 'news', 'short_interest', 'short_volume'];
+const ORDER: RestDatasetId[] = [
+  'tickers', 'ticker_events', 'splits', 'dividends', 'ipos', 'financials', 'news', 'short_interest', 'short_volume',
+];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
@@ -50,7 +52,8 @@ async function bareUndici(urls: readonly string[], apiKey: string, agent: Agent)
 async function loadMethods(lake: string, result: FetchRestPartitionResult): Promise<BenchRow> {
   const decl = restDataset(result.dataset);
   const manifest = (await readLandingManifest(result.landing!.dir))!;
-  const pages = await Promise.all(manifest.pages.map(async (p, i) => ({ json: JSON.parse((await readLandingPage(result.landing!.dir, p.file)).toString('utf8')) as unknown, page: i + 1, id: p.id })));
+  const read = async (file: string): Promise<unknown> => JSON.parse((await readLandingPage(result.landing!.dir, file)).toString('utf8'));
+  const pages = await Promise.all(manifest.pages.map(async (p, i) => ({ json: await read(p.file), page: i + 1, id: p.id })));
   const parsed = rowsFromPages(decl, result.unit!, pages);
   const partitions = result.unit!.partitions.map((date) => ({ date, rows: parsed.byPartition.get(date) ?? [], rejects: [] }));
   const time = async (method: BronzeLoadMethod) => {
@@ -86,7 +89,8 @@ export async function runRestBench(): Promise<BenchRow[]> {
     // over every dataset so the simulator's lazily built records are warm for both contestants.
     await fetchOne('tickers', '2024-05-10');
     for (const id of ORDER) await fetchOne(id, DAY);
-    rows.push({ name: `setup: ${MARKET.tickers.toLocaleString('en-US')}-ticker market, warm-up fetch of every dataset`, value: performance.now() - built, unit: 'ms' });
+    const setup = `setup: ${MARKET.tickers.toLocaleString('en-US')}-ticker market, warm-up fetch of every dataset`;
+    rows.push({ name: setup, value: performance.now() - built, unit: 'ms' });
 
     let oursMs = 0;
     let bareMs = 0;
@@ -106,12 +110,16 @@ export async function runRestBench(): Promise<BenchRow[]> {
       requests += n;
       const unit = result.unit!.partitions.length > 1 ? `${result.unit!.from}..${result.unit!.to}` : result.unit!.key;
       rows.push({
-        name: `${id} ${unit}: ${result.pages} pages, ${(result.landing!.sourceBytes / 1e6).toFixed(2)} MB, ${result.rows.toLocaleString('en-US')} rows`,
+        name: `${id} ${unit}: ${result.pages} pages, ${(result.landing!.sourceBytes / 1e6).toFixed(2)} MB, `
+          + `${result.rows.toLocaleString('en-US')} rows`,
         value: n / (ms / 1000), unit: 'req/s',
         peer: { name: 'bare undici', value: n / (bare.ms / 1000), unit: 'req/s' },
       });
     }
-    rows.push({ name: `all ${ORDER.length} datasets: ${requests} requests, fetch -> landing -> bronze`, value: oursMs, unit: 'ms', peer: { name: 'bare undici', value: bareMs, unit: 'ms' } });
+    rows.push({
+      name: `all ${ORDER.length} datasets: ${requests} requests, fetch -> landing -> bronze`,
+      value: oursMs, unit: 'ms', peer: { name: 'bare undici', value: bareMs, unit: 'ms' },
+    });
     rows.push(await loadMethods(lake, results.get('tickers')!));
     rows.push(await loadMethods(lake, results.get('short_volume')!));
     return rows;

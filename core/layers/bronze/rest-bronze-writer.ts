@@ -73,7 +73,12 @@ function appendValue(appender: DuckDBAppender, column: RestBronzeColumn, v: Rest
 }
 
 /** Loads rows into `table` through the appender. */
-async function loadByAppender(db: DuckDbHandle, table: string, columns: readonly RestBronzeColumn[], rows: readonly RestRow[]): Promise<void> {
+async function loadByAppender(
+  db: DuckDbHandle,
+  table: string,
+  columns: readonly RestBronzeColumn[],
+  rows: readonly RestRow[],
+): Promise<void> {
   const appender = await db.connection.createAppender(table);
   try {
     for (const row of rows) {
@@ -87,7 +92,13 @@ async function loadByAppender(db: DuckDbHandle, table: string, columns: readonly
 }
 
 /** Loads rows into `table` through a temporary NDJSON file read back with the declared types. */
-async function loadByNdjson(db: DuckDbHandle, lakeRoot: string, table: string, columns: readonly RestBronzeColumn[], rows: readonly RestRow[]): Promise<void> {
+async function loadByNdjson(
+  db: DuckDbHandle,
+  lakeRoot: string,
+  table: string,
+  columns: readonly RestBronzeColumn[],
+  rows: readonly RestRow[],
+): Promise<void> {
   if (rows.length === 0) return;
   const file = tempPathFor(path.join(lakeRoot, '.tmp', `${table}.ndjson`), lakeRoot);
   await fs.promises.mkdir(path.dirname(file), { recursive: true });
@@ -152,7 +163,9 @@ export async function writeRestBronze(req: RestBronzeWrite): Promise<WrittenPart
         temps.push(badTmp);
         await run(`COPY (SELECT * FROM bad WHERE date = ${day} ORDER BY page, record_index) TO ${sqlString(badTmp)} (${PARQUET_OPTIONS})`);
       }
-      staged.push({ out: { date: p.date, rows: p.rows.length, rejects: p.rejects.length, bytes: 0, file, rejectsFile: badTmp ? rejectsFile : null }, goodTmp, badTmp });
+      const counts = { rows: p.rows.length, rejects: p.rejects.length };
+      const out = { date: p.date, ...counts, bytes: 0, file, rejectsFile: badTmp ? rejectsFile : null };
+      staged.push({ out, goodTmp, badTmp });
     }
     req.signal?.throwIfAborted();
     // Flushed together, then renamed into place one by one: a month unit is 20-odd files, and 22 small

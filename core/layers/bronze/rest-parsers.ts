@@ -45,7 +45,10 @@ function pick(record: Record<string, unknown>, fields: readonly string[]): Recor
 }
 
 /** A parser of a list endpoint whose records map field by field (plus extras computed per record). */
-function flatList(fields: readonly string[], extra?: (r: Record<string, unknown>, ctx: RestParseContext) => Record<string, unknown>): RestPageParser {
+function flatList(
+  fields: readonly string[],
+  extra?: (r: Record<string, unknown>, ctx: RestParseContext) => Record<string, unknown>,
+): RestPageParser {
   return (json, ctx) =>
     listResults(json).map((source): ParsedRecord => {
       if (!isObject(source)) return { source, reason: 'the record is not a JSON object' };
@@ -54,7 +57,10 @@ function flatList(fields: readonly string[], extra?: (r: Record<string, unknown>
 }
 
 const SPLIT_FIELDS = ['ticker', 'execution_date', 'split_from', 'split_to', 'id'];
-const DIVIDEND_FIELDS = ['ticker', 'ex_dividend_date', 'cash_amount', 'currency', 'declaration_date', 'record_date', 'pay_date', 'frequency', 'dividend_type', 'id'];
+const DIVIDEND_FIELDS = [
+  'ticker', 'ex_dividend_date', 'cash_amount', 'currency', 'declaration_date', 'record_date', 'pay_date', 'frequency', 'dividend_type',
+  'id',
+];
 const IPO_FIELDS = [
   'ticker', 'listing_date', 'ipo_status', 'issuer_name', 'security_type', 'security_description', 'primary_exchange', 'announced_date',
   'last_updated', 'currency_code', 'final_issue_price', 'lowest_offer_price', 'highest_offer_price', 'min_shares_offered',
@@ -78,7 +84,9 @@ const SHORT_VOLUME_FIELDS = [
  */
 const parseTickerEvents: RestPageParser = (json, ctx) => {
   if (!isObject(json)) throw new PageShapeError('the page is not a JSON object');
-  if (json.status !== undefined && json.status !== 'OK') throw new PageShapeError(`the page's status is ${JSON.stringify(json.status)}, not OK`);
+  if (json.status !== undefined && json.status !== 'OK') {
+    throw new PageShapeError(`the page's status is ${JSON.stringify(json.status)}, not OK`);
+  }
   const entity = json.results;
   if (!isObject(entity)) throw new PageShapeError('`results` is not an object');
   if (!Array.isArray(entity.events)) return [{ source: entity, reason: '`events` is not a list' }];
@@ -155,7 +163,8 @@ const parseFinancials: RestPageParser = (json) => {
             out.push({ source, reason: `${statement}.${concept} is not a line item object` });
             continue;
           }
-          out.push({ source, raw: { ...identity, statement, concept, label: item.label, value: item.value, unit: item.unit, line_order: item.order } });
+          const line = { label: item.label, value: item.value, unit: item.unit, line_order: item.order };
+          out.push({ source, raw: { ...identity, statement, concept, ...line } });
         }
       }
     }

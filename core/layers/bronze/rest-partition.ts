@@ -2,7 +2,9 @@ import type { IsoDate } from '../../calendar/index.ts';
 import type { PartitionRecord } from '../../lake/partition-records.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { ProgressSink } from '../../runtime/job-progress.ts';
-import { fillPath, fillQueryParams, restFetchUnitOf, type RestFetchUnit, type RestScheduleSettings } from '../../sources/polygon/rest/fetch-units.ts';
+import {
+  fillPath, fillQueryParams, restFetchUnitOf, type RestFetchUnit, type RestScheduleSettings,
+} from '../../sources/polygon/rest/fetch-units.ts';
 import {
   landingChecksums, LANDING_MANIFEST, LANDING_MANIFEST_VERSION, openLandingStage, readLandingManifest, restLandingDir, writeLandingPage,
   type LandedMiss, type LandedPage, type LandingStage,
@@ -128,8 +130,13 @@ async function planRequests(req: FetchRestPartitionRequest, decl: RestDatasetDec
     const { previous, current } = unit.snapshots!;
     const [before, after] = await Promise.all([readUniverseSnapshot(req.lakeRoot, previous), readUniverseSnapshot(req.lakeRoot, current)]);
     const lacking = [[previous, before], [current, after]].filter(([, s]) => !s).map(([d]) => d);
-    if (lacking.length) throw new LocalFailure(`${decl.id} ${unit.key}: needs the tickers snapshots of ${lacking.join(' and ')} in bronze first`);
-    inputs.push({ dataset: 'tickers', layer: 'bronze', date: previous, checksum: before!.sha256 }, { dataset: 'tickers', layer: 'bronze', date: current, checksum: after!.sha256 });
+    if (lacking.length) {
+      throw new LocalFailure(`${decl.id} ${unit.key}: needs the tickers snapshots of ${lacking.join(' and ')} in bronze first`);
+    }
+    inputs.push(
+      { dataset: 'tickers', layer: 'bronze', date: previous, checksum: before!.sha256 },
+      { dataset: 'tickers', layer: 'bronze', date: current, checksum: after!.sha256 },
+    );
     ids = tickersWithChanges(before!.rows, after!.rows).map((c) => c.id);
   }
   const planned: PlannedRequest[] = [];
@@ -165,7 +172,8 @@ export async function fetchRestPartition(req: FetchRestPartitionRequest): Promis
   let requests = 0;
   let inputs: RestLineageInput[] = [];
 
-  const finish = (fields: Partial<FetchRestPartitionResult> & Pick<FetchRestPartitionResult, 'state' | 'partitions'>): FetchRestPartitionResult => {
+  type Outcome = Partial<FetchRestPartitionResult> & Pick<FetchRestPartitionResult, 'state' | 'partitions'>;
+  const finish = (fields: Outcome): FetchRestPartitionResult => {
     const finished = now();
     const base = {
       dataset: decl.id, unit, rows: 0, rejects: 0, bytes: 0, pages: landing?.pages ?? 0, requests, duplicates: 0, skipped: 0,
@@ -176,7 +184,10 @@ export async function fetchRestPartition(req: FetchRestPartitionRequest): Promis
     result.records = recordsOf(decl, result);
     const line = `rest ${decl.id} ${unit ? `${unit.from}..${unit.to}` : req.date}: ${result.state}`;
     if (result.state === 'failed') req.logger?.error({ dataset: decl.id, error: result.error, kind: result.errorKind }, line);
-    else req.logger?.info({ dataset: decl.id, rows: result.rows, rejects: result.rejects, pages: result.pages, ms: result.durationMs }, line);
+    else {
+      const counts = { dataset: decl.id, rows: result.rows, rejects: result.rejects, pages: result.pages, ms: result.durationMs };
+      req.logger?.info(counts, line);
+    }
     return result;
   };
 
@@ -233,7 +244,10 @@ export async function fetchRestPartition(req: FetchRestPartitionRequest): Promis
     const manifestBytes = await stage.commit({
       version: LANDING_MANIFEST_VERSION,
       dataset: decl.id,
-      unit: { kind: u.kind, key: u.key, from: u.from, to: u.to, partitions: u.partitions, ...(u.snapshots ? { snapshots: u.snapshots } : {}) },
+      unit: {
+        kind: u.kind, key: u.key, from: u.from, to: u.to, partitions: u.partitions,
+        ...(u.snapshots ? { snapshots: u.snapshots } : {}),
+      },
       fetchedAt: now().toISOString(),
       plan: req.client.plan,
       pages: landed,
@@ -263,7 +277,9 @@ export async function fetchRestPartition(req: FetchRestPartitionRequest): Promis
     const partitions = written.map((w) => ({ ...w, state: (w.rejects > 0 ? 'degraded' : 'complete') as RestPartitionState }));
     const sum = (f: (p: RestPartitionOutcome) => number) => partitions.reduce((a, p) => a + f(p), 0);
     const rejects = sum((p) => p.rejects);
-    const warning = rejects > 0 ? `${decl.id} ${u.key}: ${rejects} record${rejects === 1 ? '' : 's'} rejected (see bronze/_rejects/${decl.id}/)` : undefined;
+    const warning = rejects > 0
+      ? `${decl.id} ${u.key}: ${rejects} record${rejects === 1 ? '' : 's'} rejected (see bronze/_rejects/${decl.id}/)`
+      : undefined;
     if (warning) progress({ phase: 'writing', warning });
     return finish({
       state: worst(partitions.map((p) => p.state)), partitions,
@@ -272,12 +288,17 @@ export async function fetchRestPartition(req: FetchRestPartitionRequest): Promis
     });
   } catch (err) {
     await stage?.discard().catch(() => undefined);
-    if (req.signal?.aborted) return finish({ state: 'failed', partitions: emptyPartitions('failed'), error: `${decl.id} ${u.key}: aborted`, errorKind: 'aborted' });
+    if (req.signal?.aborted) {
+      const error = `${decl.id} ${u.key}: aborted`;
+      return finish({ state: 'failed', partitions: emptyPartitions('failed'), error, errorKind: 'aborted' });
+    }
     if (err instanceof RestRequestError) {
       const state: RestPartitionState = err.kind === 'not_entitled' ? 'not_entitled' : 'failed';
       return finish({ state, partitions: emptyPartitions(state), error: err.message, errorKind: err.kind });
     }
-    const message = err instanceof PageShapeError ? `${decl.id} ${u.key}: a page is not the endpoint's answer: ${err.message}` : (err as Error).message;
+    const message = err instanceof PageShapeError
+      ? `${decl.id} ${u.key}: a page is not the endpoint's answer: ${err.message}`
+      : (err as Error).message;
     return finish({
       state: 'failed', partitions: emptyPartitions('failed'), error: message,
       errorKind: err instanceof PageShapeError ? 'invalid_response' : 'local',

@@ -45,7 +45,8 @@ export function typeValue(column: RestBronzeColumn, v: unknown): { value: RestVa
       return typeof v === 'string' && isIsoDate(v) ? { value: v } : { reason: `${name}: expected a date as YYYY-MM-DD, got ${kindOf(v)}` };
     case 'TIMESTAMP WITH TIME ZONE': {
       const ms = typeof v === 'string' && INSTANT_RE.test(v) ? Date.parse(v) : Number.NaN;
-      return Number.isNaN(ms) ? { reason: `${name}: expected an instant (RFC 3339), got ${kindOf(v)}` } : { value: new Date(ms).toISOString() };
+      if (Number.isNaN(ms)) return { reason: `${name}: expected an instant (RFC 3339), got ${kindOf(v)}` };
+      return { value: new Date(ms).toISOString() };
     }
     case 'VARCHAR[]':
       return Array.isArray(v) && v.every((x) => typeof x === 'string')
@@ -71,7 +72,8 @@ function failedRule(rule: RestValidationRule, row: RestRow): string | null {
       return typeof v === 'number' && v < 0 ? `${rule.column} is negative (${v})` : null;
     case 'not-above': {
       const other = row[rule.other];
-      return typeof v === 'number' && typeof other === 'number' && v > other ? `${rule.column} (${v}) is above ${rule.other} (${other})` : null;
+      if (typeof v !== 'number' || typeof other !== 'number' || v <= other) return null;
+      return `${rule.column} (${v}) is above ${rule.other} (${other})`;
     }
   }
 }

@@ -28,14 +28,17 @@ describe('dividend corrected upstream', () => {
     // A dividend inside the 30-trading-day lookback of an update on `today`.
     const target = market().dividends().filter((d) => d.exDividendDate >= '2024-05-20' && d.exDividendDate < today)[0]!;
     const fetchUnit = (date: string) =>
-      fetchRestPartition({ lakeRoot: lake, dataset: 'dividends', date, client, gate: OPEN_GATE, schedule: SCHEDULE, now: () => new Date(env.clock.now()) });
+      fetchRestPartition({
+        lakeRoot: lake, dataset: 'dividends', date, client, gate: OPEN_GATE, schedule: SCHEDULE, now: () => new Date(env.clock.now()),
+      });
 
     const before = await fetchUnit(target.exDividendDate);
     expect(before.state).toBe('complete');
     const file = lakePaths(lake).bronzeFile('dividends', target.exDividendDate);
     const amountIn = async () => (await readParquet(file)).find((r) => r.id === target.id)!.cash_amount as number;
     expect(await amountIn()).toBe(target.cashAmount);
-    const otherRows = async () => Promise.all(before.partitions.filter((p) => p.date !== target.exDividendDate).map((p) => readParquet(p.file)));
+    const others = before.partitions.filter((p) => p.date !== target.exDividendDate);
+    const otherRows = async () => Promise.all(others.map((p) => readParquet(p.file)));
     const othersBefore = await otherRows();
 
     // Upstream corrects it after the fact; the next update's refresh plan covers its unit.

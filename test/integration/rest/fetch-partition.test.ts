@@ -36,7 +36,9 @@ beforeEach(async () => {
 afterEach(() => fs.promises.rm(lake, { recursive: true, force: true }));
 
 const fetchOne = (dataset: RestDatasetId, date: string, over: Partial<FetchRestPartitionRequest> = {}) =>
-  fetchRestPartition({ lakeRoot: lake, dataset, date, client, gate: OPEN_GATE, schedule: SCHEDULE, now: () => new Date(env.clock.now()), ...over });
+  fetchRestPartition({
+    lakeRoot: lake, dataset, date, client, gate: OPEN_GATE, schedule: SCHEDULE, now: () => new Date(env.clock.now()), ...over,
+  });
 
 describe('pagination and landing', () => {
   it('follows next_url over many pages with no record lost or repeated, every page kept before parsing', async () => {
@@ -45,7 +47,8 @@ describe('pagination and landing', () => {
     expect(result.pages).toBeGreaterThanOrEqual(5);
     // The same listing in one page per query, straight from the simulator, is the reference.
     const whole = async (active: boolean) => {
-      const res = await fetch(`${env.sim.restBase}/v3/reference/tickers?date=2024-03-28&market=stocks&active=${active}&limit=1000`, { headers: { authorization: `Bearer ${env.sim.apiKey}` } });
+      const url = `${env.sim.restBase}/v3/reference/tickers?date=2024-03-28&market=stocks&active=${active}&limit=1000`;
+      const res = await fetch(url, { headers: { authorization: `Bearer ${env.sim.apiKey}` } });
       return ((await res.json()) as { results: Array<{ ticker: string; active: boolean }> }).results;
     };
     const expected = [...(await whole(true)), ...(await whole(false))].map((r) => `${r.ticker}|${r.active}`).sort();
@@ -56,7 +59,8 @@ describe('pagination and landing', () => {
     expect(result.rows).toBe(expected.length);
 
     const manifest = (await readLandingManifest(result.landing!.dir))!;
-    expect(manifest.pages.map((p) => p.file)).toEqual(Array.from({ length: result.pages }, (_, i) => `page-${String(i + 1).padStart(4, '0')}.json.gz`));
+    const names = Array.from({ length: result.pages }, (_, i) => `page-${String(i + 1).padStart(4, '0')}.json.gz`);
+    expect(manifest.pages.map((p) => p.file)).toEqual(names);
     expect(manifest.pages.reduce((a, p) => a + p.results, 0)).toBe(expected.length);
     for (const p of manifest.pages) {
       const body = await readLandingPage(result.landing!.dir, p.file);
@@ -91,9 +95,15 @@ describe('bronze equals the simulated market', () => {
     expect(expected.length).toBeGreaterThan(10);
     expect(result.partitions.map((p) => p.date)).toEqual(tradingDays('2024-03-01', '2024-03-28'));
     const rows = await readParquet(path.join(lake, 'bronze', 'dividends', '**', '*.parquet'));
-    const simple = (r: Record<string, unknown>) => [r.id, r.ticker, r.ex_dividend_date, r.cash_amount, r.currency, r.declaration_date, r.record_date, r.pay_date, r.frequency, r.dividend_type];
+    const fields = [
+      'id', 'ticker', 'ex_dividend_date', 'cash_amount', 'currency', 'declaration_date', 'record_date', 'pay_date', 'frequency', 'dividend_type',
+    ];
+    const simple = (r: Record<string, unknown>) => fields.map((f) => r[f]);
     expect(rows.map(simple).sort()).toEqual(
-      expected.map((d) => [d.id, d.ticker, d.exDividendDate, d.cashAmount, d.currency, d.declarationDate, d.recordDate, d.payDate, d.frequency, d.dividendType]).sort(),
+      expected
+        .map((d) => [d.id, d.ticker, d.exDividendDate, d.cashAmount, d.currency, d.declarationDate, d.recordDate, d.payDate])
+        .map((head, i) => [...head, expected[i]!.frequency, expected[i]!.dividendType])
+        .sort(),
     );
     const empty = result.partitions.filter((p) => p.rows === 0);
     expect(empty.length).toBeGreaterThan(0);
@@ -103,7 +113,8 @@ describe('bronze equals the simulated market', () => {
       expect(await readParquet(p.file)).toEqual([]);
     }
     expect(result.records.filter((r) => r.layer === 'bronze')).toHaveLength(result.partitions.length);
-    expect(result.records.every((r) => r.sourceChecksum === (r.layer === 'bronze' ? result.landing!.contentChecksum : result.landing!.checksum))).toBe(true);
+    const sums = { bronze: result.landing!.contentChecksum, landing: result.landing!.checksum };
+    expect(result.records.every((r) => r.sourceChecksum === sums[r.layer as 'bronze' | 'landing'])).toBe(true);
   });
 
   it('splits, short volume, short interest, financials and news of one day', async () => {
@@ -122,7 +133,8 @@ describe('bronze equals the simulated market', () => {
     const si = await fetchOne('short_interest', '2024-03-15');
     const settlements = market().shortInterest().filter((s) => s.settlementDate.startsWith('2024-03'));
     expect(si.rows).toBe(settlements.length);
-    expect((await readParquet(lakePaths(lake).bronzeFile('short_interest', '2024-03-15'))).length).toBe(settlements.filter((s) => s.settlementDate === '2024-03-15').length);
+    const mid = settlements.filter((s) => s.settlementDate === '2024-03-15');
+    expect(await readParquet(lakePaths(lake).bronzeFile('short_interest', '2024-03-15'))).toHaveLength(mid.length);
 
     const filingDay = market().financials().find((f) => f.filingDate >= '2024-04-15')!.filingDate;
     const fin = await fetchOne('financials', filingDay, { pageSize: 3 });
@@ -148,7 +160,11 @@ describe('bronze equals the simulated market', () => {
     expect(env.answered.map((a) => a.path)).toEqual([`/vX/reference/tickers/${change.compositeFigi}/events`]);
     expect(result.inputs.map((i) => [i.dataset, i.date])).toEqual([['tickers', '2023-07-31'], ['tickers', '2023-08-31']]);
     const rows = await readParquet(path.join(lake, 'bronze', 'ticker_events', '**', '*.parquet'));
-    expect(rows).toEqual([expect.objectContaining({ event_date: change.events[1]!.date, ticker: change.currentTicker, previous_ticker: change.events[0]!.ticker })]);
+    expect(rows).toEqual([
+      expect.objectContaining({
+        event_date: change.events[1]!.date, ticker: change.currentTicker, previous_ticker: change.events[0]!.ticker,
+      }),
+    ]);
     expect(result.partitions).toHaveLength(tradingDays('2023-08-01', '2023-08-31').length);
     // Without its input snapshots the fetch fails, naming them.
     const missing = await fetchOne('ticker_events', '2023-09-15');
@@ -170,7 +186,8 @@ describe('rejects', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     // A one-letter key must not be scrubbed out of "ticker" in the kept bytes.
-    const upstream = createRestClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, apiKey: 'k', plan: 'starter' });
+    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const upstream = createRestClient({ baseUrl, apiKey: 'k', plan: 'starter' });
     try {
       const result = await fetchOne('dividends', '2024-03-11', { client: upstream });
       expect(result.state).toBe('degraded');
@@ -179,7 +196,8 @@ describe('rejects', () => {
       const firstDay = result.partitions[0]!;
       expect(firstDay).toMatchObject({ date: '2024-03-01', state: 'degraded', rows: 0, rejects: 1 });
       expect((await readRejects(day.rejectsFile!)).map((r) => r.reason)).toEqual(['cash_amount is negative (-1)']);
-      expect((await readRejects(firstDay.rejectsFile!)).map((r) => r.reason)).toEqual(['ex_dividend_date: expected a date as YYYY-MM-DD, got text "11/03/2024"']);
+      expect((await readRejects(firstDay.rejectsFile!)).map((r) => r.reason))
+        .toEqual(['ex_dividend_date: expected a date as YYYY-MM-DD, got text "11/03/2024"']);
       expect(result.partitions.filter((p) => p.state === 'complete')).toHaveLength(result.partitions.length - 2);
       expect(result.error).toMatch(/2 records rejected/);
     } finally {

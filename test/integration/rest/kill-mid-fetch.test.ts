@@ -27,7 +27,10 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 
 /** Runs the child until `killWhen` says so (then SIGKILL), or to its end; resolves with how it ended. */
-function runChild(lake: string, killWhen: (progress: { phase: string; message?: string }) => boolean): Promise<{ killed: boolean; done: unknown }> {
+function runChild(
+  lake: string,
+  killWhen: (progress: { phase: string; message?: string }) => boolean,
+): Promise<{ killed: boolean; done: unknown }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD, lake, 'tickers', DATE, '4', sim.restBase], {
       cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, QM_TEST_REST_KEY: sim.apiKey },
@@ -67,7 +70,9 @@ async function expectNoPartialFile(lake: string): Promise<void> {
   const manifest = (await readLandingManifest(dir))!;
   expect(manifest).not.toBeNull();
   expect((await fs.promises.readdir(dir)).sort()).toEqual([...manifest.pages.map((p) => p.file), 'manifest.json'].sort());
-  for (const p of manifest.pages) expect(crypto.createHash('sha256').update(await readLandingPage(dir, p.file)).digest('hex')).toBe(p.sha256);
+  for (const p of manifest.pages) {
+    expect(crypto.createHash('sha256').update(await readLandingPage(dir, p.file)).digest('hex')).toBe(p.sha256);
+  }
 }
 
 const bronzeFile = (lake: string) => path.join(lake, 'bronze', 'tickers', 'year=2024', 'month=03', `${DATE}.parquet`);
@@ -76,7 +81,8 @@ describe('kill -9 mid-fetch', () => {
   it('leaves no partial file, keeps the previous fetch, and the rerun completes', async () => {
     const lake = await tempLake();
     const client = createRestClient({ baseUrl: sim.restBase, apiKey: sim.apiKey, plan: 'advanced' });
-    const rerun = () => fetchRestPartition({ lakeRoot: lake, dataset: 'tickers', date: DATE, client, gate: OPEN_GATE, schedule: SCHEDULE, pageSize: 4 });
+    const rerun = () =>
+      fetchRestPartition({ lakeRoot: lake, dataset: 'tickers', date: DATE, client, gate: OPEN_GATE, schedule: SCHEDULE, pageSize: 4 });
     try {
       // 1. Killed while pages arrive, on a lake that has nothing yet: nothing appears outside .tmp.
       const first = await runChild(lake, (p) => p.phase === 'downloading' && /page 5 /.test(p.message ?? ''));

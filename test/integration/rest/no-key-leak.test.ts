@@ -49,8 +49,11 @@ describe('the API key stays secret', () => {
     const logger = createLogger({ level: 'trace', logsDir: path.join(lake, 'logs') });
     const results: FetchRestPartitionResult[] = [];
     const client = (plan: PlanName, key = KEY, base = sim.restBase) =>
-      createRestClient({ baseUrl: base, apiKey: key, plan, clock, logger, retry: { requestAttempts: 5, baseDelayMs: 100, maxDelayMs: 1000 } });
-    const run = async (c: ReturnType<typeof client>, dataset: 'tickers' | 'dividends' | 'financials' | 'splits', date: string, pageSize?: number) => {
+      createRestClient({
+        baseUrl: base, apiKey: key, plan, clock, logger, retry: { requestAttempts: 5, baseDelayMs: 100, maxDelayMs: 1000 },
+      });
+    type Dataset = 'tickers' | 'dividends' | 'financials' | 'splits';
+    const run = async (c: ReturnType<typeof client>, dataset: Dataset, date: string, pageSize?: number) => {
       results.push(await fetchRestPartition({
         lakeRoot: lake, dataset, date, client: c, gate: createTokenBucketGate({ plan: c.plan, clock }), schedule: SCHEDULE, logger,
         ...(pageSize ? { pageSize } : {}), now: () => new Date(clock.now()),
@@ -75,7 +78,11 @@ describe('the API key stays secret', () => {
       calls += 1;
       const base = `http://${req.headers.host}`;
       const body = calls === 1
-        ? { status: 'OK', request_id: 'e1', results: [{ ticker: 'AAA', execution_date: '2024-03-11', split_from: 1, split_to: 2, id: `id-${KEY}` }], next_url: `${base}/v3/reference/splits?cursor=p2&apiKey=${KEY}` }
+        ? {
+          status: 'OK', request_id: 'e1',
+          results: [{ ticker: 'AAA', execution_date: '2024-03-11', split_from: 1, split_to: 2, id: `id-${KEY}` }],
+          next_url: `${base}/v3/reference/splits?cursor=p2&apiKey=${KEY}`,
+        }
         : { status: 'OK', request_id: 'e2', results: [{ ticker: 'BBB', execution_date: '2024-03-12', split_from: 1, split_to: 3 }] };
       expect(req.url).not.toContain(KEY);
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -83,7 +90,9 @@ describe('the API key stays secret', () => {
     });
     await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
     const echoing = client('advanced', KEY, `http://127.0.0.1:${(echo.address() as AddressInfo).port}`);
-    results.push(await fetchRestPartition({ lakeRoot: lake, dataset: 'splits', date: '2024-03-11', client: echoing, gate: OPEN_GATE, schedule: SCHEDULE, logger }));
+    results.push(await fetchRestPartition({
+      lakeRoot: lake, dataset: 'splits', date: '2024-03-11', client: echoing, gate: OPEN_GATE, schedule: SCHEDULE, logger,
+    }));
     await new Promise((r) => echo.close(r));
     for (const c of [advanced, starter, wrong, echoing]) await c.close();
 

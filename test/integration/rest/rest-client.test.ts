@@ -38,7 +38,10 @@ const json = (res: ServerResponse, body: unknown, headers: Record<string, string
 };
 
 const clientOf = (baseUrl: string, over: Partial<RestClientOptions> = {}) =>
-  createRestClient({ baseUrl, apiKey: 'client-test-key-123', plan: 'starter', clock: createManualClock(0), retry: { requestAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 }, ...over });
+  createRestClient({
+    baseUrl, apiKey: 'client-test-key-123', plan: 'starter', clock: createManualClock(0),
+    retry: { requestAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 }, ...over,
+  });
 
 /** The error a promise rejects with. */
 async function failure(p: Promise<unknown>): Promise<RestRequestError> {
@@ -111,7 +114,10 @@ describe('REST client', () => {
     setTimeout(() => inflight.abort(new Error('user cancelled')), 50);
     expect((await pending).kind).toBe('aborted');
 
-    const gate = createTokenBucketGate({ plan: 'basic', clock: { now: () => 0, sleep: (_ms, signal) => new Promise((_r, reject) => signal?.addEventListener('abort', () => reject(signal.reason))) } });
+    // A clock whose sleeps never end on their own: only the abort can release the waiter.
+    const forever = (_ms: number, signal?: AbortSignal) =>
+      new Promise<void>((_r, reject) => signal?.addEventListener('abort', () => reject(signal.reason as Error)));
+    const gate = createTokenBucketGate({ plan: 'basic', clock: { now: () => 0, sleep: forever } });
     await gate.acquire();
     const waiting = new AbortController();
     const queued = failure(client.get('/x', {}, { gate, signal: waiting.signal }));
@@ -133,7 +139,9 @@ describe('REST client', () => {
   it('reports a 404 and a 400 without retrying, with the upstream message', async () => {
     const base = await serve((req, res) => {
       res.writeHead(req.url?.startsWith('/missing') ? 404 : 400, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(req.url?.startsWith('/missing') ? { status: 'NOT_FOUND', message: 'Ticker not found.' } : { status: 'ERROR', error: 'limit must be less than or equal to 1000' }));
+      const missing = { status: 'NOT_FOUND', message: 'Ticker not found.' };
+      const bad = { status: 'ERROR', error: 'limit must be less than or equal to 1000' };
+      res.end(JSON.stringify(req.url?.startsWith('/missing') ? missing : bad));
     });
     const client = clientOf(base, { retry: { requestAttempts: 5, baseDelayMs: 1, maxDelayMs: 1 } });
     const missing = await failure(client.get('/missing'));

@@ -40,8 +40,14 @@ export async function startRestSim(plan: PlanName = 'advanced') {
 }
 
 /** A client for the simulator on the given clock (no real waiting in backoff). */
-export function clientFor(sim: RunningSimulator, clock: ReturnType<typeof createManualClock>, plan: PlanName, apiKey = sim.apiKey): RestClient {
-  return createRestClient({ baseUrl: sim.restBase, apiKey, plan, clock, random: () => 0.5, retry: { requestAttempts: 5, baseDelayMs: 200, maxDelayMs: 5000 } });
+export function clientFor(
+  sim: RunningSimulator,
+  clock: ReturnType<typeof createManualClock>,
+  plan: PlanName,
+  apiKey = sim.apiKey,
+): RestClient {
+  const retry = { requestAttempts: 5, baseDelayMs: 200, maxDelayMs: 5000 };
+  return createRestClient({ baseUrl: sim.restBase, apiKey, plan, clock, random: () => 0.5, retry });
 }
 
 /** A new empty lake root under the OS temp folder. */
@@ -53,7 +59,8 @@ export async function tempLake(): Promise<string> {
 export async function readParquet(file: string, where = ''): Promise<Array<Record<string, unknown>>> {
   const db = await openDuckDb({ threads: 1 });
   try {
-    const reader = await db.connection.runAndReadAll(`SELECT * EXCLUDE (year, month) FROM read_parquet(${sqlString(file)}, hive_partitioning = true) ${where}`);
+    const sql = `SELECT * EXCLUDE (year, month) FROM read_parquet(${sqlString(file)}, hive_partitioning = true) ${where}`;
+    const reader = await db.connection.runAndReadAll(sql);
     return reader.getRowObjectsJson() as Array<Record<string, unknown>>;
   } finally {
     db.close();
@@ -64,7 +71,8 @@ export async function readParquet(file: string, where = ''): Promise<Array<Recor
 export async function readRejects(file: string): Promise<Array<Record<string, unknown>>> {
   const db = await openDuckDb({ threads: 1 });
   try {
-    return (await db.connection.runAndReadAll(`SELECT * FROM read_parquet(${sqlString(file)})`)).getRowObjectsJson() as Array<Record<string, unknown>>;
+    const reader = await db.connection.runAndReadAll(`SELECT * FROM read_parquet(${sqlString(file)})`);
+    return reader.getRowObjectsJson() as Array<Record<string, unknown>>;
   } finally {
     db.close();
   }

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { addDays, isTradingDay, tradingDays } from '../../../core/calendar/index.ts';
 import {
-  fillQueryParams, firstTickerSnapshot, partitionDateOf, restExpectedPartitions, restFetchUnitOf, restFetchUnitsBetween, tickerSnapshotDates,
+  fillQueryParams, firstTickerSnapshot, partitionDateOf, restExpectedPartitions, restFetchUnitOf, restFetchUnitsBetween,
+  tickerSnapshotDates,
 } from '../../../core/sources/polygon/rest/fetch-units.ts';
 import { restPartitionsToRefresh } from '../../../core/sources/polygon/rest/refresh-windows.ts';
 import { REST_DATASET_IDS } from '../../../core/sources/polygon/rest/rest-dataset-types.ts';
@@ -61,7 +62,10 @@ describe('partitions and fetch units', () => {
 
   it('snapshots the universe at month ends before the daily date and every trading day after it', () => {
     const dates = tickerSnapshotDates('2024-01-01', '2024-06-07', schedule.tickersDailyFrom);
-    expect(dates).toEqual(['2024-01-31', '2024-02-29', '2024-03-28', '2024-04-30', '2024-05-31', '2024-06-03', '2024-06-04', '2024-06-05', '2024-06-06', '2024-06-07']);
+    expect(dates).toEqual([
+      '2024-01-31', '2024-02-29', '2024-03-28', '2024-04-30', '2024-05-31',
+      '2024-06-03', '2024-06-04', '2024-06-05', '2024-06-06', '2024-06-07',
+    ]);
     expect(restExpectedPartitions('tickers', '2024-01-01', '2024-06-07', schedule)).toEqual(dates);
     // Twenty years of month ends: 12 snapshots a year instead of about 252.
     expect(tickerSnapshotDates('2004-01-01', '2023-12-31', '2030-01-01')).toHaveLength(240);
@@ -77,7 +81,8 @@ describe('partitions and fetch units', () => {
     expect(daily.partitions).toEqual(['2024-06-05']);
     const first = firstTickerSnapshot(schedule);
     expect(first).toBe('2003-09-30');
-    expect(() => restFetchUnitOf('ticker_events', '2003-09-15', schedule)).toThrow(/starts after the first universe snapshot \(2003-09-30\)/);
+    expect(() => restFetchUnitOf('ticker_events', '2003-09-15', schedule))
+      .toThrow(/starts after the first universe snapshot \(2003-09-30\)/);
     expect(restExpectedPartitions('ticker_events', '2003-09-01', '2003-10-02', schedule)).toEqual(['2003-10-01', '2003-10-02']);
   });
 });
@@ -104,7 +109,8 @@ describe('restPartitionsToRefresh', () => {
   });
 
   it('takes the configured windows, per dataset first', () => {
-    const settings = { ...schedule, lookbackTradingDays: 5, lookaheadCalendarDays: 10, perDataset: { splits: { lookaheadCalendarDays: 0 } } };
+    const perDataset = { splits: { lookaheadCalendarDays: 0 } };
+    const settings = { ...schedule, lookbackTradingDays: 5, lookaheadCalendarDays: 10, perDataset };
     const dividends = restPartitionsToRefresh('dividends', '2024-06-12', settings);
     expect([dividends.from, dividends.to]).toEqual(['2024-06-04', '2024-06-22']);
     const splits = restPartitionsToRefresh('splits', '2024-06-12', settings);

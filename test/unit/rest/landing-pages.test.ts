@@ -23,9 +23,14 @@ async function fetchOnce(results: unknown[][], requestId: string): Promise<Landi
   const pages = [];
   for (const [i, r] of results.entries()) {
     const json = { status: 'OK', request_id: `${requestId}-${i}`, results: r };
-    pages.push(await writeLandingPage(lake, stage.dir, i + 1, { body: Buffer.from(JSON.stringify(json)), json, url: 'http://x/v3/reference/splits', scrubbed: false, query: 0, id: null }));
+    const body = Buffer.from(JSON.stringify(json));
+    const page = { body, json, url: 'http://x/v3/reference/splits', scrubbed: false, query: 0, id: null };
+    pages.push(await writeLandingPage(lake, stage.dir, i + 1, page));
   }
-  const manifest: LandingManifest = { version: LANDING_MANIFEST_VERSION, dataset: 'splits', unit: UNIT, fetchedAt: 'now', plan: 'basic', pages, misses: [], ...landingChecksums(pages, []) };
+  const manifest: LandingManifest = {
+    version: LANDING_MANIFEST_VERSION, dataset: 'splits', unit: UNIT, fetchedAt: 'now', plan: 'basic', pages, misses: [],
+    ...landingChecksums(pages, []),
+  };
   await stage.commit(manifest);
   return manifest;
 }
@@ -35,7 +40,8 @@ describe('landing pages', () => {
     const m = await fetchOnce([[{ a: 1 }], [{ a: 2 }]], 'r1');
     const dir = path.join(lake, 'landing', 'polygon-api', 'splits', '2024', '03', '2024-03-01');
     expect((await fs.promises.readdir(dir)).sort()).toEqual(['manifest.json', 'page-0001.json.gz', 'page-0002.json.gz']);
-    expect(JSON.parse((await readLandingPage(dir, 'page-0002.json.gz')).toString())).toEqual({ status: 'OK', request_id: 'r1-1', results: [{ a: 2 }] });
+    const second = JSON.parse((await readLandingPage(dir, 'page-0002.json.gz')).toString());
+    expect(second).toEqual({ status: 'OK', request_id: 'r1-1', results: [{ a: 2 }] });
     expect(await readLandingManifest(dir)).toEqual(m);
     expect(m.pages.map((p) => p.results)).toEqual([1, 1]);
   });

@@ -51,16 +51,19 @@ describe('recorded REST samples', () => {
   });
 
   it('tickers-page-1/2.json: two pages of one snapshot, a row without cik kept', () => {
-    const unit: RestFetchUnit = { dataset: 'tickers', kind: 'snapshot', key: '2022-04-27', partitions: ['2022-04-27'], from: '2022-04-27', to: '2022-04-27' };
+    const day = '2022-04-27';
+    const unit: RestFetchUnit = { dataset: 'tickers', kind: 'snapshot', key: day, partitions: [day], from: day, to: day };
     const rows = parseAll('tickers', unit, ['tickers-page-1.json', 'tickers-page-2.json']);
     expect(rows.map((r) => r.ticker)).toEqual(['A', 'AA', 'AAA', 'AAAU']);
-    expect(rows.find((r) => r.ticker === 'AAA')).toMatchObject({ cik: null, type: 'ETF', active: true, composite_figi: 'BBG00X5FSP48', date: '2022-04-27' });
+    expect(rows.find((r) => r.ticker === 'AAA'))
+      .toMatchObject({ cik: null, type: 'ETF', active: true, composite_figi: 'BBG00X5FSP48', date: '2022-04-27' });
     expect(rows[0]!.last_updated_utc).toBe('2022-04-27T00:00:00.000Z');
   });
 
   it('ticker-events-META.json: the FB -> META rename on a Saturday goes to Monday, FB listing is another interval', () => {
     const unit = unitOver('ticker_events', '2022-06-01', '2022-06-30');
-    const out = rowsFromPages(restDataset('ticker_events'), unit, [{ json: sample('ticker-events-META.json'), page: 1, id: 'BBG000MM2P62' }]);
+    const page = { json: sample('ticker-events-META.json'), page: 1, id: 'BBG000MM2P62' };
+    const out = rowsFromPages(restDataset('ticker_events'), unit, [page]);
     expect(out.rejects).toEqual([]);
     expect(out.skipped).toBe(1);
     const rows = [...out.byPartition.values()].flat();
@@ -73,7 +76,8 @@ describe('recorded REST samples', () => {
   it('financials.json: one long row per line item of all four statements, fiscal_year as a number', () => {
     const rows = parseAll('financials', unitOver('financials', '2022-05-03', '2022-05-03'), ['financials.json']);
     expect(rows).toHaveLength(11 + 9 + 5 + 22);
-    const counts = Object.fromEntries(['balance_sheet', 'cash_flow_statement', 'comprehensive_income', 'income_statement'].map((s) => [s, rows.filter((r) => r.statement === s).length]));
+    const statements = ['balance_sheet', 'cash_flow_statement', 'comprehensive_income', 'income_statement'];
+    const counts = Object.fromEntries(statements.map((s) => [s, rows.filter((r) => r.statement === s).length]));
     expect(counts).toEqual({ balance_sheet: 11, cash_flow_statement: 9, comprehensive_income: 5, income_statement: 22 });
     expect(rows.find((r) => r.concept === 'equity_attributable_to_noncontrolling_interest')).toMatchObject({
       date: '2022-05-03', filing_date: '2022-05-03', cik: '0001413447', company_name: 'NXP Semiconductors N.V.', fiscal_year: 2022,
@@ -94,7 +98,10 @@ describe('recorded REST samples', () => {
   });
 
   // No dataset here reads these endpoints; simulator-drift.test.ts holds the simulator to their shapes.
-  it.each(['ticker-details-AAPL.json', 'ticker-details-AAPL-2020-10-01.json', 'ticker-types.json', 'grouped-daily-2005-04-04.json', 'aggs-AAPL-1day-2005-04-01-2005-04-04.json'])(
+  it.each([
+    'ticker-details-AAPL.json', 'ticker-details-AAPL-2020-10-01.json', 'ticker-types.json', 'grouped-daily-2005-04-04.json',
+    'aggs-AAPL-1day-2005-04-01-2005-04-04.json',
+  ])(
     '%s is an OK envelope with results',
     (f) => expect(sample(f)).toMatchObject({ status: 'OK', results: expect.anything() }),
   );

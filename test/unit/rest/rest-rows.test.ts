@@ -40,7 +40,8 @@ describe('REST rows', () => {
     expect(out.rejects[0]).toMatchObject({ date: '2024-03-11', page: 1, record: JSON.stringify(records[1]) });
     // A record whose own date cannot be read is filed under the unit's first partition.
     expect(out.rejects.find((r) => r.record_index === 4)?.date).toBe('2024-03-01');
-    expect(out.byPartition.get('2024-03-11')).toEqual([{ date: '2024-03-11', ticker: 'OK1', execution_date: '2024-03-11', split_from: 1, split_to: 2, id: null }]);
+    expect(out.byPartition.get('2024-03-11'))
+      .toEqual([{ date: '2024-03-11', ticker: 'OK1', execution_date: '2024-03-11', split_from: 1, split_to: 2, id: null }]);
     expect(out.byPartition.size).toBe(march.partitions.length);
   });
 
@@ -58,11 +59,12 @@ describe('REST rows', () => {
 
   it('dedupes on the id when a record has one, and places a Saturday execution on Monday', () => {
     const out = rowsFromPages(restDataset('splits'), march, [
-      page([split({ id: 'E1', execution_date: '2024-03-09' }), split({ id: 'E2', execution_date: '2024-03-09' }), split({ id: 'E1', execution_date: '2024-03-09' })]),
+      page(['E1', 'E2', 'E1'].map((id) => split({ id, execution_date: '2024-03-09' }))),
     ]);
     expect(out.duplicates).toBe(1);
     expect(out.rejects).toEqual([]);
-    expect(out.byPartition.get('2024-03-11')!.map((r) => [r.id, r.execution_date, r.date])).toEqual([['E1', '2024-03-09', '2024-03-11'], ['E2', '2024-03-09', '2024-03-11']]);
+    expect(out.byPartition.get('2024-03-11')!.map((r) => [r.id, r.execution_date, r.date]))
+      .toEqual([['E1', '2024-03-09', '2024-03-11'], ['E2', '2024-03-09', '2024-03-11']]);
   });
 
   it('refuses a page that is not the endpoint envelope', () => {
@@ -77,8 +79,10 @@ describe('REST rows', () => {
   it('checks short volume against total volume and rejects a record dated on a holiday', () => {
     const unit = restFetchUnitOf('short_volume', '2024-03-28', schedule);
     const rec = (over: Record<string, unknown>) => ({ ticker: 'AAA', date: '2024-03-28', short_volume: 10, total_volume: 20, ...over });
-    const out = rowsFromPages(restDataset('short_volume'), unit, [page([rec({}), rec({ ticker: 'B', short_volume: 30 }), rec({ ticker: 'C', date: '2024-03-29' })])]);
-    expect(out.rejects.map((r) => r.reason)).toEqual(['short_volume (30) is above total_volume (20)', 'date 2024-03-29 is not a trading day']);
+    const records = [rec({}), rec({ ticker: 'B', short_volume: 30 }), rec({ ticker: 'C', date: '2024-03-29' })];
+    const out = rowsFromPages(restDataset('short_volume'), unit, [page(records)]);
+    expect(out.rejects.map((r) => r.reason))
+      .toEqual(['short_volume (30) is above total_volume (20)', 'date 2024-03-29 is not a trading day']);
     expect(out.byPartition.get('2024-03-28')).toHaveLength(1);
   });
 
@@ -89,19 +93,22 @@ describe('REST rows', () => {
       page([article('sat', '2024-03-09T15:00:00Z'), article('late-sun', '2024-03-11T03:59:59Z'), article('mon', '2024-03-11T13:00:00Z')]),
     ]);
     expect(out.rejects).toEqual([]);
-    expect(out.byPartition.get('2024-03-11')!.map((r) => [r.id, r.ny_date])).toEqual([['sat', '2024-03-09'], ['late-sun', '2024-03-10'], ['mon', '2024-03-11']]);
+    expect(out.byPartition.get('2024-03-11')!.map((r) => [r.id, r.ny_date]))
+      .toEqual([['sat', '2024-03-09'], ['late-sun', '2024-03-10'], ['mon', '2024-03-11']]);
   });
 
   it('turns each financials line item into a row and rejects a filing without statements', () => {
     const unit: RestFetchUnit = { ...restFetchUnitOf('financials', '2024-05-01', schedule) };
     expect(unit.partitions).toEqual(tradingDays('2024-05-01', '2024-05-01'));
-    const filing = (over: Record<string, unknown>) => ({ cik: '0001', filing_date: '2024-05-01', fiscal_period: 'Q1', fiscal_year: '2024', ...over });
+    const filing = (over: Record<string, unknown>) =>
+      ({ cik: '0001', filing_date: '2024-05-01', fiscal_period: 'Q1', fiscal_year: '2024', ...over });
     const out = rowsFromPages(restDataset('financials'), unit, [page([
       filing({ financials: { income_statement: { revenues: { label: 'Revenues', value: 10, unit: 'USD', order: 100 }, bad: 5 } } }),
       filing({ cik: '0002', financials: {} }),
       filing({ cik: '0003', fiscal_year: 'FY24', financials: { balance_sheet: { assets: { value: 1 } } } }),
     ])]);
-    expect(out.byPartition.get('2024-05-01')!.map((r) => [r.cik, r.concept, r.value, r.fiscal_year])).toEqual([['0001', 'revenues', 10, 2024]]);
+    expect(out.byPartition.get('2024-05-01')!.map((r) => [r.cik, r.concept, r.value, r.fiscal_year]))
+      .toEqual([['0001', 'revenues', 10, 2024]]);
     expect(out.rejects.map((r) => r.reason)).toEqual([
       'income_statement.bad is not a line item object',
       'the filing has no statement line items',

@@ -5,7 +5,8 @@ import { buildUrl, scrubKeyFromText, shortUrl, stripApiKey } from '../../../core
 
 describe('REST URLs', () => {
   it('strips apiKey in any case and position, keeping every other parameter', () => {
-    expect(stripApiKey('https://api.massive.com/v3/reference/tickers?cursor=abc&apiKey=SECRET')).toBe('https://api.massive.com/v3/reference/tickers?cursor=abc');
+    expect(stripApiKey('https://api.massive.com/v3/reference/tickers?cursor=abc&apiKey=SECRET'))
+      .toBe('https://api.massive.com/v3/reference/tickers?cursor=abc');
     expect(stripApiKey('https://api.massive.com/v2/x?APIKEY=SECRET&limit=5&apikey=S2')).toBe('https://api.massive.com/v2/x?limit=5');
     expect(stripApiKey('not a url ?apiKey=SECRET&x=1')).toBe('not a url ?x=1');
     expect(shortUrl('http://127.0.0.1:9/v3/reference/splits?apiKey=K&limit=2')).toBe('/v3/reference/splits?limit=2');

@@ -32,7 +32,8 @@ describe('dividend-corrected fault', () => {
     now = new Date('2024-03-21T15:00:00Z');
     state.set(parseFaults('dividend-corrected@2024-03-11,rest-5xx:1'));
     expect(state.corrections()[0]!.since).toEqual(since);
-    expect(state.fileEffects('stocks_daily', '2024-03-11')).toEqual({ unpublished: false, truncated: false, baddata: false, replacedAt: null });
+    expect(state.fileEffects('stocks_daily', '2024-03-11'))
+      .toEqual({ unpublished: false, truncated: false, baddata: false, replacedAt: null });
     expect(state.list()).toContainEqual({ kind: 'dividend-corrected', date: '2024-03-11' });
   });
 

@@ -1,4 +1,6 @@
-import { addDays, etMidnightUtc, isIsoDate, isTradingDay, nextTradingDay, previousTradingDay, tradingDays } from '../../../calendar/index.ts';
+import {
+  addDays, etMidnightUtc, isIsoDate, isTradingDay, nextTradingDay, previousTradingDay, tradingDays,
+} from '../../../calendar/index.ts';
 import type { IsoDate } from '../../../calendar/index.ts';
 import type { RestDatasetDeclaration, RestDatasetId, RestFetchKind, RestQuery } from './rest-dataset-types.ts';
 import { restDataset } from './rest-datasets.ts';
@@ -78,7 +80,11 @@ function unitOver(decl: RestDatasetDeclaration, partitions: IsoDate[]): RestFetc
 }
 
 /** The fetch unit that writes the partition of `date` (a non-trading day maps to the next trading day). */
-export function restFetchUnitOf(dataset: RestDatasetId | RestDatasetDeclaration, date: IsoDate, schedule: RestScheduleSettings): RestFetchUnit {
+export function restFetchUnitOf(
+  dataset: RestDatasetId | RestDatasetDeclaration,
+  date: IsoDate,
+  schedule: RestScheduleSettings,
+): RestFetchUnit {
   const decl = typeof dataset === 'string' ? restDataset(dataset) : dataset;
   if (!isIsoDate(date)) throw new RangeError(`${decl.id}: "${date}" is not a date as YYYY-MM-DD`);
   const p = partitionDateOf(date);

@@ -159,7 +159,10 @@ export async function openLandingStage(lakeRoot: string, target: string): Promis
 }
 
 /** The two checksums of a fetch. */
-export function landingChecksums(pages: readonly LandedPage[], misses: readonly LandedMiss[]): { checksum: string; contentChecksum: string } {
+export function landingChecksums(
+  pages: readonly LandedPage[],
+  misses: readonly LandedMiss[],
+): { checksum: string; contentChecksum: string } {
   const missText = misses.map((m) => `${m.query}|${m.id ?? ''}|${m.status}`).join('\n');
   return {
     checksum: sha256(pages.map((p) => p.sha256).join('\n')),

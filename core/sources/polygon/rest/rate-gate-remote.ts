@@ -41,7 +41,9 @@ export interface RateGatePort<Out> {
 }
 
 /** The job-side gate: every acquire is a round trip to the process that owns the bucket. */
-export function createRemoteRateGate(port: RateGatePort<RateGateRequest>): RateGate & { throttled(retryAfterMs: number): void; dispose(): void } {
+export function createRemoteRateGate(
+  port: RateGatePort<RateGateRequest>,
+): RateGate & { throttled(retryAfterMs: number): void; dispose(): void } {
   let nextId = 1;
   const pending = new Map<number, { resolve: () => void; reject: (err: Error) => void; onWait?: ((wait: RateWait) => void) | undefined }>();
   const unsubscribe = port.onMessage((raw) => {

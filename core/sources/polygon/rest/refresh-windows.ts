@@ -52,8 +52,10 @@ export function restPartitionsToRefresh(dataset: RestDatasetId, today: IsoDate, 
   const own = settings.perDataset?.[dataset] ?? {};
   const declaredBack = decl.refresh.lookbackTradingDays;
   const declaredAhead = decl.refresh.lookaheadCalendarDays;
-  const back = windowLength(own.lookbackTradingDays ?? (declaredBack > 0 ? settings.lookbackTradingDays : undefined), declaredBack, 'lookbackTradingDays');
-  const ahead = windowLength(own.lookaheadCalendarDays ?? (declaredAhead > 0 ? settings.lookaheadCalendarDays : undefined), declaredAhead, 'lookaheadCalendarDays');
+  const globalBack = declaredBack > 0 ? settings.lookbackTradingDays : undefined;
+  const globalAhead = declaredAhead > 0 ? settings.lookaheadCalendarDays : undefined;
+  const back = windowLength(own.lookbackTradingDays ?? globalBack, declaredBack, 'lookbackTradingDays');
+  const ahead = windowLength(own.lookaheadCalendarDays ?? globalAhead, declaredAhead, 'lookaheadCalendarDays');
   const lastComplete = previousTradingDay(today);
   const from = tradingDaysBack(lastComplete, back);
   const to = ahead > 0 ? addDays(today, ahead) : lastComplete;

@@ -195,7 +195,9 @@ export function createRestClient(options: RestClientOptions): RestClient {
     const url = /^https?:\/\//i.test(pathOrUrl) ? pathOrUrl : buildUrl(options.baseUrl, pathOrUrl, params);
     const safe = stripApiKey(url);
     if (new URL(url).origin !== new URL(options.baseUrl).origin) {
-      throw new RestRequestError(`${safe}: refusing to send the API key to a host other than ${options.baseUrl}`, { kind: 'bad_request', status: null, url: safe, attempts: 0 });
+      throw new RestRequestError(`${safe}: refusing to send the API key to a host other than ${options.baseUrl}`, {
+        kind: 'bad_request', status: null, url: safe, attempts: 0,
+      });
     }
     const gate = opts.gate ?? OPEN_GATE;
     let last: { status: number | null; reason: string } = { status: null, reason: 'no attempt' };
@@ -230,10 +232,12 @@ export function createRestClient(options: RestClientOptions): RestClient {
         throw abortError(safe, tries);
       });
     }
-    const kind = last.status === null ? (/TIMEOUT/i.test(last.reason) ? 'timeout' : 'network') : last.status === 200 ? 'invalid_response' : 'http';
+    const transport = /TIMEOUT/i.test(last.reason) ? 'timeout' : 'network';
+    const kind = last.status === null ? transport : last.status === 200 ? 'invalid_response' : 'http';
     const label = opts.context?.dataset ? `${opts.context.dataset}: ` : '';
     throw new RestRequestError(`${label}${shortUrl(safe)}: gave up after ${retry.requestAttempts} attempts (last: ${last.reason})`, {
-      kind, status: last.status, url: safe, attempts: retry.requestAttempts, ...(opts.context?.dataset ? { dataset: opts.context.dataset } : {}),
+      kind, status: last.status, url: safe, attempts: retry.requestAttempts,
+      ...(opts.context?.dataset ? { dataset: opts.context.dataset } : {}),
     });
   };
 
@@ -247,7 +251,11 @@ export function createRestClient(options: RestClientOptions): RestClient {
       const seen = new Set<string>([page.url]);
       while (page.nextUrl) {
         // A cursor that points back at a page already read would loop forever and duplicate rows.
-        if (seen.has(page.nextUrl)) throw new RestRequestError(`${shortUrl(page.url)}: next_url repeats an earlier page`, { kind: 'invalid_response', status: 200, url: page.nextUrl, attempts: 1 });
+        if (seen.has(page.nextUrl)) {
+          throw new RestRequestError(`${shortUrl(page.url)}: next_url repeats an earlier page`, {
+            kind: 'invalid_response', status: 200, url: page.nextUrl, attempts: 1,
+          });
+        }
         seen.add(page.nextUrl);
         page = await get(page.nextUrl, {}, opts);
         yield page;

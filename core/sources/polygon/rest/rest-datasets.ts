@@ -11,13 +11,14 @@ const DATE: RestBronzeColumn = {
 };
 
 /** A nullable text column. */
-const text = (name: string, description: string, required = false): RestBronzeColumn => ({ name, duckdbType: 'VARCHAR', description, required });
-const day = (name: string, description: string, required = false): RestBronzeColumn => ({ name, duckdbType: 'DATE', description, required });
-const real = (name: string, description: string, required = false): RestBronzeColumn => ({ name, duckdbType: 'DOUBLE', description, required });
-const whole = (name: string, description: string, required = false): RestBronzeColumn => ({ name, duckdbType: 'BIGINT', description, required });
-const instant = (name: string, description: string, required = false): RestBronzeColumn => ({
-  name, duckdbType: 'TIMESTAMP WITH TIME ZONE', description, required,
-});
+/** A column maker for one DuckDB type. */
+const columnOf = (duckdbType: RestBronzeColumn['duckdbType']) =>
+  (name: string, description: string, required = false): RestBronzeColumn => ({ name, duckdbType, description, required });
+const text = columnOf('VARCHAR');
+const day = columnOf('DATE');
+const real = columnOf('DOUBLE');
+const whole = columnOf('BIGINT');
+const instant = columnOf('TIMESTAMP WITH TIME ZONE');
 
 const RANGE = (field: string) => ({ [`${field}.gte`]: '{from}', [`${field}.lte`]: '{to}' });
 
@@ -29,7 +30,10 @@ const SPLITS: RestDatasetDeclaration = {
   id: 'splits',
   title: 'Stock splits',
   endpoint: '/v3/reference/splits',
-  queries: [{ path: '/v3/reference/splits', params: { ...RANGE('execution_date'), sort: 'execution_date', order: 'asc', limit: '{limit}' } }],
+  queries: [{
+    path: '/v3/reference/splits',
+    params: { ...RANGE('execution_date'), sort: 'execution_date', order: 'asc', limit: '{limit}' },
+  }],
   fetch: { kind: 'month', pageSize: 1000, maxPageSize: 1000 },
   partitionKey: { column: 'execution_date', meaning: 'the day the split takes effect (prices before it are pre-split)' },
   outsideWindow: 'reject',
@@ -59,7 +63,10 @@ const DIVIDENDS: RestDatasetDeclaration = {
   id: 'dividends',
   title: 'Cash dividends',
   endpoint: '/v3/reference/dividends',
-  queries: [{ path: '/v3/reference/dividends', params: { ...RANGE('ex_dividend_date'), sort: 'ex_dividend_date', order: 'asc', limit: '{limit}' } }],
+  queries: [{
+    path: '/v3/reference/dividends',
+    params: { ...RANGE('ex_dividend_date'), sort: 'ex_dividend_date', order: 'asc', limit: '{limit}' },
+  }],
   fetch: { kind: 'month', pageSize: 1000, maxPageSize: 1000 },
   partitionKey: { column: 'ex_dividend_date', meaning: 'the first day the shares trade without the dividend' },
   outsideWindow: 'reject',
@@ -131,7 +138,8 @@ const IPOS: RestDatasetDeclaration = {
     ...['final_issue_price', 'lowest_offer_price', 'highest_offer_price', 'total_offer_size'].flatMap((column) => [
       { column, check: 'finite' as const }, { column, check: 'non-negative' as const },
     ]),
-    ...['min_shares_offered', 'max_shares_offered', 'shares_outstanding', 'lot_size'].map((column) => ({ column, check: 'non-negative' as const })),
+    ...['min_shares_offered', 'max_shares_offered', 'shares_outstanding', 'lot_size']
+      .map((column) => ({ column, check: 'non-negative' as const })),
   ],
   sortBy: ['ticker', 'listing_date'],
   inputs: [],
@@ -242,7 +250,10 @@ const FINANCIALS: RestDatasetDeclaration = {
     text('unit', 'USD, USD / shares, shares'),
     { name: 'line_order', duckdbType: 'INTEGER', description: "the statement's display order of the line item" },
   ],
-  dedupe: { idColumn: null, naturalKey: ['cik', 'filing_date', 'fiscal_year', 'fiscal_period', 'timeframe', 'start_date', 'end_date', 'statement', 'concept'] },
+  dedupe: {
+    idColumn: null,
+    naturalKey: ['cik', 'filing_date', 'fiscal_year', 'fiscal_period', 'timeframe', 'start_date', 'end_date', 'statement', 'concept'],
+  },
   validation: [
     { column: 'cik', check: 'non-empty' }, { column: 'statement', check: 'non-empty' }, { column: 'concept', check: 'non-empty' },
     { column: 'value', check: 'finite' }, { column: 'tickers', check: 'non-empty' },
@@ -258,7 +269,9 @@ const NEWS: RestDatasetDeclaration = {
   endpoint: '/v2/reference/news',
   queries: [{
     path: '/v2/reference/news',
-    params: { 'published_utc.gte': '{fromInstant}', 'published_utc.lt': '{toInstant}', sort: 'published_utc', order: 'asc', limit: '{limit}' },
+    params: {
+      'published_utc.gte': '{fromInstant}', 'published_utc.lt': '{toInstant}', sort: 'published_utc', order: 'asc', limit: '{limit}',
+    },
   }],
   fetch: { kind: 'day', pageSize: 1000, maxPageSize: 1000 },
   partitionKey: { column: 'ny_date', meaning: 'New York calendar date of publication (weekend news goes to Monday)' },
@@ -296,7 +309,10 @@ const SHORT_INTEREST: RestDatasetDeclaration = {
   id: 'short_interest',
   title: 'Short interest (FINRA, twice a month)',
   endpoint: '/stocks/v1/short-interest',
-  queries: [{ path: '/stocks/v1/short-interest', params: { ...RANGE('settlement_date'), sort: 'settlement_date.asc,ticker.asc', limit: '{limit}' } }],
+  queries: [{
+    path: '/stocks/v1/short-interest',
+    params: { ...RANGE('settlement_date'), sort: 'settlement_date.asc,ticker.asc', limit: '{limit}' },
+  }],
   fetch: { kind: 'month', pageSize: 10_000, maxPageSize: 50_000 },
   partitionKey: { column: 'settlement_date', meaning: 'the settlement date the positions are as of' },
   outsideWindow: 'reject',
@@ -332,7 +348,10 @@ const SHORT_VOLUME: RestDatasetDeclaration = {
   id: 'short_volume',
   title: 'Off-exchange short volume (daily)',
   endpoint: '/stocks/v1/short-volume',
-  queries: [{ path: '/stocks/v1/short-volume', params: { 'date.gte': '{from}', 'date.lte': '{to}', sort: 'ticker.asc', limit: '{limit}' } }],
+  queries: [{
+    path: '/stocks/v1/short-volume',
+    params: { 'date.gte': '{from}', 'date.lte': '{to}', sort: 'ticker.asc', limit: '{limit}' },
+  }],
   fetch: { kind: 'day', pageSize: 10_000, maxPageSize: 50_000 },
   partitionKey: { column: 'date', meaning: 'the trading day the volume was traded (a record on any other day is rejected)' },
   outsideWindow: 'reject',

@@ -9,7 +9,8 @@ import type { PlanName } from './rest-plans.ts';
  * - `invalid_response`: a 200 whose body is not the JSON object the endpoint documents.
  * - `aborted`: the caller's signal fired.
  */
-export type RestFailureKind = 'credentials' | 'not_entitled' | 'not_found' | 'bad_request' | 'http' | 'network' | 'timeout' | 'invalid_response' | 'aborted';
+export type RestFailureKind =
+  | 'credentials' | 'not_entitled' | 'not_found' | 'bad_request' | 'http' | 'network' | 'timeout' | 'invalid_response' | 'aborted';
 
 /** What the caller knows about a request, so a 403 can name what is missing and which plan has it. */
 export interface RestRequestContext {
@@ -73,7 +74,13 @@ export function upstreamMessageOf(body: string): string | undefined {
 }
 
 /** The 401 failure: "the API key was rejected", with the upstream's reason. */
-export function credentialError(status: number, url: string, attempts: number, upstream: string | undefined, dataset?: string): RestRequestError {
+export function credentialError(
+  status: number,
+  url: string,
+  attempts: number,
+  upstream: string | undefined,
+  dataset?: string,
+): RestRequestError {
   const reason = upstream ? ` (${status} ${upstream})` : ` (${status})`;
   return new RestRequestError(`the API key was rejected${reason}; check massive.apiKey (MASSIVE_API_KEY)`, {
     kind: 'credentials', status, url, attempts, ...(upstream ? { upstreamMessage: upstream } : {}), ...(dataset ? { dataset } : {}),

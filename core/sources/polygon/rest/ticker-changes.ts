@@ -20,7 +20,11 @@ export interface TickerChange {
 }
 
 /** Groups active rows as key -> set of values. */
-function indexBy(rows: readonly UniverseRow[], key: (r: UniverseRow) => string | null, value: (r: UniverseRow) => string | null): Map<string, Set<string>> {
+function indexBy(
+  rows: readonly UniverseRow[],
+  key: (r: UniverseRow) => string | null,
+  value: (r: UniverseRow) => string | null,
+): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   for (const r of rows) {
     if (!r.active) continue;

@@ -1,6 +1,8 @@
 import type { FlatFileDatasetId } from '../../../datasets/index.ts';
 import type { IsoDate } from '../simulator-types.ts';
-import { isCorrectionFault, isCountFault, isFileFault, type CorrectionFault, type CountFaultKind, type Fault, type FileFault } from './fault-types.ts';
+import {
+  isCorrectionFault, isCountFault, isFileFault, type CorrectionFault, type CountFaultKind, type Fault, type FileFault,
+} from './fault-types.ts';
 
 /** How the faults in force change one file. */
 export interface FileFaultEffects {

@@ -68,7 +68,9 @@ function parseItem(item: string): Fault {
   if (name === 'unpublished' && colon < 0) return { kind: 'unpublished' };
   if (!COUNT_KINDS.includes(name as CountFaultKind)) {
     throw new FaultSyntaxError(
-      `unknown fault "${item}" (known: ${[...FILE_KINDS.map((k) => `${k}@DATE`), ...CORRECTION_KINDS.map((k) => `${k}@DATE`), ...COUNT_KINDS.map((k) => `${k}:N`)].join(', ')})`,
+      `unknown fault "${item}" (known: ${[
+        ...FILE_KINDS.map((k) => `${k}@DATE`), ...CORRECTION_KINDS.map((k) => `${k}@DATE`), ...COUNT_KINDS.map((k) => `${k}:N`),
+      ].join(', ')})`,
     );
   }
   const count = colon >= 0 ? Number(item.slice(colon + 1)) : 1;

@@ -9,7 +9,11 @@ export const DIVIDEND_CORRECTION = 0.01;
  * raises the cash amount of the dividend it names (its ex-date, and its ticker or the first by
  * ticker) by one cent. Ids stay, so a client sees the same record with a new amount.
  */
-export function correctDividends(rows: readonly SimDividend[], corrections: ReadonlyArray<CorrectionFault & { since: Date }>, now: Date): readonly SimDividend[] {
+export function correctDividends(
+  rows: readonly SimDividend[],
+  corrections: ReadonlyArray<CorrectionFault & { since: Date }>,
+  now: Date,
+): readonly SimDividend[] {
   const due = corrections.filter((c) => c.kind === 'dividend-corrected' && c.since.getTime() <= now.getTime());
   if (due.length === 0) return rows;
   const changed = new Map<SimDividend, SimDividend>();

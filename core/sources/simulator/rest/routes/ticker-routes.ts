@@ -125,7 +125,12 @@ function contactOf(t: SimTicker, restBase: string) {
   const host = Buffer.from(t.homepageUrl.replace(/^https?:\/\//, '').replace(/\/.*$/, ''), 'utf8').toString('base64url');
   const images = `${restBase}/v1/reference/company-branding/${host}/images/2024-01-02`;
   return {
-    address: { address1: `${1 + (h % 9000)} ${STREETS[(h >>> 8) % STREETS.length]}`, city, state, postal_code: `${zip}${String((h >>> 4) % 100).padStart(2, '0')}` },
+    address: {
+      address1: `${1 + (h % 9000)} ${STREETS[(h >>> 8) % STREETS.length]}`,
+      city,
+      state,
+      postal_code: `${zip}${String((h >>> 4) % 100).padStart(2, '0')}`,
+    },
     branding: { logo_url: `${images}_logo.svg`, icon_url: `${images}_icon.png` },
     phone_number: `(${area}) ${String(200 + ((h >>> 3) % 800)).padStart(3, '0')}-${String((h >>> 12) % 10000).padStart(4, '0')}`,
   };
