@@ -12,9 +12,10 @@ import type { RestRow, RestValue } from './rest-row-typing.ts';
 
 /**
  * How rows get into DuckDB before COPY to Parquet. Measured by bench/rest-bench.ts (whole writes, open
- * to rename, DuckDB 1 thread, medians of 5, on the shared 2-core machine): a 12,606-row universe
- * snapshot 324 ms by appender vs 343 ms by NDJSON; an 11,623-row short-volume day 178 vs 290 ms. The
- * NDJSON route pays JSON.stringify, a file write and DuckDB's JSON parse; the appender writes values.
+ * to rename, DuckDB 1 thread, medians of 5, on the shared 2-core machine), two runs: a 12,606-row
+ * universe snapshot (mostly text) 324/813 ms by appender vs 343/736 ms by NDJSON, a tie within the
+ * machine's noise; an 11,623-row short-volume day (mostly numbers) 178/328 vs 290/404 ms, the appender
+ * ahead. The appender is kept: no temp file, and the NDJSON route's JSON.stringify and parse buy nothing.
  */
 export type BronzeLoadMethod = 'appender' | 'ndjson';
 export const DEFAULT_LOAD_METHOD: BronzeLoadMethod = 'appender';
