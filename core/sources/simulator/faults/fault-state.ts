@@ -1,6 +1,8 @@
 import type { FlatFileDatasetId } from '../../../datasets/index.ts';
 import type { IsoDate } from '../simulator-types.ts';
-import { isCountFault, isFileFault, type CountFaultKind, type Fault, type FileFault } from './fault-types.ts';
+import {
+  isCorrectionFault, isCountFault, isFileFault, type CorrectionFault, type CountFaultKind, type Fault, type FileFault,
+} from './fault-types.ts';
 
 /** How the faults in force change one file. */
 export interface FileFaultEffects {
@@ -25,6 +27,8 @@ export interface FaultState {
   takeRestError(): 'rest-5xx' | 'rest-429' | null;
   /** How many REST 5xx answers have been given, so statuses rotate 502, 503, 500. */
   rest5xxServed(): number;
+  /** REST corrections in force, each with the instant it took effect. */
+  corrections(): Array<CorrectionFault & { since: Date }>;
   /** Effects on one dataset's file of a date. */
   fileEffects(dataset: FlatFileDatasetId, date: IsoDate): FileFaultEffects;
   /** Increments on every set(), so caches keyed on fault effects can tell versions apart. */
@@ -36,11 +40,17 @@ function fileFaultId(f: FileFault): string {
   return `${f.kind}@${f.date}/${f.dataset ?? '*'}`;
 }
 
-/** Creates the fault state; `now` stamps when a `replaced` fault first took effect. */
+/** Identity of a correction, so re-setting it keeps the instant it took effect. */
+function correctionId(f: CorrectionFault): string {
+  return `${f.kind}@${f.date}/${f.ticker ?? '*'}`;
+}
+
+/** Creates the fault state; `now` stamps when a `replaced` fault or a correction first took effect. */
 export function createFaultState(initial: readonly Fault[], now: () => Date): FaultState {
   let counts: Array<{ kind: CountFaultKind; left: number }> = [];
   let files: FileFault[] = [];
   let replacedSince = new Map<string, Date>();
+  let corrections: Array<CorrectionFault & { since: Date }> = [];
   let version = 0;
   let served5xx = 0;
 
@@ -62,11 +72,14 @@ export function createFaultState(initial: readonly Fault[], now: () => Date): Fa
         next.set(id, replacedSince.get(id) ?? now());
       }
       replacedSince = next;
+      const before = new Map(corrections.map((c) => [correctionId(c), c.since]));
+      corrections = faults.filter(isCorrectionFault).map((f) => ({ ...f, since: before.get(correctionId(f)) ?? now() }));
       version++;
     },
     list() {
       return [
         ...files.map((f) => ({ ...f })),
+        ...corrections.map(({ since: _since, ...f }) => f),
         ...counts.filter((c) => c.left > 0).map((c) => ({ kind: c.kind, count: c.left })),
       ];
     },
@@ -78,6 +91,7 @@ export function createFaultState(initial: readonly Fault[], now: () => Date): Fa
       return kind;
     },
     rest5xxServed: () => served5xx,
+    corrections: () => corrections.map((c) => ({ ...c })),
     fileEffects(dataset, date) {
       const effects: FileFaultEffects = { unpublished: false, truncated: false, baddata: false, replacedAt: null };
       for (const f of files) {

@@ -1,6 +1,6 @@
 import { isIsoDate } from '../../../calendar/index.ts';
 import { isFlatFileDatasetId } from '../../../datasets/index.ts';
-import type { CountFaultKind, Fault, FileFaultKind } from './fault-types.ts';
+import type { CorrectionFaultKind, CountFaultKind, Fault, FileFaultKind } from './fault-types.ts';
 
 // Fault syntax: a comma-separated list of items, each `NAME`, `NAME:COUNT` or `NAME@DATE[/DATASET]`.
 //   unpublished                 publication gating (a file appears at 11:00 ET of the next trading day,
@@ -17,6 +17,8 @@ import type { CountFaultKind, Fault, FileFaultKind } from './fault-types.ts';
 //   s3-reset:N                  next N S3 object bodies stop half-way (connection reset)
 //   rest-5xx:N                  next N REST requests answer 502, 503, 500 in turn
 //   rest-429:N                  next N REST requests answer 429 with Retry-After
+//   dividend-corrected@DATE[/TICKER]  from now on (simulator clock), the dividend with ex-date DATE (of
+//                               TICKER, else the first by ticker) is served one cent higher
 // DATASET is stocks_daily, stocks_minute, options_daily or options_minute (default: all four);
 // COUNT defaults to 1.
 
@@ -27,10 +29,12 @@ export const FAULT_SYNTAX_HELP = [
   '  truncated@D     gzip body cut short        replaced@D   version 2: new bytes, ETag, Last-Modified',
   '  baddata@D       high<low, negative volume, window_start outside the day, duplicate row',
   '  slowdown:N  s3-503:N  s3-500:N  s3-reset:N  (S3)      rest-5xx:N  rest-429:N  (REST)',
+  '  dividend-corrected@D[/TICKER]  from now on, that ex-date\'s dividend is served one cent higher (REST)',
   '  DATASET = stocks_daily|stocks_minute|options_daily|options_minute (default all four)',
 ].join('\n');
 
 const FILE_KINDS: readonly FileFaultKind[] = ['unpublished', 'truncated', 'replaced', 'baddata'];
+const CORRECTION_KINDS: readonly CorrectionFaultKind[] = ['dividend-corrected'];
 const COUNT_KINDS: readonly CountFaultKind[] = ['slowdown', 's3-503', 's3-500', 's3-reset', 'rest-5xx', 'rest-429'];
 
 /** Thrown for a fault list that does not parse; the message names the offending item. */
@@ -41,10 +45,16 @@ export class FaultSyntaxError extends Error {
 /** Parses one item of a fault list. */
 function parseItem(item: string): Fault {
   const at = item.indexOf('@');
+  if (at >= 0 && CORRECTION_KINDS.includes(item.slice(0, at) as CorrectionFaultKind)) {
+    const [date = '', ticker, extra] = item.slice(at + 1).split('/');
+    if (!isIsoDate(date)) throw new FaultSyntaxError(`fault "${item}": "${date}" is not a date as YYYY-MM-DD`);
+    if (extra !== undefined || ticker === '') throw new FaultSyntaxError(`fault "${item}": expected NAME@DATE[/TICKER]`);
+    return { kind: item.slice(0, at) as CorrectionFaultKind, date, ...(ticker !== undefined ? { ticker } : {}) };
+  }
   if (at >= 0) {
     const kind = item.slice(0, at) as FileFaultKind;
     if (!FILE_KINDS.includes(kind)) {
-      throw new FaultSyntaxError(`fault "${item}": only ${FILE_KINDS.join(', ')} take @DATE`);
+      throw new FaultSyntaxError(`fault "${item}": only ${[...FILE_KINDS, ...CORRECTION_KINDS].join(', ')} take @DATE`);
     }
     const [date = '', dataset, extra] = item.slice(at + 1).split('/');
     if (!isIsoDate(date)) throw new FaultSyntaxError(`fault "${item}": "${date}" is not a date as YYYY-MM-DD`);
@@ -58,7 +68,9 @@ function parseItem(item: string): Fault {
   if (name === 'unpublished' && colon < 0) return { kind: 'unpublished' };
   if (!COUNT_KINDS.includes(name as CountFaultKind)) {
     throw new FaultSyntaxError(
-      `unknown fault "${item}" (known: ${[...FILE_KINDS.map((k) => `${k}@DATE`), ...COUNT_KINDS.map((k) => `${k}:N`)].join(', ')})`,
+      `unknown fault "${item}" (known: ${[
+        ...FILE_KINDS.map((k) => `${k}@DATE`), ...CORRECTION_KINDS.map((k) => `${k}@DATE`), ...COUNT_KINDS.map((k) => `${k}:N`),
+      ].join(', ')})`,
     );
   }
   const count = colon >= 0 ? Number(item.slice(colon + 1)) : 1;
@@ -79,7 +91,8 @@ export function parseFaults(text: string): Fault[] {
 export function formatFaults(faults: readonly Fault[]): string {
   return faults
     .map((f) => {
-      if ('date' in f) return `${f.kind}@${f.date}${f.dataset ? `/${f.dataset}` : ''}`;
+      if ('date' in f && 'ticker' in f) return `${f.kind}@${f.date}${f.ticker ? `/${f.ticker}` : ''}`;
+      if ('date' in f) return `${f.kind}@${f.date}${'dataset' in f && f.dataset ? `/${f.dataset}` : ''}`;
       if ('count' in f) return `${f.kind}:${f.count}`;
       return f.kind;
     })

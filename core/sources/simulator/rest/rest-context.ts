@@ -1,3 +1,4 @@
+import type { CorrectionFault } from '../faults/fault-types.ts';
 import type { PlanEntitlements } from '../faults/simulator-plans.ts';
 import { encodeCursor } from './rest-cursor.ts';
 import type { MarketViews } from './market-views.ts';
@@ -18,6 +19,8 @@ export interface RestContext {
   /** Where this page starts in the ordered results. */
   offset: number;
   requestId: string;
+  /** Upstream corrections in force (faults), each with the instant it took effect. */
+  corrections?: ReadonlyArray<CorrectionFault & { since: Date }>;
 }
 
 /** A route: computes the JSON body (status 200) or throws a RestError. */

@@ -128,6 +128,7 @@ export function createRestHandler(options: RestHandlerOptions): (req: IncomingMe
         query,
         offset,
         requestId,
+        corrections: options.faults.corrections(),
       });
       return { status: 200, body };
     } catch (err) {

@@ -1,3 +1,4 @@
+import { correctDividends } from '../../faults/rest-corrections.ts';
 import type { SimDividend, SimIpo, SimSplit } from '../../simulator-types.ts';
 import { listEnvelope, pageOf, type RestContext } from '../rest-context.ts';
 import { applyFilters, parseLimit, sortV3, type FilterSpec, type SortFields } from '../rest-query.ts';
@@ -22,11 +23,12 @@ const DIVIDEND_SORTS: SortFields<SimDividend> = {
   ticker: (d) => d.ticker,
 };
 
-/** GET /v3/reference/dividends */
+/** GET /v3/reference/dividends (with any upstream correction in force applied before filtering). */
 export function listDividends(ctx: RestContext): unknown {
   const limit = parseLimit(ctx.query, 10, 1000);
+  const served = correctDividends(ctx.views.market.dividends(), ctx.corrections ?? [], ctx.now);
   const rows = sortV3(
-    applyFilters(ctx.views.market.dividends(), ctx.query, DIVIDEND_FILTERS),
+    applyFilters(served, ctx.query, DIVIDEND_FILTERS),
     ctx.query,
     DIVIDEND_SORTS,
     { sort: 'ex_dividend_date', order: 'desc' },

@@ -18,6 +18,21 @@ function unitOf(field: string): string {
   return 'USD';
 }
 
+/**
+ * The comprehensive-income statement real filings carry beside the other three: the simulated
+ * companies have no other comprehensive income, so it equals net income, all of it the parent's.
+ */
+function comprehensiveIncomeOf(f: SimFinancials): Record<string, number> {
+  const net = f.statements.income_statement.net_income_loss ?? 0;
+  return {
+    comprehensive_income_loss: net,
+    comprehensive_income_loss_attributable_to_parent: net,
+    comprehensive_income_loss_attributable_to_noncontrolling_interest: 0,
+    other_comprehensive_income_loss: 0,
+    other_comprehensive_income_loss_attributable_to_parent: 0,
+  };
+}
+
 const FINANCIAL_FILTERS: FilterSpec<SimFinancials>[] = [
   { param: 'ticker', get: (f) => f.ticker, type: 'string' },
   { param: 'cik', get: (f) => f.cik, type: 'string' },
@@ -45,7 +60,7 @@ export function listFinancials(ctx: RestContext): unknown {
     const accession = `0000${f.cik.slice(-6)}-${String(f.fiscalYear).slice(-2)}-${f.filingDate.replace(/-/g, '').slice(2)}`;
     const filingUrl = `${ctx.restBase}/v1/reference/sec/filings/${accession}`;
     const statements = Object.fromEntries(
-      Object.entries(f.statements).map(([statement, fields]) => [
+      Object.entries({ ...f.statements, comprehensive_income: comprehensiveIncomeOf(f) }).map(([statement, fields]) => [
         statement,
         Object.fromEntries(
           Object.entries(fields).map(([field, value], i) => [
@@ -64,7 +79,6 @@ export function listFinancials(ctx: RestContext): unknown {
       financials: statements,
       fiscal_period: f.fiscalPeriod,
       fiscal_year: String(f.fiscalYear),
-      ...(ctx.views.ticker(f.ticker) ? { sic: ctx.views.ticker(f.ticker)!.sicCode } : {}),
       source_filing_file_url: `${filingUrl}/files/${f.ticker.toLowerCase()}-${f.endDate.replace(/-/g, '')}_htm.xml`,
       source_filing_url: filingUrl,
       start_date: f.startDate,

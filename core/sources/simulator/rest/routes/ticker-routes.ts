@@ -1,5 +1,6 @@
 import { previousTradingDay } from '../../../../calendar/index.ts';
 import type { IsoDate, SimTicker } from '../../simulator-types.ts';
+import type { MarketViews } from '../market-views.ts';
 import { listEnvelope, pageOf, type RestContext } from '../rest-context.ts';
 import { badRequest, notFound } from '../rest-errors.ts';
 import { applyFilters, parseLimit, sortV3, type FilterSpec, type SortFields } from '../rest-query.ts';
@@ -10,10 +11,20 @@ export function lastDateOf(t: SimTicker): IsoDate | null {
   return t.renamedTo ? previousTradingDay(t.renamedTo.date) : null;
 }
 
-/** Whether a symbol is listed and trading under its name on `date`. */
-export function activeOn(t: SimTicker, date: IsoDate): boolean {
+/**
+ * The first date a symbol traded under its name: its listing, or for the successor of a rename the
+ * rename date (the successor keeps the entity's original list_date, as META keeps FB's).
+ */
+export function firstDateOf(t: SimTicker, views: Pick<MarketViews, 'ticker'>): IsoDate {
+  const before = t.renamedFrom ? views.ticker(t.renamedFrom) : undefined;
+  const renamed = before?.renamedTo?.ticker === t.ticker ? before.renamedTo.date : null;
+  return renamed !== null && renamed > t.listDate ? renamed : t.listDate;
+}
+
+/** Whether a symbol is listed and trading under its name on `date` (`first` from firstDateOf). */
+export function activeOn(t: SimTicker, date: IsoDate, first: IsoDate = t.listDate): boolean {
   const last = lastDateOf(t);
-  return t.listDate <= date && (last === null || date <= last);
+  return first <= date && (last === null || date <= last);
 }
 
 /** The as-of date of a request: `date` if given (validated), else the latest complete day. */
@@ -27,8 +38,8 @@ function asOfDate(ctx: RestContext): IsoDate {
 }
 
 /** The /v3/reference/tickers row of a symbol as of a date. */
-function tickerRow(t: SimTicker, asOf: IsoDate) {
-  const active = activeOn(t, asOf);
+function tickerRow(t: SimTicker, asOf: IsoDate, first: IsoDate = t.listDate) {
+  const active = activeOn(t, asOf, first);
   const last = lastDateOf(t);
   return {
     active,
@@ -81,14 +92,48 @@ export function listTickers(ctx: RestContext): unknown {
   const activeParam = ctx.query.get('active') ?? 'true';
   if (activeParam !== 'true' && activeParam !== 'false') throw badRequest("active must be 'true' or 'false'");
   const search = ctx.query.get('search')?.toLowerCase();
+  // A point-in-time listing: a rename's successor appears from the rename on, not from the entity's listing.
   let rows = ctx.views
     .tickers()
-    .filter((t) => t.listDate <= asOf)
-    .map((t) => tickerRow(t, asOf))
+    .map((t) => ({ t, first: firstDateOf(t, ctx.views) }))
+    .filter(({ first }) => first <= asOf)
+    .map(({ t, first }) => tickerRow(t, asOf, first))
     .filter((r) => r.active === (activeParam === 'true'));
   if (search) rows = rows.filter((r) => r.ticker.toLowerCase().includes(search) || r.name.toLowerCase().includes(search));
   rows = sortV3(applyFilters(rows, ctx.query, TICKER_FILTERS), ctx.query, TICKER_SORTS, { sort: 'ticker', order: 'asc' }, ['ticker']);
   return listEnvelope(ctx, pageOf(ctx, rows, limit), true);
+}
+
+const CITIES: ReadonlyArray<[string, string, string]> = [
+  ['NEW YORK', 'NY', '100'], ['SAN JOSE', 'CA', '951'], ['AUSTIN', 'TX', '787'], ['BOSTON', 'MA', '021'], ['CHICAGO', 'IL', '606'],
+  ['SEATTLE', 'WA', '981'], ['DENVER', 'CO', '802'], ['ATLANTA', 'GA', '303'], ['MIAMI', 'FL', '331'], ['COLUMBUS', 'OH', '432'],
+];
+const STREETS = ['MAIN STREET', 'MARKET STREET', 'PARK AVENUE', 'TECHNOLOGY DRIVE', 'COMMERCE WAY', 'RIVER ROAD'];
+
+/** A small stable hash of a symbol, for contact details that must not change between requests. */
+function symbolHash(symbol: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < symbol.length; i++) h = Math.imul(h ^ symbol.charCodeAt(i), 16777619) >>> 0;
+  return h;
+}
+
+/** The headquarters, phone and branding a details answer carries (address, phone_number, branding as the real one). */
+function contactOf(t: SimTicker, restBase: string) {
+  const h = symbolHash(t.cik || t.ticker);
+  const [city, state, zip] = CITIES[h % CITIES.length]!;
+  const area = 200 + (h % 700);
+  const host = Buffer.from(t.homepageUrl.replace(/^https?:\/\//, '').replace(/\/.*$/, ''), 'utf8').toString('base64url');
+  const images = `${restBase}/v1/reference/company-branding/${host}/images/2024-01-02`;
+  return {
+    address: {
+      address1: `${1 + (h % 9000)} ${STREETS[(h >>> 8) % STREETS.length]}`,
+      city,
+      state,
+      postal_code: `${zip}${String((h >>> 4) % 100).padStart(2, '0')}`,
+    },
+    branding: { logo_url: `${images}_logo.svg`, icon_url: `${images}_icon.png` },
+    phone_number: `(${area}) ${String(200 + ((h >>> 3) % 800)).padStart(3, '0')}-${String((h >>> 12) % 10000).padStart(4, '0')}`,
+  };
 }
 
 /** GET /v3/reference/tickers/{ticker} */
@@ -96,7 +141,8 @@ export function tickerDetails(ctx: RestContext): unknown {
   const t = ctx.views.ticker(ctx.params.ticker ?? '');
   const asOf = asOfDate(ctx);
   if (!t || t.listDate > asOf) throw notFound();
-  const row = tickerRow(t, asOf);
+  // The details answer has no last_updated_utc (the listing's rows do).
+  const { last_updated_utc: _updated, ...row } = tickerRow(t, asOf, firstDateOf(t, ctx.views));
   const priceDay = row.active ? asOf : lastDateOf(t);
   const close = priceDay ? ctx.views.tickerDayBars(t.ticker, priceDay, priceDay)[0]?.close : undefined;
   const dot = t.ticker.indexOf('.');
@@ -104,6 +150,7 @@ export function tickerDetails(ctx: RestContext): unknown {
     request_id: ctx.requestId,
     results: {
       ...row,
+      ...contactOf(t, ctx.restBase),
       description: t.description,
       homepage_url: t.homepageUrl,
       list_date: t.listDate,
@@ -149,7 +196,7 @@ export function relatedCompanies(ctx: RestContext): unknown {
   const t = ctx.views.ticker(symbol);
   if (!t) throw notFound();
   const asOf = ctx.views.lastCompleteDay(ctx.now) ?? ctx.views.market.options.to;
-  const others = ctx.views.tickers().filter((o) => o.ticker !== symbol && activeOn(o, asOf));
+  const others = ctx.views.tickers().filter((o) => o.ticker !== symbol && activeOn(o, asOf, firstDateOf(o, ctx.views)));
   const peers = others.filter((o) => o.sicCode === t.sicCode);
   const rest = others.filter((o) => o.sicCode !== t.sicCode).sort((a, b) => (a.ticker < b.ticker ? -1 : 1));
   const after = Math.max(0, rest.findIndex((o) => o.ticker > symbol));
