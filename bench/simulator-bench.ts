@@ -8,7 +8,10 @@
 import { pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
 import { renderFlatFileAsync, renderFlatFileCsv } from '../core/sources/simulator/flat-files/index.ts';
+import { tradingDays } from '../core/calendar/index.ts';
+import { FLAT_FILE_DATASETS, flatFileKey } from '../core/datasets/index.ts';
 import { createMarket } from '../core/sources/simulator/market/index.ts';
+import { listKeys } from '../core/sources/simulator/s3/list-keys.ts';
 import type { FlatFileDatasetId } from '../core/datasets/index.ts';
 import { formatBenchTable, type BenchRow } from './bench-types.ts';
 
@@ -32,6 +35,11 @@ function countRows(csv: Buffer): number {
 export async function runSimulatorBench(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const construct = timed(() => createMarket({ ...FULL }));
+  const keys = FLAT_FILE_DATASETS.flatMap((d) => tradingDays('2005-01-03', '2024-12-31').filter((x) => x >= d.firstDate).map((x) => flatFileKey(d, x))).sort();
+  const listing = timed(() => {
+    for (let i = 0; i < 1000; i++) listKeys(keys, { prefix: '', delimiter: '/', after: '', maxKeys: 1000 });
+  });
+  rows.push({ name: `S3 listing, top level of ${keys.length} keys (per call)`, value: listing.ms, unit: 'µs', budget: '< 1000 µs', withinBudget: listing.ms < 1000 });
   rows.push({ name: 'construct 20-year 12,000-ticker market', value: construct.ms, unit: 'ms', budget: '< 200 ms', withinBudget: construct.ms < 200 });
   const market = construct.value;
 

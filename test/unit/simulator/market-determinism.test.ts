@@ -42,13 +42,9 @@ describe('market determinism', () => {
     expect(short.dividends().map((d) => d.id)).toEqual(long.dividends().filter((d) => inShort(d.exDividendDate)).map((d) => d.id));
   });
 
-  it('constructs a 20-year, 12,000-ticker market in well under 200 ms', () => {
-    createMarket({ seed: 1, tickers: 50, from: '2020-01-02', to: '2020-12-31' });
-    const started = performance.now();
+  it('constructs a 20-year, 12,000-ticker market with its derived options (its speed is in npm run bench)', () => {
     const market = createMarket({ seed: 7, tickers: 12_000, from: '2005-01-03', to: '2024-12-31' });
-    const elapsed = performance.now() - started;
     expect(market.options.optionUnderlyings).toBe(2000);
-    expect(elapsed).toBeLessThan(200);
   });
 
   it('rejects impossible options with a clear message', () => {
