@@ -9,6 +9,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx'],
           environment: 'node',
+          // Generous: a shared 2-core machine under load must not turn a slow test into a failure.
+          testTimeout: 30_000,
         },
       },
       {
