@@ -25,7 +25,7 @@ import { createAppBackend, lakeServiceConfig } from '../core/app/app-backend.ts'
 import { effectiveSource, loadConfig } from '../core/config/index.ts';
 import { createLakeServiceClient, nodeLakeServiceEntry } from '../core/lake-service/lake-service-client.ts';
 import { lakePaths } from '../core/lake/lake-paths.ts';
-import { createNodeProcessLauncher } from '../core/runtime/node-process-launcher.ts';
+import { createNodeProcessLauncher } from '../core/process/node-process-launcher.ts';
 import { ensureRendererBuilt, rendererDistDir } from '../core/web-host/renderer-build.ts';
 import { startWebHost } from '../core/web-host/web-host.ts';
 import { formatBenchTable, type BenchRow } from './bench-types.ts';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SafeStorage } from 'electron';
-import { writeFileAtomic } from '../core/lake/atomic-write.ts';
+import { writeFileAtomic } from '../core/files/atomic-write.ts';
 import { emptyCredentials, type Credentials, type SecretStore } from '../core/app/secret-store.ts';
 
 /**

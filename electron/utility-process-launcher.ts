@@ -1,7 +1,7 @@
 import { app, utilityProcess, type Details } from 'electron';
 // process-launcher.ts is dependency-free (types plus small helpers); importing it keeps the
 // secret-stripping environment and the output and OOM-marker handling identical under both launchers.
-import { createProcessOutput, workerEnv, type ExitReason, type LaunchedProcess, type LaunchSpec, type ProcessLauncher } from '../core/runtime/process-launcher.ts';
+import { createProcessOutput, workerEnv, type ExitReason, type LaunchedProcess, type LaunchSpec, type ProcessLauncher } from '../core/process/process-launcher.ts';
 
 /** How long to wait after `exit` for Electron's `child-process-gone`, which carries the real reason. */
 const GONE_WAIT_MS = 250;

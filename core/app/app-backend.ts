@@ -9,13 +9,13 @@ import { scrubText, type ConfigFlags, type LoadedConfig, type Settings, type Eff
 import type { ContractBackend } from '../contract/contract-backend.ts';
 import type { Handlers } from '../contract/dispatch.ts';
 import { RequestError } from '../contract/request-error.ts';
-import { packageVersion } from '../cli/package-version.ts';
+import { packageVersion } from '../config/package-version.ts';
 import { flatFileDataset } from '../datasets/index.ts';
 import type { LakeServiceClient } from '../lake-service/lake-service-client.ts';
 import type { LakeServiceConfig } from '../lake-service/lake-service-protocol.ts';
 import type { Logger } from '../log/logger.ts';
-import { nodeJobWorkerEntry } from '../runtime/node-process-launcher.ts';
-import type { ProcessLauncher } from '../runtime/process-launcher.ts';
+import { nodeJobWorkerEntry } from '../process/node-process-launcher.ts';
+import type { ProcessLauncher } from '../process/process-launcher.ts';
 import { readJobLog } from '../runtime/run-history.ts';
 import { buildUpdatePlan } from '../runtime/update-plan.ts';
 import type { MemorySource } from '../system/memory-source.ts';

@@ -7,7 +7,7 @@
 import type { BackfillEstimateView, CoverageView } from '../contract/contract-views.ts';
 import { isTradingDay } from '../calendar/index.ts';
 import { flatFileDataset } from '../datasets/index.ts';
-import { COVERAGE_STATES, type CoverageState } from '../lake/coverage-states.ts';
+import { COVERAGE_STATES, type CoverageState } from '../vocabulary/coverage-states.ts';
 
 /** Input of estimateBackfill. */
 export interface EstimateInput {

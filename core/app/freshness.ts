@@ -7,7 +7,7 @@ import { addDays, latestPublishedTradingDay, tradingDays } from '../calendar/ind
 import type { RequestOutput } from '../contract/contract.ts';
 import type { CoverageView } from '../contract/contract-views.ts';
 import { flatFileDataset } from '../datasets/index.ts';
-import { COVERAGE_STATES, type CoverageState } from '../lake/coverage-states.ts';
+import { COVERAGE_STATES, type CoverageState } from '../vocabulary/coverage-states.ts';
 import { listRuns } from '../runtime/run-history.ts';
 
 /** How far back the "last complete" day is searched, and how far back alerts go. */

@@ -6,7 +6,7 @@
  */
 import type { JobProgressView, JobView, RunDetailView, RunSummaryView } from '../contract/contract-views.ts';
 import { RequestError } from '../contract/request-error.ts';
-import type { ProcessLauncher } from '../runtime/process-launcher.ts';
+import type { ProcessLauncher } from '../process/process-launcher.ts';
 import { LakeLockedError } from '../runtime/lake-lock.ts';
 import type { PlanCell } from '../runtime/cell-plan.ts';
 import { runUpdate, type UpdateHost, type UpdateOutcome } from '../runtime/run-update.ts';

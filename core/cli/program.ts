@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../config/index.ts';
 import { CliError } from './cli-errors.ts';
 import { registerCommands } from './commands/index.ts';
-import { packageVersion } from './package-version.ts';
+import { packageVersion } from '../config/package-version.ts';
 
 /** Builds the `quantmini` program with its global options and every command. */
 export function buildProgram(): Command {

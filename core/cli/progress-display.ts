@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { JobProgress } from '../runtime/job-progress.ts';
+import type { JobProgress } from '../progress/job-progress.ts';
 
 /** Live progress of a multi-item CLI run: one bar per running item plus an overall bar. */
 export interface ProgressDisplay {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isMap, parseDocument } from 'yaml';
-import { writeFileAtomic } from '../lake/atomic-write.ts';
+import { writeFileAtomic } from '../files/atomic-write.ts';
 
 /** A change to one dotted key in the user file; `null` stores an explicit null, `undefined` removes the key. */
 export interface ConfigChange {

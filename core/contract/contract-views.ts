@@ -2,7 +2,7 @@
  * Shapes of the data the UI receives. They are the contract's own types (not core's internals), so
  * core can change its internals without the renderer noticing, and the renderer never sees secrets.
  */
-import type { CoverageState } from '../lake/coverage-states.ts';
+import type { CoverageState } from '../vocabulary/coverage-states.ts';
 
 export type JobKind = 'download' | 'ingest' | 'compute';
 export type JobState =

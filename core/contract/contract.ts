@@ -18,7 +18,7 @@
 import { z } from 'zod';
 import { isIsoDate } from '../calendar/iso-date.ts';
 import { FLAT_FILE_DATASET_IDS, memoryLimitSchema, PLAN_NAMES } from '../config/config-schema.ts';
-import type { CoverageState } from '../lake/coverage-states.ts';
+import type { CoverageState } from '../vocabulary/coverage-states.ts';
 import type * as V from './contract-views.ts';
 import { ipcChannelFor, type REQUEST_NAME_LIST } from './request-names.ts';
 

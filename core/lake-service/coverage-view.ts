@@ -1,6 +1,6 @@
 import type { CoverageCellView, CoverageRowView, CoverageView } from '../contract/contract-views.ts';
 import { computeCoverage, type DatasetCoverage } from '../lake/coverage.ts';
-import { COVERAGE_STATES, type CoverageState } from '../lake/coverage-states.ts';
+import { COVERAGE_STATES, type CoverageState } from '../vocabulary/coverage-states.ts';
 
 const CODE_OF = new Map<CoverageState, string>(COVERAGE_STATES.map((s, i) => [s, String(i)]));
 

@@ -8,7 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import type { ContractErrorCode } from '../contract/contract-result.ts';
 import { RequestError } from '../contract/request-error.ts';
-import type { ExitInfo, LaunchedProcess, ProcessLauncher } from '../runtime/process-launcher.ts';
+import type { ExitInfo, LaunchedProcess, ProcessLauncher } from '../process/process-launcher.ts';
 import { isFromLakeService, type LakeMethod, type LakeMethods, type LakeServiceConfig, type ToLakeService } from './lake-service-protocol.ts';
 
 /** Path of the service's entry module when running from source (the CLI, the web host, tests). */

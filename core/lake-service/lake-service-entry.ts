@@ -2,7 +2,7 @@
 // utilityProcess in the app; the port adapter hides which). It waits for its configuration, then
 // answers calls until its parent goes away.
 import { isRequestError } from '../contract/request-error.ts';
-import { workerPort } from '../runtime/worker-port.ts';
+import { workerPort } from '../process/worker-port.ts';
 import { createLakeService, type LakeService } from './lake-service.ts';
 import { isToLakeService, type FromLakeService } from './lake-service-protocol.ts';
 

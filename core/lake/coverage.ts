@@ -1,6 +1,6 @@
 import { addDays, isTradingDay, latestPublishedTradingDay } from '../calendar/index.ts';
 import { isFlatFileDatasetId, flatFileDataset } from '../datasets/index.ts';
-import { COVERAGE_STATES, isGapState, type CoverageState } from './coverage-states.ts';
+import { COVERAGE_STATES, isGapState, type CoverageState } from '../vocabulary/coverage-states.ts';
 import { listDataFileDates } from './data-file-listing.ts';
 import type { Layer } from './lake-paths.ts';
 import { loadRecordIndex, type IndexedRecord } from './partition-index.ts';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { tempPathFor } from './atomic-write.ts';
+import { tempPathFor } from '../files/atomic-write.ts';
 import { lakePaths, type Layer } from './lake-paths.ts';
 import { parsePartitionRecord, type PartitionStatus } from './partition-records.ts';
 

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { writeFileAtomic } from './atomic-write.ts';
+import { writeFileAtomic } from '../files/atomic-write.ts';
 import { lakePaths, type Layer } from './lake-paths.ts';
 
 /** Outcome of the last attempt at one partition, as recorded in its metadata record. */

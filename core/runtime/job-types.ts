@@ -1,5 +1,5 @@
-import type { JobProgress } from './job-progress.ts';
-import type { ExitReason } from './process-launcher.ts';
+import type { JobProgress } from '../progress/job-progress.ts';
+import type { ExitReason } from '../process/process-launcher.ts';
 
 /** Kinds of job; each has its own concurrency limit. ingest and compute are the memory-heavy ones. */
 export type JobKind = 'download' | 'ingest' | 'compute';

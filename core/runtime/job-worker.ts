@@ -2,6 +2,6 @@
 // utilityProcess alike: the port adapter in worker-main hides the difference. Electron loads a
 // bundled copy of this module; the Node launcher runs it from source through tsx.
 import { runLakeJob } from './lake-job.ts';
-import { runWorker } from './worker-main.ts';
+import { runWorker } from '../process/worker-main.ts';
 
 runWorker(runLakeJob);

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { FlatFileDatasetId, PlausibleBounds } from '../datasets/index.ts';
 import type { S3Access } from '../sources/polygon/flat-file-source.ts';
 import type { WorkerResult } from './job-types.ts';
-import type { WorkerContext } from './worker-main.ts';
+import type { WorkerContext } from '../process/worker-main.ts';
 
 /**
  * The spec of a lake job as it crosses into the worker. `access` holds S3 credentials: it travels

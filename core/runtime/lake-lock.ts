@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sweepOrphanedTemp } from '../lake/atomic-write.ts';
+import { sweepOrphanedTemp } from '../files/atomic-write.ts';
 import { lakePaths } from '../lake/lake-paths.ts';
 import { pidAlive } from '../system/process-alive.ts';
 

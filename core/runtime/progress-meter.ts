@@ -1,4 +1,4 @@
-import type { JobProgress } from './job-progress.ts';
+import type { JobProgress } from '../progress/job-progress.ts';
 import type { JobState } from './job-types.ts';
 
 /** A job's progress with the rate and ETA the supervisor derives from successive reports. */

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { isDiskFull } from '../lake/disk-errors.ts';
+import { isDiskFull } from '../files/disk-errors.ts';
 import { lakePaths } from '../lake/lake-paths.ts';
 import type { CrashRecord, JobSummary, SupervisedJob } from './job-types.ts';
 

@@ -9,7 +9,7 @@ import { buildCellPlan, type PlanCell } from './cell-plan.ts';
 import type { SupervisedJob } from './job-types.ts';
 import { acquireLakeLock, type LakeLock } from './lake-lock.ts';
 import type { LakeJobSpec } from './lake-job.ts';
-import type { ProcessLauncher } from './process-launcher.ts';
+import type { ProcessLauncher } from '../process/process-launcher.ts';
 import type { RunSummary, SupervisorListener } from './supervisor-events.ts';
 import { createSupervisor, type Supervisor } from './supervisor.ts';
 import { buildUpdatePlan, type UpdatePlan } from './update-plan.ts';

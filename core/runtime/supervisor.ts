@@ -13,10 +13,10 @@ import {
   type ToWorker,
   type WorkerResult,
 } from './job-types.ts';
-import type { ExitInfo, LaunchedProcess, ProcessLauncher } from './process-launcher.ts';
+import type { ExitInfo, LaunchedProcess, ProcessLauncher } from '../process/process-launcher.ts';
 import { computeRunProgress, createProgressMeter, type MeteredProgress } from './progress-meter.ts';
 import { retryDelayMs, shouldRetry, type RetryPolicy } from './retry-policy.ts';
-import { diskFullMessage } from '../lake/disk-errors.ts';
+import { diskFullMessage } from '../files/disk-errors.ts';
 import { jobLogPath, journalJob, newRunId, openRunJournal, type RunJournal } from './run-journal.ts';
 import { createEventHub, type JobView, type RunOutcome, type RunSummary, type SupervisorListener } from './supervisor-events.ts';
 

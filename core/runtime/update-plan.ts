@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { isTradingDay, latestPublishedTradingDay, previousTradingDay } from '../calendar/index.ts';
 import type { Settings } from '../config/index.ts';
 import { flatFileDataset, type FlatFileDatasetId } from '../datasets/index.ts';
-import type { CoverageState } from '../lake/coverage-states.ts';
+import type { CoverageState } from '../vocabulary/coverage-states.ts';
 import { deriveState } from '../lake/coverage.ts';
 import { lakePaths, type Layer } from '../lake/lake-paths.ts';
 import { readPartitionRecord, type PartitionRecord } from '../lake/partition-records.ts';

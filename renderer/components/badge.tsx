@@ -1,7 +1,7 @@
 /** Small status pills: a generic Badge plus typed ones for job states, run outcomes and coverage states. */
 import type { ReactNode } from 'react';
 import type { JobState, RunOutcome } from '../../core/contract/contract-views.ts';
-import type { CoverageState } from '../../core/lake/coverage-states.ts';
+import type { CoverageState } from '../../core/vocabulary/coverage-states.ts';
 import { humanize } from '../lib/format.ts';
 
 export type Tone = 'neutral' | 'success' | 'warning' | 'danger' | 'info' | 'purple' | 'running';

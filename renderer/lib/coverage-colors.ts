@@ -3,7 +3,7 @@
  * they can never disagree. Chosen for contrast on the light theme and to stay distinguishable for
  * the common colour-vision deficiencies (red/green pairs differ in lightness too).
  */
-import type { CoverageState } from '../../core/lake/coverage-states.ts';
+import type { CoverageState } from '../../core/vocabulary/coverage-states.ts';
 
 export const STATE_COLORS: Readonly<Record<CoverageState, string>> = {
   complete: '#2f9e44',

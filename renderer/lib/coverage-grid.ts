@@ -7,8 +7,8 @@
 import { parseIsoDate } from '../../core/calendar/iso-date.ts';
 import { tradingDays } from '../../core/calendar/trading-days.ts';
 import type { CoverageView } from '../../core/contract/contract-views.ts';
-import { COVERAGE_STATES, isGapState } from '../../core/lake/coverage-states.ts';
-import type { CoverageState } from '../../core/lake/coverage-states.ts';
+import { COVERAGE_STATES, isGapState } from '../../core/vocabulary/coverage-states.ts';
+import type { CoverageState } from '../../core/vocabulary/coverage-states.ts';
 
 /** Index of each state in COVERAGE_STATES (the digit used in `codes`). */
 export const STATE_CODE = Object.fromEntries(COVERAGE_STATES.map((s, i) => [s, i])) as Record<CoverageState, number>;

@@ -3,8 +3,8 @@
  * row sits, and hit-testing a pointer position back to cells. With more days than pixels, a column
  * covers several days and shows the most urgent state among them (see STATE_PRIORITY).
  */
-import { COVERAGE_STATES } from '../../core/lake/coverage-states.ts';
-import type { CoverageState } from '../../core/lake/coverage-states.ts';
+import { COVERAGE_STATES } from '../../core/vocabulary/coverage-states.ts';
+import type { CoverageState } from '../../core/vocabulary/coverage-states.ts';
 
 export interface HeatmapLayout {
   width: number;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { parseFlatFileDatasetIds, type FlatFileDatasetId } from '../../datasets/index.ts';
-import { sweepOrphanedTemp } from '../../lake/atomic-write.ts';
+import { sweepOrphanedTemp } from '../../files/atomic-write.ts';
 import { runFlatFiles, type FlatFileRunMode, type FlatFileRunSummary } from '../../layers/bronze/flat-file-pipeline.ts';
 import { flatFileRunSettings } from '../../layers/bronze/run-settings.ts';
 import type { DownloadDayResult } from '../../sources/polygon/flat-file-downloader.ts';

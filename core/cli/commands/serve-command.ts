@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { createAppBackend, lakeServiceConfig } from '../../app/app-backend.ts';
 import { createLakeServiceClient, nodeLakeServiceEntry } from '../../lake-service/lake-service-client.ts';
-import { createNodeProcessLauncher } from '../../runtime/node-process-launcher.ts';
+import { createNodeProcessLauncher } from '../../process/node-process-launcher.ts';
 import { ensureRendererBuilt, rendererDistDir, repoRoot, withBuildLock } from '../../web-host/renderer-build.ts';
 import { snapshotRenderer } from '../../web-host/renderer-snapshot.ts';
 import { startWebHost } from '../../web-host/web-host.ts';

@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { tradingDays } from '../../calendar/index.ts';
 import { flatFileDataset, flatFileKey, FLAT_FILE_DATASETS, isFlatFileDatasetId, type FlatFileDatasetId } from '../../datasets/index.ts';
-import { commitTempFile, sweepTempDir, tempPathFor } from '../../lake/atomic-write.ts';
+import { commitTempFile, sweepTempDir, tempPathFor } from '../../files/atomic-write.ts';
 import { flatFileAbsence, streamFlatFile } from '../../sources/simulator/flat-files/index.ts';
 import { createMarket } from '../../sources/simulator/market/index.ts';
 import type { SimulatedMarket } from '../../sources/simulator/simulator-types.ts';

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { scrubText, secretValues } from '../../config/index.ts';
 import { isFlatFileDatasetId } from '../../datasets/index.ts';
 import { LakeLockedError } from '../../runtime/lake-lock.ts';
-import { createNodeProcessLauncher, nodeJobWorkerEntry } from '../../runtime/node-process-launcher.ts';
+import { createNodeProcessLauncher, nodeJobWorkerEntry } from '../../process/node-process-launcher.ts';
 import { describeJobOutcome, formatBytes, formatDuration } from '../../runtime/run-format.ts';
 import type { UpdateOutcome, UpdateRequest } from '../../runtime/run-update.ts';
 import type { RunSummary } from '../../runtime/supervisor-events.ts';

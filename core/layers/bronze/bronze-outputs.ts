@@ -1,6 +1,6 @@
 import type { FlatFileDataset, PlausibleBounds } from '../../datasets/index.ts';
 import { sqlString, type DuckDbHandle } from '../../duckdb/duckdb-instance.ts';
-import type { ProgressSink } from '../../runtime/job-progress.ts';
+import type { ProgressSink } from '../../progress/job-progress.ts';
 import {
   bronzeProjectionSql, disorderSql, NOT_SINGLE_PASS, parseErrorRejectsSql, readCsvSql, rejectProjectionSql, rejectReasonSql,
   REJECT_REASONS, singlePassCopySql,

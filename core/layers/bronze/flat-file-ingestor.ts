@@ -2,15 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BRONZE_SCHEMA_VERSION, flatFileDataset, flatFileHeader, type FlatFileDatasetId, type PlausibleBounds } from '../../datasets/index.ts';
 import { openDuckDb, type DuckDbHandle } from '../../duckdb/duckdb-instance.ts';
-import { commitTempFile, tempPathFor } from '../../lake/atomic-write.ts';
+import { commitTempFile, tempPathFor } from '../../files/atomic-write.ts';
 import { lakePaths } from '../../lake/lake-paths.ts';
 import { readPartitionRecord, writePartitionRecord, type PartitionRecord } from '../../lake/partition-records.ts';
 import type { Logger } from '../../log/logger.ts';
-import type { ProgressSink } from '../../runtime/job-progress.ts';
+import type { ProgressSink } from '../../progress/job-progress.ts';
 import type { RunStoppingError } from '../../runtime/job-types.ts';
-import { diskFullMessage, isDiskFull } from '../../lake/disk-errors.ts';
+import { diskFullMessage, isDiskFull } from '../../files/disk-errors.ts';
 import { writeSinglePass, writeStaged, type OutputTargets } from './bronze-outputs.ts';
-import { sha256OfFile } from '../../lake/file-checksum.ts';
+import { sha256OfFile } from '../../files/file-checksum.ts';
 import { gunzipCheckedCsv, UnreadableFileError } from './gunzip-to-csv.ts';
 
 /** One day of one flat-file dataset to turn from landing into bronze. */

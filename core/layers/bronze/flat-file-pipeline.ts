@@ -2,11 +2,11 @@ import { etDateOf, tradingDays } from '../../calendar/index.ts';
 import { flatFileDataset, type FlatFileDatasetId } from '../../datasets/index.ts';
 import { computeCoverage } from '../../lake/coverage.ts';
 import type { Logger } from '../../log/logger.ts';
-import type { JobProgress } from '../../runtime/job-progress.ts';
+import type { JobProgress } from '../../progress/job-progress.ts';
 import { downloadDay, type DownloadDayResult } from '../../sources/polygon/flat-file-downloader.ts';
 import type { S3Access } from '../../sources/polygon/flat-file-source.ts';
 import type { RetryPolicy } from '../../sources/polygon/retry-policy.ts';
-import { createLimiter } from './concurrency-limiter.ts';
+import { createLimiter } from '../../async/concurrency-limiter.ts';
 import { ingestDay, type IngestDayResult } from './flat-file-ingestor.ts';
 
 /** What a multi-day run does: fetch into landing, build bronze from landing, or both for what is not complete. */

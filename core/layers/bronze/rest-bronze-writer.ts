@@ -4,7 +4,7 @@ import { dateValue, LIST, listValue, timestampTZValue, VARCHAR, type DuckDBAppen
 import { parseIsoDate } from '../../calendar/iso-date.ts';
 import type { IsoDate } from '../../calendar/index.ts';
 import { openDuckDb, sqlIdent, sqlString, type DuckDbHandle } from '../../duckdb/duckdb-instance.ts';
-import { fsyncFile, tempPathFor } from '../../lake/atomic-write.ts';
+import { fsyncFile, tempPathFor } from '../../files/atomic-write.ts';
 import { lakePaths } from '../../lake/lake-paths.ts';
 import type { RestBronzeColumn, RestDatasetDeclaration } from '../../sources/polygon/rest/rest-dataset-types.ts';
 import type { RestReject } from './rest-rows.ts';

@@ -1,7 +1,7 @@
 import type { IsoDate } from '../../calendar/index.ts';
 import type { PartitionRecord } from '../../lake/partition-records.ts';
 import type { Logger } from '../../log/logger.ts';
-import type { ProgressSink } from '../../runtime/job-progress.ts';
+import type { ProgressSink } from '../../progress/job-progress.ts';
 import {
   fillPath, fillQueryParams, restFetchUnitOf, type RestFetchUnit, type RestScheduleSettings,
 } from '../../sources/polygon/rest/fetch-units.ts';

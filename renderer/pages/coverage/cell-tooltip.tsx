@@ -3,8 +3,8 @@
  * fetched once the pointer rests). A column covering several days shows the range and its states.
  */
 import { useEffect, useState } from 'react';
-import { COVERAGE_STATES } from '../../../core/lake/coverage-states.ts';
-import type { CoverageState } from '../../../core/lake/coverage-states.ts';
+import { COVERAGE_STATES } from '../../../core/vocabulary/coverage-states.ts';
+import type { CoverageState } from '../../../core/vocabulary/coverage-states.ts';
 import type { RequestInput } from '../../../core/contract/contract.ts';
 import { useContractQuery } from '../../api/contract-query.ts';
 import { CoverageStateBadge } from '../../components/badge.tsx';

@@ -4,7 +4,7 @@
  * thousand fillRect calls. The overlay (selection, hover, the pulse on running cells) is redrawn
  * on its own and costs a handful of rectangles.
  */
-import { COVERAGE_STATES } from '../../../core/lake/coverage-states.ts';
+import { COVERAGE_STATES } from '../../../core/vocabulary/coverage-states.ts';
 import type { CoverageGrid } from '../../lib/coverage-grid.ts';
 import { STATE_CODE } from '../../lib/coverage-grid.ts';
 import { STATE_COLORS } from '../../lib/coverage-colors.ts';

@@ -1,5 +1,5 @@
 /** The colour legend for the coverage states, with each state's count in the shown range. */
-import type { CoverageState } from '../../../core/lake/coverage-states.ts';
+import type { CoverageState } from '../../../core/vocabulary/coverage-states.ts';
 import { LEGEND_ORDER, STATE_DESCRIPTIONS } from '../../lib/coverage-colors.ts';
 import { formatCount, humanize } from '../../lib/format.ts';
 

@@ -13,7 +13,7 @@ import type { ContractEvent } from '../../../core/contract/bridge.ts';
 import type { RequestName, RequestInput, RequestOutput } from '../../../core/contract/contract.ts';
 import { dispatchRequest } from '../../../core/contract/dispatch.ts';
 import { createLakeServiceClient, nodeLakeServiceEntry } from '../../../core/lake-service/lake-service-client.ts';
-import { createNodeProcessLauncher } from '../../../core/runtime/node-process-launcher.ts';
+import { createNodeProcessLauncher } from '../../../core/process/node-process-launcher.ts';
 import { lakePaths } from '../../../core/lake/lake-paths.ts';
 import { writePartitionRecord, type PartitionRecord } from '../../../core/lake/partition-records.ts';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLakeServiceClient } from '../../../core/lake-service/lake-service-client.ts';
-import { createNodeProcessLauncher } from '../../../core/runtime/node-process-launcher.ts';
+import { createNodeProcessLauncher } from '../../../core/process/node-process-launcher.ts';
 // @ts-expect-error -- plain JavaScript build script without type declarations
 import { buildElectron } from '../../../scripts/build-electron.js';
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLakeServiceClient, nodeLakeServiceEntry } from '../../../core/lake-service/lake-service-client.ts';
-import { createNodeProcessLauncher } from '../../../core/runtime/node-process-launcher.ts';
+import { createNodeProcessLauncher } from '../../../core/process/node-process-launcher.ts';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'qm-lake-client-'));
 fs.mkdirSync(path.join(root, 'bronze', 'stocks_daily'), { recursive: true });

@@ -8,10 +8,10 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from '@20minutes/s3rver';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { flatFileDataset, flatFileKey } from '../../../core/datasets/index.ts';
-import { sweepOrphanedTemp } from '../../../core/lake/atomic-write.ts';
+import { sweepOrphanedTemp } from '../../../core/files/atomic-write.ts';
 import { lakePaths } from '../../../core/lake/lake-paths.ts';
 import { readPartitionRecord } from '../../../core/lake/partition-records.ts';
-import type { JobProgress } from '../../../core/runtime/job-progress.ts';
+import type { JobProgress } from '../../../core/progress/job-progress.ts';
 import type { S3Access } from '../../../core/sources/polygon/flat-file-source.ts';
 import { csvGz, listFiles, makeTempLake, minuteDay, putLanding } from './lake-fixtures.ts';
 

@@ -6,7 +6,7 @@ import { openDuckDb, sqlString, type DuckDbHandle } from '../../../core/duckdb/d
 import { ingestDay } from '../../../core/layers/bronze/flat-file-ingestor.ts';
 import { REJECT_REASONS } from '../../../core/layers/bronze/bronze-sql.ts';
 import { SINGLE_PASS_MESSAGE, STAGED_MESSAGE } from '../../../core/layers/bronze/bronze-outputs.ts';
-import type { JobProgress } from '../../../core/runtime/job-progress.ts';
+import type { JobProgress } from '../../../core/progress/job-progress.ts';
 import { lakePaths } from '../../../core/lake/lake-paths.ts';
 import { readPartitionRecord } from '../../../core/lake/partition-records.ts';
 import { bar, csvGz, etNs, listFiles, makeTempLake, minuteDay, putLanding } from './lake-fixtures.ts';

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchRestPartition } from '../../../core/layers/bronze/rest-partition.ts';
-import type { JobProgress } from '../../../core/runtime/job-progress.ts';
+import type { JobProgress } from '../../../core/progress/job-progress.ts';
 import { createTokenBucketGate, OPEN_GATE } from '../../../core/sources/polygon/rest/rate-gate.ts';
 import type { RestClient } from '../../../core/sources/polygon/rest/rest-client.ts';
 import { clientFor, SCHEDULE, startRestSim, tempLake } from './rest-fixtures.ts';

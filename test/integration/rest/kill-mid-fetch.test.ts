@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchRestPartition } from '../../../core/layers/bronze/rest-partition.ts';
-import { sweepOrphanedTemp } from '../../../core/lake/atomic-write.ts';
+import { sweepOrphanedTemp } from '../../../core/files/atomic-write.ts';
 import { readLandingManifest, readLandingPage, restLandingDir } from '../../../core/sources/polygon/rest/landing-pages.ts';
 import { OPEN_GATE } from '../../../core/sources/polygon/rest/rate-gate.ts';
 import { createRestClient } from '../../../core/sources/polygon/rest/rest-client.ts';

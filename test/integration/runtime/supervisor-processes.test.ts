@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JobKind, SupervisedJob } from '../../../core/runtime/job-types.ts';
-import { createNodeProcessLauncher } from '../../../core/runtime/node-process-launcher.ts';
+import { createNodeProcessLauncher } from '../../../core/process/node-process-launcher.ts';
 import { listRuns, readJobLog, readRun } from '../../../core/runtime/run-history.ts';
 import type { SupervisorEvent } from '../../../core/runtime/supervisor-events.ts';
 import { createSupervisor, type SupervisorOptions } from '../../../core/runtime/supervisor.ts';

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ExitInfo } from '../../../core/runtime/process-launcher.ts';
+import type { ExitInfo } from '../../../core/process/process-launcher.ts';
 
 /** A stand-in for Electron's UtilityProcess: an emitter with pid, stdio streams, postMessage and kill. */
 class FakeChild extends EventEmitter {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deriveState, gapsOf, watermarkOf, type CoverageCell, type DatasetCoverage, type DayEvidence } from '../../../core/lake/coverage.ts';
-import { COVERAGE_STATES, type CoverageState } from '../../../core/lake/coverage-states.ts';
+import { COVERAGE_STATES, type CoverageState } from '../../../core/vocabulary/coverage-states.ts';
 
 const base: DayEvidence = {
   date: '2024-03-05',

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CoverageView } from '../../../core/contract/contract-views.ts';
 import { addDays, tradingDays } from '../../../core/calendar/index.ts';
-import { COVERAGE_STATES } from '../../../core/lake/coverage-states.ts';
-import type { CoverageState } from '../../../core/lake/coverage-states.ts';
+import { COVERAGE_STATES } from '../../../core/vocabulary/coverage-states.ts';
+import type { CoverageState } from '../../../core/vocabulary/coverage-states.ts';
 import { buildCoverageGrid, dayIndexOf, gapRuns, gridCounts, patchCoverageView, stateAt } from '../../../renderer/lib/coverage-grid.ts';
 
 const code = (s: CoverageState) => String(COVERAGE_STATES.indexOf(s));

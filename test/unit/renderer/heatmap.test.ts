@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { COVERAGE_STATES } from '../../../core/lake/coverage-states.ts';
-import type { CoverageState } from '../../../core/lake/coverage-states.ts';
+import { COVERAGE_STATES } from '../../../core/vocabulary/coverage-states.ts';
+import type { CoverageState } from '../../../core/vocabulary/coverage-states.ts';
 import type { CoverageGrid } from '../../../renderer/lib/coverage-grid.ts';
 import { aggregateCode, axisTicks, columnDays, columnExtent, hitTest, layoutHeatmap, ROW_GAP, ROW_HEIGHT, rowTop } from '../../../renderer/lib/heatmap-layout.ts';
 import { clampSelection, moveCursor, selectionCells, selectionContains, selectionSize, spanSelection } from '../../../renderer/lib/heatmap-selection.ts';

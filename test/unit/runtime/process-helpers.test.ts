@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
-import { classifyExit } from '../../../core/runtime/node-process-launcher.ts';
-import { createTail, lineSplitter, workerEnv } from '../../../core/runtime/process-launcher.ts';
-import { workerPort } from '../../../core/runtime/worker-port.ts';
+import { classifyExit } from '../../../core/process/node-process-launcher.ts';
+import { createTail, lineSplitter, workerEnv } from '../../../core/process/process-launcher.ts';
+import { workerPort } from '../../../core/process/worker-port.ts';
 
 describe('classifyExit', () => {
   const base = { sawV8Oom: false, killedByUs: false, kernelOomKill: false };

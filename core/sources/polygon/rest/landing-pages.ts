@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import { tempPathFor, writeFileAtomic } from '../../../lake/atomic-write.ts';
+import { tempPathFor, writeFileAtomic } from '../../../files/atomic-write.ts';
 import type { IsoDate } from '../../../calendar/index.ts';
 import type { RestFetchUnit } from './fetch-units.ts';
 import type { RestDatasetId } from './rest-dataset-types.ts';

@@ -6,7 +6,7 @@ import { createProcessOutput, workerEnv, type ExitReason, type LaunchedProcess, 
 
 /** Path of the job worker module when running from source (the CLI, the web host, tests). */
 export function nodeJobWorkerEntry(): string {
-  return fileURLToPath(new URL('./job-worker.ts', import.meta.url));
+  return fileURLToPath(new URL('../runtime/job-worker.ts', import.meta.url));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
-import type { JobProgress, ProgressSink } from './job-progress.ts';
-import { isToWorker, type FromWorker, type WorkerResult } from './job-types.ts';
+import type { JobProgress, ProgressSink } from '../progress/job-progress.ts';
+import { isToWorker, type FromWorker, type WorkerResult } from '../runtime/job-types.ts';
 import { workerPort, type WorkerPort } from './worker-port.ts';
 
 /** What a job handler gets besides its spec. */
