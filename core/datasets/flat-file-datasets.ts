@@ -1,4 +1,4 @@
-import type { Layer } from '../lake/lake-paths.ts';
+import type { Layer } from '../vocabulary/layers.ts';
 
 /** Ids of the flat-file datasets (one gzip CSV per trading day, all tickers). */
 export type FlatFileDatasetId = 'stocks_daily' | 'stocks_minute' | 'options_daily' | 'options_minute';

@@ -1,2 +1,3 @@
 export * from './flat-file-datasets.ts';
 export * from './option-ticker.ts';
+export * from './dataset-registry.ts';

@@ -1,8 +1,9 @@
 import { addDays, isTradingDay, latestPublishedTradingDay } from '../calendar/index.ts';
-import { isFlatFileDatasetId, flatFileDataset } from '../datasets/index.ts';
+import { defaultRegistry, type DatasetRegistry } from '../datasets/index.ts';
 import { COVERAGE_STATES, isGapState, type CoverageState } from '../vocabulary/coverage-states.ts';
 import { listDataFileDates } from './data-file-listing.ts';
 import type { Layer } from './lake-paths.ts';
+import { createLineageReader, staleReason, type LineageReader } from './lineage.ts';
 import { loadRecordIndex, type IndexedRecord } from './partition-index.ts';
 
 /** One (dataset, layer, calendar day) of the heatmap. */
@@ -39,6 +40,10 @@ export interface CoverageOptions {
   running?: Set<string>;
   /** Start of the source's history (demo mode: the simulator's first date); earlier days are out_of_range. */
   historyStart?: string;
+  /** The registry (default: the built-in datasets with default settings). */
+  registry?: DatasetRegistry;
+  /** A lineage reader to share with other calls over the same lake state. */
+  lineage?: LineageReader;
 }
 
 /** What coverage knows about one trading day, before it is turned into a state. */
@@ -47,7 +52,9 @@ export interface DayEvidence {
   firstDate: string | null;
   latestPublished: string;
   running: boolean;
-  record: IndexedRecord | null;
+  record: Pick<IndexedRecord, 'status' | 'rows' | 'bytes' | 'lastError'> | null;
+  /** Why a present partition is out of date (an input changed, an older builder), or null/absent when it is not. */
+  staleReason?: string | null;
   /** Whether the data file exists; null when the layer has no per-day file to check. */
   fileExists: boolean | null;
 }
@@ -59,6 +66,7 @@ export function deriveState(e: DayEvidence): { state: CoverageState; lastError: 
   const rec = e.record;
   if (rec && (rec.status === 'complete' || rec.status === 'degraded')) {
     if (e.fileExists === false) return { state: 'missing', lastError: 'the record says the data was written, but the file is gone' };
+    if (e.staleReason) return { state: 'stale', lastError: e.staleReason };
     return { state: rec.status, lastError: rec.lastError };
   }
   if (e.date > e.latestPublished) return { state: 'pending', lastError: rec?.lastError ?? null };
@@ -96,18 +104,28 @@ export function watermarkOf(cells: readonly CoverageCell[]): string | null {
   return mark;
 }
 
-/** Dataset x day coverage for one layer; fast enough for 10 datasets x 20 years per UI request. */
+/**
+ * Dataset x day coverage for one layer; fast enough for 10 datasets x 20 years per UI request.
+ * Every present partition is checked against its lineage (stale when an input changed or its
+ * builder is older), and a partition that does not exist says why when its input failed to arrive
+ * ("download failed: ..."), so a failure upstream is visible in every layer's view.
+ */
 export async function computeCoverage(opts: CoverageOptions): Promise<DatasetCoverage[]> {
   if (opts.from > opts.to) throw new RangeError(`coverage range is empty: ${opts.from} is after ${opts.to}`);
+  const registry = opts.registry ?? defaultRegistry();
   const now = opts.now ?? new Date();
   const latestPublished = latestPublishedTradingDay(now);
   const days = calendarDays(opts.from, opts.to);
+  const reader = opts.lineage ?? createLineageReader(opts.lakeRoot);
   const out: DatasetCoverage[] = [];
   for (const dataset of opts.datasets) {
-    const registryFirst = isFlatFileDatasetId(dataset) ? flatFileDataset(dataset).firstDate : null;
-    const firstDate = [registryFirst, opts.historyStart ?? null].reduce<string | null>((a, b) => (b && (!a || b > a) ? b : a), null);
+    const entry = registry.get(dataset);
+    const spec = registry.layer(dataset, opts.layer);
+    const firstDate = [entry.firstDate, opts.historyStart ?? null].reduce<string | null>((a, b) => (b && (!a || b > a) ? b : a), null);
     const records = loadRecordIndex(opts.lakeRoot, opts.layer, dataset, opts.from, opts.to);
-    const files = listDataFileDates(opts.lakeRoot, opts.layer, dataset, opts.from, opts.to);
+    const files = listDataFileDates(opts.lakeRoot, opts.layer, dataset, opts.from, opts.to, spec.storage);
+    const scheduled = entry.partitionDates ? new Set(registry.partitionDates(dataset, opts.from, opts.to)) : null;
+    const upstream = spec.inputs.filter((m) => m.window.kind === 'same-day');
     const counts = emptyCounts();
     const cells: CoverageCell[] = new Array(days.length);
     const running = opts.running && opts.running.size > 0 ? opts.running : null;
@@ -115,20 +133,35 @@ export async function computeCoverage(opts: CoverageOptions): Promise<DatasetCov
     for (let i = 0; i < days.length; i++) {
       const { date, trading } = days[i]!;
       let cell: CoverageCell;
-      if (!trading) {
+      if (!trading || (scheduled && !scheduled.has(date) && !records.has(date))) {
         cell = { date, state: 'non_trading', rows: null, bytes: null, lastError: null };
       } else {
         const record = records.get(date) ?? null;
-        const { state, lastError } = deriveState({
+        const ref = { dataset, layer: opts.layer, date };
+        const present = record && (record.status === 'complete' || record.status === 'degraded');
+        const evidence: DayEvidence = {
           date,
           firstDate,
           latestPublished,
           running: running ? running.has(`${runningPrefix}${date}`) : false,
           record,
           fileExists: files ? files.has(date) : null,
-        });
-        const present = state === 'complete' || state === 'degraded';
-        cell = { date, state, rows: present ? (record?.rows ?? null) : null, bytes: present ? (record?.bytes ?? null) : null, lastError };
+          staleReason: present ? staleReason(registry, reader, ref, record) : null,
+        };
+        let { state, lastError } = deriveState(evidence);
+        if (state === 'missing' && !record) {
+          // Nothing built here yet: if its input failed to arrive, that is the story to tell.
+          for (const m of upstream) {
+            const input = reader.record({ dataset: m.dataset, layer: m.layer, date });
+            if (input && (input.status === 'failed' || input.status === 'not_entitled')) {
+              state = input.status;
+              lastError = `${registry.layer(m.dataset, m.layer).job} failed: ${input.lastError ?? input.status}`;
+              break;
+            }
+          }
+        }
+        const shown = state === 'complete' || state === 'degraded' || state === 'stale';
+        cell = { date, state, rows: shown ? (record?.rows ?? null) : null, bytes: shown ? (record?.bytes ?? null) : null, lastError };
       }
       counts[cell.state]++;
       cells[i] = cell;

@@ -34,20 +34,24 @@ function names(dir: string): string[] {
   }
 }
 
+/** How a layer's per-day files are laid out, or `records` when it has none. */
+export type FileLayout = 'flat-file-landing' | 'parquet' | 'records';
+
 /**
- * The dates between `from` and `to` that have a data file in a flat-file layer, with one readdir
- * per existing year and month folder (cheap enough for 20 years of coverage on every request).
- * Layers without per-day files here (silver, gold) return null: their coverage trusts records.
+ * The dates between `from` and `to` that have a data file, with one readdir per existing year and
+ * month folder (cheap enough for 20 years of coverage on every request). Layouts without per-day
+ * files return null: their coverage trusts records.
  */
-export function listDataFileDates(lakeRoot: string, layer: Layer, dataset: string, from: string, to: string): Set<string> | null {
+export function listDataFileDates(lakeRoot: string, layer: Layer, dataset: string, from: string, to: string, layout?: FileLayout): Set<string> | null {
   const paths = lakePaths(lakeRoot);
+  const kind = layout ?? (layer === 'landing' ? 'flat-file-landing' : layer === 'bronze' ? 'parquet' : 'records');
   let base: string;
   let yearPrefix: string;
   let monthPrefix: string;
   let suffix: string;
-  if (layer === 'bronze') {
-    [base, yearPrefix, monthPrefix, suffix] = [paths.bronzeDir(dataset), 'year=', 'month=', '.parquet'];
-  } else if (layer === 'landing') {
+  if (kind === 'parquet') {
+    [base, yearPrefix, monthPrefix, suffix] = [paths.layerDir(layer, dataset), 'year=', 'month=', '.parquet'];
+  } else if (kind === 'flat-file-landing') {
     [base, yearPrefix, monthPrefix, suffix] = [path.join(paths.landingDir, dataset), '', '', '.csv.gz'];
   } else {
     return null;

@@ -1,7 +1,8 @@
 import path from 'node:path';
 
-/** The medallion layers that hold per-day partitions. */
-export type Layer = 'landing' | 'bronze' | 'silver' | 'gold';
+import type { Layer } from '../vocabulary/layers.ts';
+
+export type { Layer } from '../vocabulary/layers.ts';
 
 /** Splits an ISO date into its zero-padded year and month parts. */
 function ym(date: string): { y: string; m: string } {
@@ -24,6 +25,13 @@ export function lakePaths(root: string) {
       return path.join(root, 'landing', 'polygon-s3', dataset, y, m, `${date}.csv.gz`);
     },
     bronzeDir: (dataset: string) => path.join(root, 'bronze', dataset),
+    /** <layer>/<dataset>: the folder of a layer's Parquet partitions. */
+    layerDir: (layer: Layer, dataset: string) => path.join(root, layer, dataset),
+    /** <layer>/<dataset>/year=YYYY/month=MM/YYYY-MM-DD.parquet: any layer's Parquet partition. */
+    parquetFile: (layer: Layer, dataset: string, date: string) => {
+      const { y, m } = ym(date);
+      return path.join(root, layer, dataset, `year=${y}`, `month=${m}`, `${date}.parquet`);
+    },
     /** bronze/<dataset>/year=YYYY/month=MM/YYYY-MM-DD.parquet */
     bronzeFile: (dataset: string, date: string) => {
       const { y, m } = ym(date);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { tempPathFor } from '../files/atomic-write.ts';
 import { lakePaths, type Layer } from './lake-paths.ts';
-import { parsePartitionRecord, type PartitionStatus } from './partition-records.ts';
+import { parsePartitionRecord, type InputDigest, type PartitionStatus } from './partition-records.ts';
 
 /**
  * A compact, derivable index of a (layer, dataset)'s metadata records, so coverage for 20 years of
@@ -17,16 +17,26 @@ import { parsePartitionRecord, type PartitionStatus } from './partition-records.
  * records, readers refresh the index, and a lost index update only costs a re-read.
  */
 
-/** What coverage needs from a record. */
+/** What coverage and the planner need from a record. */
 export interface IndexedRecord {
   status: PartitionStatus;
   rows: number | null;
   bytes: number | null;
   lastError: string | null;
+  /** Content checksum (or, for records written before lineage existed, the source checksum). */
+  checksum: string | null;
+  /** The source checksum (landing bytes) the record names; legacy staleness compares it. */
+  sourceChecksum: string | null;
+  builderVersion: number | null;
+  /** Lineage; null for records written before lineage existed. */
+  inputs: InputDigest[] | null;
 }
 
-/** A record as stored in the index: [date, status, rows, bytes, lastError] (compact: parsed on every cold start). */
-type IndexRow = [string, PartitionStatus, number | null, number | null, string | null];
+/**
+ * A record as stored in the index (compact: parsed on every cold start):
+ * [date, status, rows, bytes, lastError, checksum, sourceChecksum, builderVersion, inputs].
+ */
+type IndexRow = [string, PartitionStatus, number | null, number | null, string | null, string | null, string | null, number | null, InputDigest[] | null];
 
 interface MonthSnapshot {
   /** mtime of the month folder when read; -1 when the snapshot must be re-read next time. */
@@ -35,11 +45,11 @@ interface MonthSnapshot {
 }
 
 interface IndexFile {
-  version: 2;
+  version: 3;
   months: Record<string, MonthSnapshot>;
 }
 
-const INDEX_VERSION = 2;
+const INDEX_VERSION = 3;
 const RACY_MS = 2_000;
 const RECORD_NAME = /^\d{4}-\d{2}-\d{2}\.json$/;
 
@@ -103,7 +113,12 @@ function readMonth(dir: string): IndexRow[] {
       continue;
     }
     const rec = parsePartitionRecord(text);
-    if (rec) rows.push([name.slice(0, 10), rec.status, rec.rows ?? null, rec.bytes ?? null, rec.lastError ?? null]);
+    if (rec) {
+      rows.push([
+        name.slice(0, 10), rec.status, rec.rows ?? null, rec.bytes ?? null, rec.lastError ?? null,
+        rec.checksum ?? rec.sourceChecksum ?? null, rec.sourceChecksum ?? null, rec.builderVersion ?? rec.schemaVersion ?? null, rec.inputs ?? null,
+      ]);
+    }
   }
   return rows;
 }
@@ -151,8 +166,8 @@ export function loadRecordIndex(lakeRoot: string, layer: Layer, dataset: string,
   const out = new Map<string, IndexedRecord>();
   for (const [key, snap] of Object.entries(months)) {
     if (key < fromMonth || key > toMonth) continue;
-    for (const [date, status, rows, bytes, lastError] of snap.records) {
-      if (date >= from && date <= to) out.set(date, { status, rows, bytes, lastError });
+    for (const [date, status, rows, bytes, lastError, checksum, sourceChecksum, builderVersion, inputs] of snap.records) {
+      if (date >= from && date <= to) out.set(date, { status, rows, bytes, lastError, checksum, sourceChecksum, builderVersion, inputs });
     }
   }
   return out;

@@ -31,6 +31,32 @@ export interface PartitionRecord {
   durationMs: number;
   /** Where a landing file came from: `found` when it was placed by hand and only recorded at ingest. */
   origin?: 'downloaded' | 'found';
+  /**
+   * Content checksum of this partition's data (sha256 of its file): what partitions built from it
+   * record as their input, so a rewrite that changes the data makes them `stale`.
+   */
+  checksum?: string | null;
+  /** Version of the builder that wrote it (registry builderVersion); older than the code's means `stale`. */
+  builderVersion?: number;
+  /** What it was built from: per input, the range of partitions read and a digest of their checksums. */
+  inputs?: InputDigest[];
+}
+
+/**
+ * One input of a partition: the (dataset, layer) it read, the partitions of it in [from, to] (or the
+ * explicit dates), how many there were and a digest of their (date, checksum) pairs. The digest is a
+ * sum of per-partition hashes, so the same digest for any range is computed from prefix sums in
+ * O(1) when checking staleness (core/lake/lineage.ts).
+ */
+export interface InputDigest {
+  dataset: string;
+  layer: Layer;
+  from: string;
+  to: string;
+  /** Only these dates of the range were read (a window of named dates, e.g. two universe snapshots). */
+  dates?: string[];
+  count: number;
+  digest: string;
 }
 
 /** Writes a partition's record atomically (temp file under <lake>/.tmp, fsync, rename). */

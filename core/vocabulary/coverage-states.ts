@@ -10,6 +10,7 @@ export const COVERAGE_STATES = [
   'not_entitled',
   'failed',
   'running',
+  'stale',
   'non_trading',
   'out_of_range',
 ] as const;

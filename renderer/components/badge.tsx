@@ -65,6 +65,7 @@ const COVERAGE_TONES: Record<CoverageState, Tone> = {
   not_entitled: 'purple',
   failed: 'danger',
   running: 'running',
+  stale: 'warning',
   non_trading: 'neutral',
   out_of_range: 'neutral',
 };

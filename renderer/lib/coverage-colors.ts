@@ -13,6 +13,7 @@ export const STATE_COLORS: Readonly<Record<CoverageState, string>> = {
   not_entitled: '#9c88d9',
   failed: '#7b1e1e',
   running: '#1c7ed6',
+  stale: '#e8590c',
   non_trading: '#f1f3f5',
   out_of_range: '#ffffff',
 };
@@ -26,6 +27,7 @@ export const STATE_DESCRIPTIONS: Readonly<Record<CoverageState, string>> = {
   not_entitled: 'Your plan does not include it',
   failed: 'The last attempt failed',
   running: 'Being fetched right now',
+  stale: 'Built, but an input changed since (or an older builder)',
   non_trading: 'Weekend or NYSE holiday',
   out_of_range: 'Before the dataset’s history',
 };

@@ -87,9 +87,10 @@ export function hitTest(layout: HeatmapLayout, x: number, y: number): HeatmapHit
  * never hidden behind complete days. Indexed by state code; higher wins.
  */
 export const STATE_PRIORITY: Readonly<Record<CoverageState, number>> = {
-  running: 9,
-  failed: 8,
-  missing: 7,
+  running: 10,
+  failed: 9,
+  missing: 8,
+  stale: 7,
   not_entitled: 6,
   degraded: 5,
   pending: 4,

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { BRONZE_SCHEMA_VERSION, flatFileDataset, flatFileHeader, type FlatFileDatasetId, type PlausibleBounds } from '../../datasets/index.ts';
+import { BRONZE_SCHEMA_VERSION, defaultRegistry, LANDING_BUILDER_VERSION, flatFileDataset, flatFileHeader, type DatasetRegistry, type FlatFileDatasetId, type PlausibleBounds } from '../../datasets/index.ts';
 import { openDuckDb, type DuckDbHandle } from '../../duckdb/duckdb-instance.ts';
 import { commitTempFile, tempPathFor } from '../../files/atomic-write.ts';
 import { lakePaths } from '../../lake/lake-paths.ts';
+import { currentLineage, createLineageReader } from '../../lake/lineage.ts';
 import { readPartitionRecord, writePartitionRecord, type PartitionRecord } from '../../lake/partition-records.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { ProgressSink } from '../../progress/job-progress.ts';
@@ -21,6 +22,8 @@ export interface IngestDayRequest {
   duckdb: { threads: number; memoryLimit: string };
   /** Plausibility bounds (default: the registry's for the dataset). */
   bounds?: PlausibleBounds;
+  /** The registry whose lineage rules the record follows (default: the built-in one). */
+  registry?: DatasetRegistry;
   signal?: AbortSignal;
   onProgress?: ProgressSink;
   logger?: Logger;
@@ -90,16 +93,22 @@ export async function ingestDay(req: IngestDayRequest): Promise<IngestDayResult>
   const duckTmp = tempPathFor(path.join(paths.tmpDir, `duckdb-${dataset}-${date}`), lakeRoot);
   let db: DuckDbHandle | null = null;
   let sha256: string | null = null;
+  // What this partition was built from, read when its record is written: the landing record is
+  // final by then (verified against the bytes read, or just written for a file placed by hand).
+  const lineageNow = () => currentLineage(req.registry ?? defaultRegistry(), createLineageReader(lakeRoot), { dataset, layer: 'bronze', date });
+  let checksum: string | null = null;
   const onAbort = () => db?.connection.interrupt();
   req.signal?.addEventListener('abort', onAbort, { once: true });
 
   const record = async (status: 'complete' | 'degraded' | 'failed', fields: { rows: number | null; bytes: number | null; rejects: number; lastError: string | null }) => {
     const finishedAt = new Date();
+    const lineage = lineageNow();
     await writePartitionRecord(lakeRoot, {
       dataset, layer: 'bronze', date, status,
       rows: fields.rows, bytes: fields.bytes,
       sourceChecksum: sha256, etag: landingRecord?.etag ?? null,
       schemaVersion: BRONZE_SCHEMA_VERSION,
+      checksum, builderVersion: lineage.builderVersion, inputs: lineage.inputs,
       rejects: fields.rejects,
       attempts: 1,
       lastError: fields.lastError,
@@ -123,6 +132,7 @@ export async function ingestDay(req: IngestDayRequest): Promise<IngestDayResult>
       dataset, layer: 'landing', date, status: 'complete', rows: null, bytes: landingStat.size,
       sourceChecksum: sha256, etag: null, schemaVersion: 1, rejects: 0, attempts: 0,
       lastError: null, origin: 'found', startedAt: now, finishedAt: now, durationMs: 0,
+      checksum: sha256, builderVersion: LANDING_BUILDER_VERSION, inputs: [],
     });
   };
 
@@ -189,8 +199,8 @@ export async function ingestDay(req: IngestDayRequest): Promise<IngestDayResult>
       await commitTempFile(rejectsTmp, rejectsTarget, { readOnly: true });
       await fs.promises.rm(target, { force: true });
       const error = `${label}: all ${rejects} row${rejects === 1 ? '' : 's'} rejected (see ${rejectsTarget})`;
-      await record('failed', { rows: 0, bytes: null, rejects, lastError: error });
       await recordFoundLanding();
+      await record('failed', { rows: 0, bytes: null, rejects, lastError: error });
       req.logger?.error({ dataset, date, rejects }, `ingest ${label}: failed`);
       return { ...base, state: 'failed', rows: 0, rejects, bytes: 0, error };
     }
@@ -198,13 +208,14 @@ export async function ingestDay(req: IngestDayRequest): Promise<IngestDayResult>
     if (rejects > 0) await commitTempFile(rejectsTmp, rejectsTarget, { readOnly: true });
     else await fs.promises.rm(rejectsTarget, { force: true });
     const bytes = (await fs.promises.stat(target)).size;
+    checksum = await sha256OfFile(target);
     const state = rejects > 0 || rows === 0 ? 'degraded' : 'complete';
     const warning =
       rows === 0 ? `${label}: no rows (the file has a header and nothing else)`
       : rejects > 0 ? `${label}: ${rejects} row${rejects === 1 ? '' : 's'} rejected (see ${rejectsTarget})`
       : null;
-    await record(state, { rows, bytes, rejects, lastError: warning });
     await recordFoundLanding();
+    await record(state, { rows, bytes, rejects, lastError: warning });
     req.logger?.info({ dataset, date, rows, rejects, bytes, ms: Date.now() - startedAt.getTime() }, `ingest ${label}: ${state}`);
     return { ...base, state, rows, rejects, bytes, ...(warning ? { error: warning } : {}) };
   } catch (err) {

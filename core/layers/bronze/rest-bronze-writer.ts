@@ -6,7 +6,7 @@ import type { IsoDate } from '../../calendar/index.ts';
 import { openDuckDb, sqlIdent, sqlString, type DuckDbHandle } from '../../duckdb/duckdb-instance.ts';
 import { fsyncFile, tempPathFor } from '../../files/atomic-write.ts';
 import { lakePaths } from '../../lake/lake-paths.ts';
-import type { RestBronzeColumn, RestDatasetDeclaration } from '../../sources/polygon/rest/rest-dataset-types.ts';
+import type { RestBronzeColumn, RestDatasetDeclaration } from '../../datasets/rest-dataset-types.ts';
 import type { RestReject } from './rest-rows.ts';
 import type { RestRow, RestValue } from './rest-row-typing.ts';
 

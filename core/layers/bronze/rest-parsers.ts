@@ -1,5 +1,5 @@
 import { etDateOf } from '../../calendar/index.ts';
-import type { RestDatasetId } from '../../sources/polygon/rest/rest-dataset-types.ts';
+import type { RestDatasetId } from '../../datasets/rest-dataset-types.ts';
 
 // Parsers from one raw REST page to raw rows: JSON values picked and flattened into the dataset's
 // bronze column names. Typing, validation, partitioning and dedupe are generic (rest-rows.ts); a

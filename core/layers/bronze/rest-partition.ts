@@ -4,15 +4,15 @@ import type { Logger } from '../../log/logger.ts';
 import type { ProgressSink } from '../../progress/job-progress.ts';
 import {
   fillPath, fillQueryParams, restFetchUnitOf, type RestFetchUnit, type RestScheduleSettings,
-} from '../../sources/polygon/rest/fetch-units.ts';
+} from '../../datasets/rest-fetch-units.ts';
 import {
   landingChecksums, LANDING_MANIFEST, LANDING_MANIFEST_VERSION, openLandingStage, readLandingManifest, restLandingDir, writeLandingPage,
   type LandedMiss, type LandedPage, type LandingStage,
 } from '../../sources/polygon/rest/landing-pages.ts';
 import type { RateGate } from '../../sources/polygon/rest/rate-gate.ts';
 import type { RestClient } from '../../sources/polygon/rest/rest-client.ts';
-import type { RestDatasetDeclaration, RestDatasetId } from '../../sources/polygon/rest/rest-dataset-types.ts';
-import { restDataset } from '../../sources/polygon/rest/rest-datasets.ts';
+import type { RestDatasetDeclaration, RestDatasetId } from '../../datasets/rest-dataset-types.ts';
+import { restDataset } from '../../datasets/rest-datasets.ts';
 import { RestRequestError, type RestFailureKind } from '../../sources/polygon/rest/rest-errors.ts';
 import { planReachingYears } from '../../sources/polygon/rest/rest-plans.ts';
 import { shortUrl } from '../../sources/polygon/rest/rest-url.ts';

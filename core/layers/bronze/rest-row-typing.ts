@@ -1,5 +1,5 @@
 import { isIsoDate } from '../../calendar/index.ts';
-import type { RestBronzeColumn, RestDatasetDeclaration, RestValidationRule } from '../../sources/polygon/rest/rest-dataset-types.ts';
+import type { RestBronzeColumn, RestDatasetDeclaration, RestValidationRule } from '../../datasets/rest-dataset-types.ts';
 
 // From JSON values to typed bronze values, by the declaration alone: every column's type, presence
 // and date validity, then the declared rules. A row gets the first reason it fails, so a reject

@@ -1,7 +1,7 @@
 import { isTradingDay } from '../../calendar/index.ts';
 import type { IsoDate } from '../../calendar/index.ts';
-import { partitionDateOf, type RestFetchUnit } from '../../sources/polygon/rest/fetch-units.ts';
-import type { RestBronzeColumn, RestDatasetDeclaration } from '../../sources/polygon/rest/rest-dataset-types.ts';
+import { partitionDateOf, type RestFetchUnit } from '../../datasets/rest-fetch-units.ts';
+import type { RestBronzeColumn, RestDatasetDeclaration } from '../../datasets/rest-dataset-types.ts';
 import { REST_PARSERS, type ParsedRecord } from './rest-parsers.ts';
 import { typeRow, typeValue, type RestRow } from './rest-row-typing.ts';
 

@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { publicationInstant } from '../../calendar/index.ts';
-import { flatFileDataset, flatFileKey, type FlatFileDatasetId } from '../../datasets/index.ts';
+import { flatFileDataset, flatFileKey, LANDING_BUILDER_VERSION, type FlatFileDatasetId } from '../../datasets/index.ts';
 import { commitTempFile, tempPathFor } from '../../files/atomic-write.ts';
 import { diskFullMessage, isDiskFull } from '../../files/disk-errors.ts';
 import { lakePaths } from '../../lake/lake-paths.ts';
@@ -46,9 +46,6 @@ export interface DownloadDayResult {
   errorKind?: RunStoppingError;
   file: string;
 }
-
-/** Landing's version of the raw-bytes "schema": the exact S3 object. */
-const LANDING_SCHEMA_VERSION = 1;
 
 /** An upstream object that arrived damaged (gzip does not decode, or the length is wrong). */
 class IntegrityError extends Error {
@@ -213,7 +210,10 @@ export async function downloadDay(req: DownloadDayRequest): Promise<DownloadDayR
         bytes: state === 'complete' ? result.bytes : null,
         sourceChecksum: fields.sha256 ?? null,
         etag: result.etag,
-        schemaVersion: LANDING_SCHEMA_VERSION,
+        schemaVersion: LANDING_BUILDER_VERSION,
+        checksum: state === 'complete' ? (fields.sha256 ?? null) : null,
+        builderVersion: LANDING_BUILDER_VERSION,
+        inputs: [],
         rejects: 0,
         attempts,
         lastError: fields.error ?? null,

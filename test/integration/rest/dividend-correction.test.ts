@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchRestPartition } from '../../../core/layers/bronze/rest-partition.ts';
 import { lakePaths } from '../../../core/lake/lake-paths.ts';
 import { OPEN_GATE } from '../../../core/sources/polygon/rest/rate-gate.ts';
-import { restPartitionsToRefresh } from '../../../core/sources/polygon/rest/refresh-windows.ts';
+import { restPartitionsToRefresh } from '../../../core/datasets/rest-refresh-windows.ts';
 import type { RestClient } from '../../../core/sources/polygon/rest/rest-client.ts';
 import { clientFor, market, readParquet, SCHEDULE, startRestSim, tempLake } from './rest-fixtures.ts';
 

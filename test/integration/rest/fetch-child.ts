@@ -3,7 +3,7 @@
 import { fetchRestPartition } from '../../../core/layers/bronze/rest-partition.ts';
 import { OPEN_GATE } from '../../../core/sources/polygon/rest/rate-gate.ts';
 import { createRestClient } from '../../../core/sources/polygon/rest/rest-client.ts';
-import type { RestDatasetId } from '../../../core/sources/polygon/rest/rest-dataset-types.ts';
+import type { RestDatasetId } from '../../../core/datasets/rest-dataset-types.ts';
 
 const [lakeRoot, dataset, date, pageSize, restBase] = process.argv.slice(2) as [string, RestDatasetId, string, string, string];
 const say = (v: unknown) => process.stdout.write(`${JSON.stringify(v)}\n`);

@@ -12,7 +12,7 @@ import { lakePaths } from '../../../core/lake/lake-paths.ts';
 import { readLandingManifest, readLandingPage } from '../../../core/sources/polygon/rest/landing-pages.ts';
 import { OPEN_GATE } from '../../../core/sources/polygon/rest/rate-gate.ts';
 import { createRestClient, type RestClient } from '../../../core/sources/polygon/rest/rest-client.ts';
-import type { RestDatasetId } from '../../../core/sources/polygon/rest/rest-dataset-types.ts';
+import type { RestDatasetId } from '../../../core/datasets/rest-dataset-types.ts';
 import { clientFor, filesUnder, market, readParquet, readRejects, SCHEDULE, startRestSim, tempLake } from './rest-fixtures.ts';
 
 let env: Awaited<ReturnType<typeof startRestSim>>;

@@ -4,10 +4,10 @@ import { addDays, isTradingDay, tradingDays } from '../../../core/calendar/index
 import {
   fillQueryParams, firstTickerSnapshot, partitionDateOf, restExpectedPartitions, restFetchUnitOf, restFetchUnitsBetween,
   tickerSnapshotDates,
-} from '../../../core/sources/polygon/rest/fetch-units.ts';
-import { restPartitionsToRefresh } from '../../../core/sources/polygon/rest/refresh-windows.ts';
-import { REST_DATASET_IDS } from '../../../core/sources/polygon/rest/rest-dataset-types.ts';
-import { REST_DATASETS, restDataset } from '../../../core/sources/polygon/rest/rest-datasets.ts';
+} from '../../../core/datasets/rest-fetch-units.ts';
+import { restPartitionsToRefresh } from '../../../core/datasets/rest-refresh-windows.ts';
+import { REST_DATASET_IDS } from '../../../core/datasets/rest-dataset-types.ts';
+import { REST_DATASETS, restDataset } from '../../../core/datasets/rest-datasets.ts';
 
 const schedule = { tickersDailyFrom: '2024-06-03' };
 

@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { tradingDays } from '../../../core/calendar/index.ts';
 import { rowsFromPages } from '../../../core/layers/bronze/rest-rows.ts';
 import type { RestRow } from '../../../core/layers/bronze/rest-row-typing.ts';
-import { partitionDateOf, type RestFetchUnit } from '../../../core/sources/polygon/rest/fetch-units.ts';
-import type { RestDatasetId } from '../../../core/sources/polygon/rest/rest-dataset-types.ts';
-import { restDataset } from '../../../core/sources/polygon/rest/rest-datasets.ts';
+import { partitionDateOf, type RestFetchUnit } from '../../../core/datasets/rest-fetch-units.ts';
+import type { RestDatasetId } from '../../../core/datasets/rest-dataset-types.ts';
+import { restDataset } from '../../../core/datasets/rest-datasets.ts';
 
 const SAMPLES = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/polygon-rest-samples');
 const sample = (name: string): unknown => JSON.parse(fs.readFileSync(path.join(SAMPLES, name), 'utf8'));

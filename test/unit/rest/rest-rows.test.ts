@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { tradingDays } from '../../../core/calendar/index.ts';
 import { PageShapeError } from '../../../core/layers/bronze/rest-parsers.ts';
 import { rowsFromPages } from '../../../core/layers/bronze/rest-rows.ts';
-import { restFetchUnitOf, type RestFetchUnit } from '../../../core/sources/polygon/rest/fetch-units.ts';
-import { restDataset } from '../../../core/sources/polygon/rest/rest-datasets.ts';
+import { restFetchUnitOf, type RestFetchUnit } from '../../../core/datasets/rest-fetch-units.ts';
+import { restDataset } from '../../../core/datasets/rest-datasets.ts';
 
 const schedule = { tickersDailyFrom: '2024-06-03' };
 const march = restFetchUnitOf('splits', '2024-03-15', schedule);

@@ -5,8 +5,8 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { tempPathFor, writeFileAtomic } from '../../../files/atomic-write.ts';
 import type { IsoDate } from '../../../calendar/index.ts';
-import type { RestFetchUnit } from './fetch-units.ts';
-import type { RestDatasetId } from './rest-dataset-types.ts';
+import type { RestFetchUnit } from '../../../datasets/rest-fetch-units.ts';
+import type { RestDatasetId } from '../../../datasets/rest-dataset-types.ts';
 
 // Raw REST pages in landing, one folder per fetch unit:
 //   landing/polygon-api/<dataset>/YYYY/MM/YYYY-MM-DD/page-0001.json.gz ... manifest.json

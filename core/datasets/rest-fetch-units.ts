@@ -1,7 +1,7 @@
 import {
   addDays, etMidnightUtc, isIsoDate, isTradingDay, nextTradingDay, previousTradingDay, tradingDays,
-} from '../../../calendar/index.ts';
-import type { IsoDate } from '../../../calendar/index.ts';
+} from '../calendar/index.ts';
+import type { IsoDate } from '../calendar/index.ts';
 import type { RestDatasetDeclaration, RestDatasetId, RestFetchKind, RestQuery } from './rest-dataset-types.ts';
 import { restDataset } from './rest-datasets.ts';
 

@@ -1,9 +1,9 @@
 import type { RestBronzeColumn, RestDatasetDeclaration, RestDatasetId } from './rest-dataset-types.ts';
 import { REST_DATASET_IDS } from './rest-dataset-types.ts';
 
-// The REST datasets as plain data (endpoints, parameters and shapes: polygon-massive.md §2.2). The
-// lead's registry (core/datasets) can take these entries as they are; parsers live beside the bronze
-// writer (core/layers/bronze/rest-parsers.ts) and are looked up by id.
+// The REST datasets as plain data (endpoints, parameters and shapes: polygon-massive.md §2.2), part
+// of the dataset registry; parsers live beside the bronze writer (core/layers/bronze/rest-parsers.ts)
+// and are looked up by id.
 
 const DATE: RestBronzeColumn = {
   name: 'date', duckdbType: 'DATE', required: true,

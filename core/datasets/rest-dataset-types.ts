@@ -1,4 +1,7 @@
-import type { PlanName } from './rest-plans.ts';
+import type { PLAN_NAMES } from '../config/config-schema.ts';
+
+/** A subscription plan, cheapest first. */
+type PlanName = (typeof PLAN_NAMES)[number];
 
 /** Ids of the REST datasets; they follow the endpoint (architecture §6). */
 export const REST_DATASET_IDS = [

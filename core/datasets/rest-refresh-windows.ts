@@ -1,6 +1,6 @@
-import { addDays, isIsoDate, previousTradingDay } from '../../../calendar/index.ts';
-import type { IsoDate } from '../../../calendar/index.ts';
-import { restExpectedPartitions, restFetchUnitsBetween, type RestFetchUnit, type RestScheduleSettings } from './fetch-units.ts';
+import { addDays, isIsoDate, previousTradingDay } from '../calendar/index.ts';
+import type { IsoDate } from '../calendar/index.ts';
+import { restExpectedPartitions, restFetchUnitsBetween, type RestFetchUnit, type RestScheduleSettings } from './rest-fetch-units.ts';
 import type { RestDatasetId } from './rest-dataset-types.ts';
 import { restDataset } from './rest-datasets.ts';
 

@@ -1,0 +1,186 @@
+/**
+ * Lineage and staleness. Every partition record lists what it was built from: per input (a
+ * dataset and layer), the range of partitions read, how many, and a digest of their
+ * (date, checksum) pairs; and the builder version. A partition is `stale` when the digest of its
+ * inputs today differs from the one it recorded (an input was rewritten with different data, or
+ * appeared) or when its builder is older than the code's.
+ *
+ * The digest of a range is the sum (mod 2^64) of a 60-bit hash of each partition's date and
+ * checksum, so it is order- and position-aware (the date is in the hash) and the digest of any
+ * range is two prefix sums apart: checking 20 years of a dataset whose partitions each read "the
+ * 60 trading days ending at D" or "everything up to D" costs one binary search per input, not a
+ * re-read of thousands of records. It detects changes, it is not a security device.
+ */
+import crypto from 'node:crypto';
+import { previousTradingDay } from '../calendar/index.ts';
+import type { DatasetRegistry, InputMapping, PartitionRef } from '../datasets/index.ts';
+import type { Layer } from '../vocabulary/layers.ts';
+import { loadRecordIndex, type IndexedRecord } from './partition-index.ts';
+import type { InputDigest } from './partition-records.ts';
+
+/** What a partition is (to be) built from, as its record keeps it. */
+export interface Lineage {
+  builderVersion: number;
+  inputs: InputDigest[];
+}
+
+const MOD = 1n << 64n;
+
+/** The hash one partition contributes to a digest. */
+function itemHash(date: string, checksum: string): bigint {
+  return BigInt(`0x${crypto.createHash('sha1').update(`${date}|${checksum}`).digest('hex').slice(0, 15)}`);
+}
+
+function hex(n: bigint): string {
+  return n.toString(16).padStart(16, '0');
+}
+
+/** The present partitions of one (dataset, layer), by date, with prefix sums of their hashes. */
+interface InputSeries {
+  dates: string[];
+  /** prefix[i] = sum of the hashes of dates[0..i-1]. */
+  prefix: bigint[];
+  byDate: Map<string, IndexedRecord>;
+}
+
+function seriesOf(records: Map<string, IndexedRecord>): InputSeries {
+  const present = [...records.entries()].filter(([, r]) => r.status === 'complete' || r.status === 'degraded').sort(([a], [b]) => (a < b ? -1 : 1));
+  const dates = present.map(([d]) => d);
+  const prefix: bigint[] = [0n];
+  let sum = 0n;
+  for (const [d, r] of present) {
+    sum = (sum + itemHash(d, r.checksum ?? 'none')) % MOD;
+    prefix.push(sum);
+  }
+  return { dates, prefix, byDate: new Map(present) };
+}
+
+/** Index of the first date >= d. */
+function lowerBound(dates: readonly string[], d: string): number {
+  let lo = 0;
+  let hi = dates.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (dates[mid]! < d) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Reads lineage inputs from a lake's records, each (dataset, layer) loaded once per reader. */
+export interface LineageReader {
+  /** Count and digest of the present partitions of (dataset, layer) in [from, to], or of exactly `dates`. */
+  digest(dataset: string, layer: Layer, from: string, to: string, dates?: readonly string[]): { count: number; digest: string };
+  /** The record of one partition (from the index), or null. */
+  record(ref: PartitionRef): IndexedRecord | null;
+}
+
+/** A reader over one lake; create one per coverage request or plan (records are read once each). */
+export function createLineageReader(lakeRoot: string): LineageReader {
+  const cache = new Map<string, InputSeries>();
+  const series = (dataset: string, layer: Layer): InputSeries => {
+    const key = `${dataset}|${layer}`;
+    let s = cache.get(key);
+    if (!s) {
+      s = seriesOf(loadRecordIndex(lakeRoot, layer, dataset, '0000-01-01', '9999-12-31'));
+      cache.set(key, s);
+    }
+    return s;
+  };
+  return {
+    digest(dataset, layer, from, to, dates) {
+      const s = series(dataset, layer);
+      if (dates) {
+        let sum = 0n;
+        let count = 0;
+        for (const d of dates) {
+          const r = s.byDate.get(d);
+          if (!r) continue;
+          sum = (sum + itemHash(d, r.checksum ?? 'none')) % MOD;
+          count++;
+        }
+        return { count, digest: hex(sum) };
+      }
+      const a = lowerBound(s.dates, from);
+      const b = lowerBound(s.dates, `${to}\uffff`);
+      return { count: b - a, digest: hex((s.prefix[b]! - s.prefix[a]! + MOD) % MOD) };
+    },
+    record(ref) {
+      return series(ref.dataset, ref.layer).byDate.get(ref.date) ?? loadRecordIndex(lakeRoot, ref.layer, ref.dataset, ref.date, ref.date).get(ref.date) ?? null;
+    },
+  };
+}
+
+/** The first date of the N trading days ending at `date`. */
+function windowStart(date: string, tradingDays: number): string {
+  let d = date;
+  for (let i = 1; i < tradingDays; i++) d = previousTradingDay(d);
+  return d;
+}
+
+/** The range of an input that a partition on `date` reads. */
+export function inputRange(registry: DatasetRegistry, m: InputMapping, date: string): { from: string; to: string; dates?: string[] } {
+  switch (m.window.kind) {
+    case 'same-day':
+      return { from: date, to: date };
+    case 'trailing':
+      return { from: windowStart(date, m.window.tradingDays), to: date };
+    case 'all-up-to':
+      return { from: registry.get(m.dataset).firstDate, to: date };
+    case 'dates': {
+      const dates = m.window.dates(date);
+      return { from: dates[0] ?? date, to: dates.at(-1) ?? date, dates };
+    }
+  }
+}
+
+/** What a partition would record if built now from the lake as it is. */
+export function currentLineage(registry: DatasetRegistry, reader: LineageReader, ref: PartitionRef): Lineage {
+  const spec = registry.layer(ref.dataset, ref.layer);
+  return {
+    builderVersion: spec.builderVersion,
+    inputs: spec.inputs.map((m) => {
+      const r = inputRange(registry, m, ref.date);
+      const d = reader.digest(m.dataset, m.layer, r.from, r.to, r.dates);
+      return { dataset: m.dataset, layer: m.layer, from: r.from, to: r.to, ...(r.dates ? { dates: r.dates } : {}), ...d };
+    }),
+  };
+}
+
+function describeRange(i: Pick<InputDigest, 'dataset' | 'layer' | 'from' | 'to'>): string {
+  return `${i.dataset} ${i.layer} ${i.from === i.to ? i.from : `${i.from}..${i.to}`}`;
+}
+
+/**
+ * Why a built partition is out of date, or null when it is fresh. Records from before lineage
+ * existed are judged by the one rule that existed then: a bronze file built from a landing file
+ * that has since been replaced (their source checksums differ).
+ */
+export function staleReason(
+  registry: DatasetRegistry,
+  reader: LineageReader,
+  ref: PartitionRef,
+  record: Pick<IndexedRecord, 'builderVersion' | 'inputs' | 'sourceChecksum'>,
+): string | null {
+  const spec = registry.layer(ref.dataset, ref.layer);
+  if (record.builderVersion !== null && record.builderVersion < spec.builderVersion) {
+    return `built by builder version ${record.builderVersion}; the code is at version ${spec.builderVersion}`;
+  }
+  if (record.inputs === null) {
+    const sameDay = spec.inputs.find((m) => m.window.kind === 'same-day');
+    if (!sameDay || !record.sourceChecksum) return null;
+    const input = reader.record({ dataset: sameDay.dataset, layer: sameDay.layer, date: ref.date });
+    return input?.checksum && input.checksum !== record.sourceChecksum ? `${sameDay.dataset} ${sameDay.layer} ${ref.date} was replaced since this was built` : null;
+  }
+  const now = currentLineage(registry, reader, ref);
+  for (const built of record.inputs) {
+    const cur = now.inputs.find((i) => i.dataset === built.dataset && i.layer === built.layer);
+    if (!cur) return `its input ${built.dataset} ${built.layer} is no longer one of its inputs`;
+    if (cur.from !== built.from || cur.to !== built.to) return `its input window is now ${describeRange(cur)} (was ${describeRange(built)})`;
+    if (cur.count !== built.count || cur.digest !== built.digest) return `${describeRange(cur)} changed since this was built`;
+  }
+  for (const cur of now.inputs) {
+    if (!record.inputs.some((b) => b.dataset === cur.dataset && b.layer === cur.layer)) return `it now also reads ${describeRange(cur)}`;
+  }
+  return null;
+}
