@@ -4,30 +4,28 @@
  * with its supervisor, the memory monitor, the settings, the lake service client). The hosts only
  * add a transport (IPC or WebSocket) and their process launcher.
  */
+import type { Layer } from '../vocabulary/layers.ts';
 import os from 'node:os';
 import { scrubText, type ConfigFlags, type LoadedConfig, type Settings, type EffectiveSource } from '../config/index.ts';
 import type { ContractBackend } from '../contract/contract-backend.ts';
 import type { Handlers } from '../contract/dispatch.ts';
 import { RequestError } from '../contract/request-error.ts';
 import { packageVersion } from '../config/package-version.ts';
-import { flatFileDataset } from '../datasets/index.ts';
+import { createLakeRegistry } from '../datasets/index.ts';
 import type { LakeServiceClient } from '../lake-service/lake-service-client.ts';
 import type { LakeServiceConfig } from '../lake-service/lake-service-protocol.ts';
 import type { Logger } from '../log/logger.ts';
-import { nodeJobWorkerEntry } from '../process/node-process-launcher.ts';
 import type { ProcessLauncher } from '../process/process-launcher.ts';
 import { readJobLog } from '../runtime/run-history.ts';
-import { buildUpdatePlan } from '../runtime/update-plan.ts';
+import { planRequest, registryOptionsOf } from '../runtime/run-engine.ts';
 import type { MemorySource } from '../system/memory-source.ts';
 import { profileSystem, recommendConcurrency, resolveConcurrency } from '../system/system-profile.ts';
 import { createAppEvents, type AppEvents } from './app-events.ts';
 import { createAppMemory } from './app-memory.ts';
 import { createAppSettings } from './app-settings.ts';
-import { systemProfileView, updatePlanView } from './app-views.ts';
-import { estimateBackfill } from './backfill-estimate.ts';
+import { backfillEstimateView, systemProfileView, updatePlanView } from './app-views.ts';
 import { testConnection } from './connection-test.ts';
 import { freshness } from './freshness.ts';
-import { typicalLandingBytes } from './landing-sizes.ts';
 import { createRunManager } from './run-manager.ts';
 import { listRunSummaries, readRunDetail } from './run-views.ts';
 import { sqlHandlers } from './sql-handlers.ts';
@@ -77,6 +75,7 @@ export function lakeServiceConfig(settings: Settings, source: EffectiveSource): 
     memoryLimit: settings.concurrency.duckdbMemoryLimit ?? recommended.duckdbMemoryLimit,
     sqlTimeLimitSeconds: settings.sql.timeLimitSeconds,
     sqlMaxResultMiB: settings.sql.maxResultMiB,
+    tickersDailyFrom: settings.rest.tickersDailyFrom,
     ...(source.kind === 'demo' ? { historyStart: settings.demo.historyStart } : {}),
   };
 }
@@ -114,7 +113,7 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
   const runs = createRunManager({
     config: current,
     launcher: options.launcher,
-    workerEntry: options.workerEntry ?? nodeJobWorkerEntry(),
+    ...(options.workerEntry ? { workerEntry: options.workerEntry } : {}),
     memory: memory.forRuns,
     events,
     cellState: async (layer, dataset, date) => (await lake.call('cell', { layer, dataset, date, running: runs.runningPartitions() })).state,
@@ -130,7 +129,9 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
     return view;
   };
 
-  const coverage = (q: { layer: 'landing' | 'bronze'; from: string; to: string; datasets: string[] }) =>
+  const registryNow = () => createLakeRegistry(registryOptionsOf(current().settings));
+
+  const coverage = (q: { layer: Layer; from: string; to: string; datasets: string[] }) =>
     lake.call('coverage', { ...q, running: runs.runningPartitions() });
 
   const handlers: Handlers = {
@@ -144,16 +145,11 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
     'plan.preview': async (input) => {
       const { settings: s, source } = current();
       try {
-        const plan = await buildUpdatePlan({
-          settings: s,
-          lakeRoot: source.dataRoot,
-          now: new Date(),
-          ...(input.date ? { date: input.date } : {}),
-          ...(input.daysBack ? { daysBack: input.daysBack } : {}),
-          ...(source.kind === 'demo' ? { historyStart: s.demo.historyStart } : {}),
-          // A preview must not touch the network: sizes come from recent files of the same dataset.
-          head: async (dataset) => ({ size: typicalLandingBytes(source.dataRoot, dataset) ?? flatFileDataset(dataset).typicalBytes, etag: '' }),
-        });
+        // A preview must not touch the network: sizes come from recent files of the same dataset.
+        const plan = await planRequest(
+          { settings: s, source, running: new Set(runs.runningPartitions()) },
+          { target: { kind: 'update', ...(input.date ? { date: input.date } : {}), ...(input.daysBack ? { daysBack: input.daysBack } : {}) } },
+        );
         return updatePlanView(plan);
       } catch (err) {
         if (err instanceof RangeError) throw new RequestError('invalid_input', err.message);
@@ -175,8 +171,7 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
       const run = await readRunDetail(lakeRoot(), input.runId);
       const job = run?.jobs.find((j) => j.jobId === input.jobId);
       if (!job) throw new RequestError('not_found', `no job ${input.jobId} in run ${input.runId}`);
-      const layer = job.kind === 'download' ? 'landing' : 'bronze';
-      return runs.startCells('retry', { cells: [{ dataset: job.dataset, date: job.date }], layer }, `${input.jobId} of ${input.runId}`);
+      return runs.startCells('retry', { cells: job.dates.map((date) => ({ dataset: job.dataset, date })), layer: job.layer }, `${input.jobId} of ${input.runId}`);
     },
     'jobs.log': async (input) => {
       const text = await readJobLog(lakeRoot(), input.runId, input.jobId);
@@ -212,17 +207,18 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
     'settings.pickDataRoot': async () => ({ path: options.pickFolder ? await options.pickFolder() : null }),
     'lake.coverage': (input) => {
       if (daysBetween(input.from, input.to) > MAX_COVERAGE_DAYS) throw new RequestError('invalid_input', 'coverage covers at most 25 years per request');
-      const datasets = input.datasets ?? options.heatmapDatasets?.() ?? [...current().settings.datasets.enabled];
+      const registry = registryNow();
+      const asked = input.datasets ?? options.heatmapDatasets?.() ?? [...current().settings.datasets.enabled];
+      const datasets = asked.filter((d) => registry.has(d) && registry.hasLayer(d, input.layer));
       return coverage({ layer: input.layer, from: input.from, to: input.to, datasets });
     },
     'lake.cell': (input) => lake.call('cell', { ...input, running: runs.runningPartitions() }),
-    'backfill.estimate': (input) =>
-      estimateBackfill({
-        layer: input.layer,
-        cells: input.cells,
-        coverage,
-        typicalLandingBytes: async (dataset) => typicalLandingBytes(lakeRoot(), dataset),
-      }),
+    'backfill.estimate': async (input) => {
+      const { settings: s, source } = current();
+      const cells = input.cells.filter((c) => registryNow().hasLayer(c.dataset, input.layer)).map((c) => ({ dataset: c.dataset, layer: input.layer, date: c.date }));
+      const plan = await planRequest({ settings: s, source, running: new Set(runs.runningPartitions()) }, { target: { kind: 'cells', cells } });
+      return backfillEstimateView(plan);
+    },
     'lake.list': (input) => lake.call('list', { path: input.path }),
     'lake.parquetInfo': (input) => lake.call('parquetInfo', { path: input.path }),
     'lake.preview': (input) => lake.call('preview', { path: input.path, columns: input.columns, offset: input.offset, limit: input.limit }),

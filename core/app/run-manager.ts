@@ -4,12 +4,13 @@
  * Runs page (retry). It turns supervisor events into contract events, keeps the latest progress of
  * each running job for pages that open mid-run, and tells the heatmap when a cell changes.
  */
+import type { Layer } from '../vocabulary/layers.ts';
 import type { JobProgressView, JobView, RunDetailView, RunSummaryView } from '../contract/contract-views.ts';
 import { RequestError } from '../contract/request-error.ts';
 import type { ProcessLauncher } from '../process/process-launcher.ts';
 import { LakeLockedError } from '../runtime/lake-lock.ts';
-import type { PlanCell } from '../runtime/cell-plan.ts';
-import { runUpdate, type UpdateHost, type UpdateOutcome } from '../runtime/run-update.ts';
+import { runEngine, type EngineHost, type EngineOutcome } from '../runtime/run-engine.ts';
+import type { PartitionRef } from '../datasets/index.ts';
 import type { JobView as SupervisorJobView, SupervisorEvent } from '../runtime/supervisor-events.ts';
 import type { Supervisor } from '../runtime/supervisor.ts';
 import type { MemoryMonitor } from '../system/memory-monitor.ts';
@@ -22,19 +23,20 @@ import { appRunCommand, readRunDetail, runOutcome, type RunKind } from './run-vi
 export interface RunManagerOptions {
   config: () => AppConfigState;
   launcher: ProcessLauncher;
-  workerEntry: string;
+  /** Worker module of the built-in job kinds (default: the TypeScript source, run through tsx). */
+  workerEntry?: string;
   memory: MemoryMonitor;
   events: AppEvents;
   /** Asked for the true state of a cell after its job ends (the lake service's `cell`). */
-  cellState: (layer: 'landing' | 'bronze', dataset: string, date: string) => Promise<string | null>;
+  cellState: (layer: Layer, dataset: string, date: string) => Promise<string | null>;
   logger?: Logger;
 }
 
 /** The cells to (re)build and the layer the user looked at (Coverage page backfill, Runs page retry). */
 export interface CellsRequest {
-  cells: ReadonlyArray<PlanCell>;
-  /** landing: download only; bronze: download where needed, then ingest. */
-  layer: 'landing' | 'bronze';
+  cells: ReadonlyArray<{ dataset: string; date: string }>;
+  /** The layer of the cells: they are built there, with whatever they need upstream. */
+  layer: Layer;
 }
 
 interface ActiveRun {
@@ -64,11 +66,9 @@ export interface RunManager {
   close(): Promise<void>;
 }
 
-const layerOf = (kind: string): 'landing' | 'bronze' => (kind === 'download' ? 'landing' : 'bronze');
-
 function newJobView(j: SupervisorJobView): JobView {
   return {
-    jobId: j.id, kind: j.kind, dataset: j.dataset, date: j.date, state: j.state, attempts: j.attempts,
+    jobId: j.id, kind: j.kind, dataset: j.dataset, layer: j.layer ?? 'bronze', date: j.date, dates: j.dates ?? [j.date], state: j.state, attempts: j.attempts,
     startedAt: null, finishedAt: null, durationMs: null, rows: null, bytes: null, error: null, crashReason: null,
   };
 }
@@ -84,7 +84,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     return out;
   };
 
-  const emitCell = (layer: 'landing' | 'bronze', dataset: string, date: string) => {
+  const emitCell = (layer: Layer, dataset: string, date: string) => {
     void options.cellState(layer, dataset, date).then(
       (state) => {
         if (state) events.emit('coverage.changed', { dataset, layer, date, state: state as never });
@@ -117,7 +117,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
         if (!j) break;
         Object.assign(j, { state: 'running', attempts: e.attempt, startedAt: j.startedAt ?? new Date().toISOString() });
         events.emit('job.updated', { runId: e.runId, job: { ...j } });
-        events.emit('coverage.changed', { dataset: j.dataset, layer: layerOf(j.kind), date: j.date, state: 'running' });
+        for (const d of j.dates) events.emit('coverage.changed', { dataset: j.dataset, layer: j.layer, date: d, state: 'running' });
         break;
       }
       case 'job.progress': {
@@ -157,7 +157,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
         });
         a.progress.delete(j.jobId);
         events.emit('job.updated', { runId: e.runId, job: { ...j } });
-        emitCell(layerOf(j.kind), j.dataset, j.date);
+        for (const d of j.dates) emitCell(j.layer, j.dataset, d);
         break;
       }
       case 'run.finished': {
@@ -174,7 +174,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     }
   }
 
-  async function start(kind: RunKind, detail: string, exec: (host: UpdateHost) => Promise<UpdateOutcome>): Promise<{ runId: string }> {
+  async function start(kind: RunKind, detail: string, exec: (host: EngineHost) => Promise<EngineOutcome>): Promise<{ runId: string }> {
     // The previous run has announced its end but may still be releasing the lock and the source.
     if (active?.finished) await Promise.race([active.done, new Promise((r) => setTimeout(r, 15_000))]);
     if (active) throw new RequestError('conflict', `run ${active.runId ?? '(starting)'} is still in progress: wait for it to finish or cancel it`);
@@ -190,12 +190,13 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       concurrency: null, maxParallel: null, finished: false, done: Promise.resolve(),
     };
     active = a;
-    const host: UpdateHost = {
+    const host: EngineHost = {
       settings,
       source,
       launcher: options.launcher,
-      workerEntry: options.workerEntry,
+      ...(options.workerEntry ? { workerEntry: options.workerEntry } : {}),
       command: appRunCommand(kind, detail),
+      running: new Set(),
       memoryMonitor: options.memory,
       ...(options.logger ? { logger: options.logger } : {}),
       onPlan: (_plan, c) => {
@@ -230,16 +231,16 @@ export function createRunManager(options: RunManagerOptions): RunManager {
   return {
     startUpdate: (input) =>
       start('update', input.date ? `--date ${input.date}` : '', (host) =>
-        runUpdate(host, {
-          ...(input.date ? { date: input.date } : {}),
-          ...(input.daysBack ? { daysBack: input.daysBack } : {}),
+        runEngine(host, {
+          target: { kind: 'update', ...(input.date ? { date: input.date } : {}), ...(input.daysBack ? { daysBack: input.daysBack } : {}) },
           ...(input.maxParallel ? { maxParallel: input.maxParallel } : {}),
         }),
       ),
     startCells: (kind, req, detail) =>
-      start(kind, detail, (host) =>
-        runUpdate(host, { cells: req.cells, ...(req.layer === 'landing' ? { skipBronze: true } : {}) }),
-      ),
+      start(kind, detail, (host) => {
+        const cells: PartitionRef[] = req.cells.map((c) => ({ dataset: c.dataset, layer: req.layer, date: c.date }));
+        return runEngine(host, { target: { kind: 'cells', cells } });
+      }),
     cancelRun(runId) {
       if (!active?.supervisor || active.runId !== runId || active.finished) return false;
       active.supervisor.cancelRun();
@@ -257,7 +258,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     },
     runningPartitions() {
       if (!active) return [];
-      return [...active.jobs.values()].filter((j) => j.state === 'running').map((j) => `${j.dataset}|${layerOf(j.kind)}|${j.date}`);
+      return [...active.jobs.values()].filter((j) => j.state === 'running').flatMap((j) => j.dates.map((d) => `${j.dataset}|${j.layer}|${d}`));
     },
     async close() {
       const a = active;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { isIsoDate } from '../calendar/iso-date.ts';
+import { DATASET_IDS, FLAT_FILE_DATASET_IDS } from '../vocabulary/dataset-ids.ts';
 
-/** Dataset ids the lake knows how to fetch from flat files; the registry in core/datasets holds the details. */
-export const FLAT_FILE_DATASET_IDS = ['stocks_daily', 'stocks_minute', 'options_daily', 'options_minute'] as const;
+export { FLAT_FILE_DATASET_IDS } from '../vocabulary/dataset-ids.ts';
 
 const isoDate = z
   .string()
@@ -40,7 +40,7 @@ export const settingsSchema = z
           .strict(),
       })
       .strict(),
-    datasets: z.object({ enabled: z.array(z.enum(FLAT_FILE_DATASET_IDS)) }).strict(),
+    datasets: z.object({ enabled: z.array(z.enum(DATASET_IDS)) }).strict(),
     concurrency: z
       .object({
         downloads: positiveInt.max(64).nullable(),
@@ -71,6 +71,14 @@ export const settingsSchema = z
       .object({
         timeLimitSeconds: z.number().positive().max(86_400),
         maxResultMiB: z.number().positive().max(4096),
+      })
+      .strict(),
+    rest: z
+      .object({
+        tickersDailyFrom: isoDate,
+        lookbackTradingDays: z.number().int().min(0).max(2000).nullable(),
+        lookaheadCalendarDays: z.number().int().min(0).max(3650).nullable(),
+        paidRequestsPerSecond: z.number().positive().max(1000),
       })
       .strict(),
     validation: z.record(

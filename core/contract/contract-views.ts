@@ -2,9 +2,11 @@
  * Shapes of the data the UI receives. They are the contract's own types (not core's internals), so
  * core can change its internals without the renderer noticing, and the renderer never sees secrets.
  */
+import type { Layer } from '../vocabulary/layers.ts';
 import type { CoverageState } from '../vocabulary/coverage-states.ts';
 
-export type JobKind = 'download' | 'ingest' | 'compute';
+export type { JobKind } from '../vocabulary/job-states.ts';
+import type { JobKind } from '../vocabulary/job-states.ts';
 export type JobState =
   | 'queued'
   | 'running'
@@ -28,28 +30,51 @@ export interface AppInfo {
   platform: string;
 }
 
+/** What the plan does for one (dataset, day): the job kinds that run for it, in order. */
 export interface PlanStep {
   dataset: string;
   date: string;
-  download: boolean;
-  ingest: boolean;
+  kinds: JobKind[];
   estimatedBytes: number;
+  reason: string;
+}
+
+/** One job of a plan. */
+export interface PlanJobView {
+  jobId: string;
+  kind: JobKind;
+  dataset: string;
+  layer: Layer;
+  dates: string[];
+  dependsOn: string[];
+  estimatedBytes: number;
+  /** How the size is known: asked upstream, a typical size (a guess), the landing file, unknown. */
+  estimate: 'head' | 'typical' | 'landing' | 'unpublished' | 'none';
+  reason: string;
 }
 
 export interface UpdatePlanView {
   dates: string[];
   datasets: string[];
   steps: PlanStep[];
-  /** (dataset, date) pairs already complete and skipped. */
+  jobs: PlanJobView[];
+  /** Jobs per kind ("3 download, 3 ingest"). */
+  byKind: Record<string, number>;
+  /** Partitions already up to date and skipped. */
   alreadyComplete: number;
   totalEstimatedBytes: number;
+  /** Some sizes are typical sizes, not sizes from upstream: the total is a guess. */
+  estimateIsGuess: boolean;
 }
 
 export interface JobView {
   jobId: string;
   kind: JobKind;
   dataset: string;
+  layer: Layer;
+  /** First date it writes; `dates` holds every one (a fetch unit writes a month). */
   date: string;
+  dates: string[];
   state: JobState;
   attempts: number;
   startedAt: string | null;
@@ -154,7 +179,7 @@ export interface ConnectionTestView {
 
 export interface CoverageRowView {
   dataset: string;
-  layer: 'landing' | 'bronze';
+  layer: Layer;
   /** One character per calendar day from `from` to `to`: the index into COVERAGE_STATES as a digit. */
   codes: string;
   counts: Partial<Record<CoverageState, number>>;
@@ -164,14 +189,14 @@ export interface CoverageRowView {
 export interface CoverageView {
   from: string;
   to: string;
-  layer: 'landing' | 'bronze';
+  layer: Layer;
   rows: CoverageRowView[];
   elapsedMs: number;
 }
 
 export interface CoverageCellView {
   dataset: string;
-  layer: 'landing' | 'bronze';
+  layer: Layer;
   date: string;
   state: CoverageState;
   rows: number | null;
@@ -183,7 +208,11 @@ export interface BackfillEstimateView {
   days: number;
   datasets: string[];
   jobs: number;
+  /** Jobs per kind, upstream ones included ("3 download, 3 ingest"). */
+  byKind: Record<string, number>;
   estimatedBytes: number;
+  /** Some sizes are typical sizes: the total is a guess. */
+  estimateIsGuess: boolean;
   /** Selected cells that are already complete (skipped). */
   alreadyComplete: number;
 }

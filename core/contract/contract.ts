@@ -17,7 +17,9 @@
  */
 import { z } from 'zod';
 import { isIsoDate } from '../calendar/iso-date.ts';
-import { FLAT_FILE_DATASET_IDS, memoryLimitSchema, PLAN_NAMES } from '../config/config-schema.ts';
+import { memoryLimitSchema, PLAN_NAMES } from '../config/config-schema.ts';
+import { DATASET_IDS } from '../vocabulary/dataset-ids.ts';
+import { LAYERS, type Layer } from '../vocabulary/layers.ts';
 import type { CoverageState } from '../vocabulary/coverage-states.ts';
 import type * as V from './contract-views.ts';
 import { ipcChannelFor, type REQUEST_NAME_LIST } from './request-names.ts';
@@ -28,8 +30,8 @@ const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
   .refine(isIsoDate, { message: 'not a calendar date (check the month and the day)' });
-const datasetId = z.enum(FLAT_FILE_DATASET_IDS);
-const layer = z.enum(['landing', 'bronze']);
+const datasetId = z.enum(DATASET_IDS);
+const layer = z.enum(LAYERS);
 const runId = z.string().regex(/^[\w:.-]{1,80}$/, 'a run id');
 const jobId = z.string().regex(/^[\w:.|-]{1,120}$/, 'a job id');
 /** Paths are relative to the lake root; handlers still resolve and check they stay inside it. */
@@ -171,7 +173,7 @@ export interface EventPayloads {
   'job.progress': V.JobProgressView;
   'run.finished': V.RunSummaryView;
   'system.memory': V.MemorySampleView;
-  'coverage.changed': { dataset: string; layer: 'landing' | 'bronze'; date: string; state: CoverageState };
+  'coverage.changed': { dataset: string; layer: Layer; date: string; state: CoverageState };
   'settings.changed': V.SettingsView;
 }
 

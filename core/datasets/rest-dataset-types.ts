@@ -3,10 +3,9 @@ import type { PLAN_NAMES } from '../config/config-schema.ts';
 /** A subscription plan, cheapest first. */
 type PlanName = (typeof PLAN_NAMES)[number];
 
-/** Ids of the REST datasets; they follow the endpoint (architecture §6). */
-export const REST_DATASET_IDS = [
-  'splits', 'dividends', 'ipos', 'ticker_events', 'tickers', 'financials', 'news', 'short_interest', 'short_volume',
-] as const;
+import type { REST_DATASET_IDS } from '../vocabulary/dataset-ids.ts';
+
+export { REST_DATASET_IDS } from '../vocabulary/dataset-ids.ts';
 
 export type RestDatasetId = (typeof REST_DATASET_IDS)[number];
 

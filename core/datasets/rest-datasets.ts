@@ -25,6 +25,8 @@ const RANGE = (field: string) => ({ [`${field}.gte`]: '{from}', [`${field}.lte`]
 /** 30 trading days back catches corrections; 90 calendar days ahead catches announced actions. */
 const ANNOUNCED = { lookbackTradingDays: 30, lookaheadCalendarDays: 90 } as const;
 const CORRECTED = { lookbackTradingDays: 30, lookaheadCalendarDays: 0 } as const;
+/** Daily data that is final within days (news, short volume, filings, ticker changes): a short look back. */
+const RECENT = { lookbackTradingDays: 2, lookaheadCalendarDays: 0 } as const;
 
 const SPLITS: RestDatasetDeclaration = {
   id: 'splits',
@@ -155,7 +157,7 @@ const TICKER_EVENTS: RestDatasetDeclaration = {
   partitionKey: { column: 'event_date', meaning: 'the day the entity started trading under `ticker`' },
   // An entity's answer holds its whole history; events before this interval were another fetch's.
   outsideWindow: 'skip',
-  refresh: CORRECTED,
+  refresh: RECENT,
   minimumPlan: 'basic',
   firstDate: '2003-09-10',
   columns: [
@@ -227,7 +229,7 @@ const FINANCIALS: RestDatasetDeclaration = {
   fetch: { kind: 'day', pageSize: 100, maxPageSize: 100 },
   partitionKey: { column: 'filing_date', meaning: 'the day the filing became public (what point-in-time use needs)' },
   outsideWindow: 'reject',
-  refresh: CORRECTED,
+  refresh: RECENT,
   minimumPlan: 'advanced',
   firstDate: '2009-06-01',
   columns: [
@@ -276,7 +278,7 @@ const NEWS: RestDatasetDeclaration = {
   fetch: { kind: 'day', pageSize: 1000, maxPageSize: 1000 },
   partitionKey: { column: 'ny_date', meaning: 'New York calendar date of publication (weekend news goes to Monday)' },
   outsideWindow: 'reject',
-  refresh: CORRECTED,
+  refresh: RECENT,
   minimumPlan: 'basic',
   firstDate: '2016-01-04',
   columns: [
@@ -355,7 +357,7 @@ const SHORT_VOLUME: RestDatasetDeclaration = {
   fetch: { kind: 'day', pageSize: 10_000, maxPageSize: 50_000 },
   partitionKey: { column: 'date', meaning: 'the trading day the volume was traded (a record on any other day is rejected)' },
   outsideWindow: 'reject',
-  refresh: CORRECTED,
+  refresh: RECENT,
   minimumPlan: 'basic',
   firstDate: '2018-01-02',
   columns: [

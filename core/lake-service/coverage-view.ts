@@ -1,10 +1,11 @@
 import type { CoverageCellView, CoverageRowView, CoverageView } from '../contract/contract-views.ts';
+import type { DatasetRegistry } from '../datasets/index.ts';
 import { computeCoverage, type DatasetCoverage } from '../lake/coverage.ts';
+import type { Layer } from '../vocabulary/layers.ts';
 import { COVERAGE_STATES, type CoverageState } from '../vocabulary/coverage-states.ts';
 
 const CODE_OF = new Map<CoverageState, string>(COVERAGE_STATES.map((s, i) => [s, String(i)]));
 
-type Layer = 'landing' | 'bronze';
 
 /**
  * One row of the heatmap as the UI receives it: a string with one digit per calendar day. 20 years
@@ -30,6 +31,7 @@ export interface CoverageQuery {
   running: Iterable<string>;
   historyStart?: string | undefined;
   now?: Date;
+  registry?: DatasetRegistry;
 }
 
 /** Coverage of several datasets over a range, in the compact form the heatmap draws. */
@@ -44,6 +46,7 @@ export async function coverageView(q: CoverageQuery): Promise<CoverageView> {
     running: new Set(q.running),
     ...(q.historyStart ? { historyStart: q.historyStart } : {}),
     ...(q.now ? { now: q.now } : {}),
+    ...(q.registry ? { registry: q.registry } : {}),
   });
   return {
     from: q.from,
@@ -65,6 +68,7 @@ export async function coverageCell(q: Omit<CoverageQuery, 'from' | 'to' | 'datas
     running: new Set(q.running),
     ...(q.historyStart ? { historyStart: q.historyStart } : {}),
     ...(q.now ? { now: q.now } : {}),
+    ...(q.registry ? { registry: q.registry } : {}),
   });
   const cell = row?.cells[0];
   if (!cell) throw new Error(`no coverage for ${q.dataset} ${q.date}`);

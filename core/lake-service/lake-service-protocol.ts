@@ -24,9 +24,11 @@ export interface LakeServiceConfig {
   sqlTimeLimitSeconds?: number;
   /** Cap on one SQL result's size (settings sql.maxResultMiB). */
   sqlMaxResultMiB?: number;
+  /** Registry shape (settings rest.tickersDailyFrom). */
+  tickersDailyFrom?: string;
 }
 
-type Layer = 'landing' | 'bronze';
+import type { Layer } from '../vocabulary/layers.ts';
 
 /** Each method's parameters and result. */
 export interface LakeMethods {

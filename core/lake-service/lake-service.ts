@@ -25,6 +25,7 @@ import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SqlResultView } from '../contract/contract-views.ts';
 import { RequestError } from '../contract/request-error.ts';
+import { createLakeRegistry, DEFAULT_TICKERS_DAILY_FROM } from '../datasets/index.ts';
 import { openDuckDb, type DuckDbHandle } from '../duckdb/duckdb-instance.ts';
 import { lockDownEngine } from '../duckdb/lockdown.ts';
 import { coverageCell, coverageView } from './coverage-view.ts';
@@ -74,6 +75,7 @@ export async function createLakeService(config: LakeServiceConfig): Promise<Lake
   let browse: DuckDbHandle | null = null;
   let sql: LakeSql | null = null;
   const browseLock = createMutex();
+  const registry = createLakeRegistry({ tickersDailyFrom: config.tickersDailyFrom ?? DEFAULT_TICKERS_DAILY_FROM });
   const pendingSql = new Set<string>();
   const cancelledSql = new Set<string>();
 
@@ -103,8 +105,8 @@ export async function createLakeService(config: LakeServiceConfig): Promise<Lake
   };
 
   const methods: { [M in LakeMethod]: (p: LakeMethods[M]['params']) => Promise<LakeMethods[M]['result']> } = {
-    coverage: (p) => coverageView({ lakeRoot: config.lakeRoot, historyStart: config.historyStart, ...p }),
-    cell: (p) => coverageCell({ lakeRoot: config.lakeRoot, historyStart: config.historyStart, ...p }),
+    coverage: (p) => coverageView({ lakeRoot: config.lakeRoot, historyStart: config.historyStart, registry, ...p }),
+    cell: (p) => coverageCell({ lakeRoot: config.lakeRoot, historyStart: config.historyStart, registry, ...p }),
     async list(p) {
       const folder = await resolveLakePath(config.lakeRoot, p.path || '.');
       // The folder-size walk needs no engine; only the footer row counts take the browse lock, so a

@@ -75,14 +75,24 @@ export interface LineageReader {
   record(ref: PartitionRef): IndexedRecord | null;
 }
 
-/** A reader over one lake; create one per coverage request or plan (records are read once each). */
-export function createLineageReader(lakeRoot: string): LineageReader {
+/** A reader over one lake; create one per coverage request or plan (records are read once each). A plan passes persistIndex false: it writes nothing. */
+export function createLineageReader(lakeRoot: string, opts: { persistIndex?: boolean } = {}): LineageReader {
+  const records = new Map<string, Map<string, IndexedRecord>>();
   const cache = new Map<string, InputSeries>();
+  const allRecords = (dataset: string, layer: Layer): Map<string, IndexedRecord> => {
+    const key = `${dataset}|${layer}`;
+    let r = records.get(key);
+    if (!r) {
+      r = loadRecordIndex(lakeRoot, layer, dataset, '0000-01-01', '9999-12-31', { persist: opts.persistIndex ?? true });
+      records.set(key, r);
+    }
+    return r;
+  };
   const series = (dataset: string, layer: Layer): InputSeries => {
     const key = `${dataset}|${layer}`;
     let s = cache.get(key);
     if (!s) {
-      s = seriesOf(loadRecordIndex(lakeRoot, layer, dataset, '0000-01-01', '9999-12-31'));
+      s = seriesOf(allRecords(dataset, layer));
       cache.set(key, s);
     }
     return s;
@@ -106,7 +116,7 @@ export function createLineageReader(lakeRoot: string): LineageReader {
       return { count: b - a, digest: hex((s.prefix[b]! - s.prefix[a]! + MOD) % MOD) };
     },
     record(ref) {
-      return series(ref.dataset, ref.layer).byDate.get(ref.date) ?? loadRecordIndex(lakeRoot, ref.layer, ref.dataset, ref.date, ref.date).get(ref.date) ?? null;
+      return allRecords(ref.dataset, ref.layer).get(ref.date) ?? null;
     },
   };
 }

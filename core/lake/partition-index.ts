@@ -127,7 +127,14 @@ function readMonth(dir: string): IndexRow[] {
  * The records of one (layer, dataset) between two dates, from the index, refreshing the months
  * whose folders changed since it was written (and rewriting it when anything was refreshed).
  */
-export function loadRecordIndex(lakeRoot: string, layer: Layer, dataset: string, from: string, to: string): Map<string, IndexedRecord> {
+export function loadRecordIndex(
+  lakeRoot: string,
+  layer: Layer,
+  dataset: string,
+  from: string,
+  to: string,
+  opts: { persist?: boolean } = {},
+): Map<string, IndexedRecord> {
   const baseDir = lakePaths(lakeRoot).metadataDir(layer, dataset);
   const file = path.join(baseDir, '_index.json');
   const index = readIndex(file);
@@ -162,7 +169,8 @@ export function loadRecordIndex(lakeRoot: string, layer: Layer, dataset: string,
       dirty = true;
     }
   }
-  if (dirty) writeIndex(lakeRoot, file, { version: INDEX_VERSION, months });
+  // A plan (a dry run above all) reads the lake without writing a byte, cache included.
+  if (dirty && opts.persist !== false) writeIndex(lakeRoot, file, { version: INDEX_VERSION, months });
   const out = new Map<string, IndexedRecord>();
   for (const [key, snap] of Object.entries(months)) {
     if (key < fromMonth || key > toMonth) continue;

@@ -78,6 +78,15 @@ export async function readPartitionRecord(lakeRoot: string, layer: Layer, datase
   return parsePartitionRecord(text);
 }
 
+/** Reads a partition's record synchronously (planning looks at a handful), or null. */
+export function readPartitionRecordSync(lakeRoot: string, ref: { dataset: string; layer: Layer; date: string }): PartitionRecord | null {
+  try {
+    return parsePartitionRecord(fs.readFileSync(lakePaths(lakeRoot).metadataFile(ref.layer, ref.dataset, ref.date), 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
 /** Parses a record's JSON text; null when it is not a well-formed record. */
 export function parsePartitionRecord(text: string): PartitionRecord | null {
   try {

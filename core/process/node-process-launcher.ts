@@ -1,13 +1,8 @@
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { createProcessOutput, workerEnv, type ExitReason, type LaunchedProcess, type LaunchSpec, type ProcessLauncher } from './process-launcher.ts';
-
-/** Path of the job worker module when running from source (the CLI, the web host, tests). */
-export function nodeJobWorkerEntry(): string {
-  return fileURLToPath(new URL('../runtime/job-worker.ts', import.meta.url));
-}
 
 /**
  * tsx's loader as an absolute file URL. A bare `--import tsx` would be resolved from the child's

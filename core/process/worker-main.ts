@@ -1,12 +1,20 @@
 import { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
 import type { JobProgress, ProgressSink } from '../progress/job-progress.ts';
-import { isToWorker, type FromWorker, type WorkerResult } from '../runtime/job-types.ts';
+import { isToWorker, type FromWorker, type WorkerResult } from './job-protocol.ts';
 import { workerPort, type WorkerPort } from './worker-port.ts';
+
+/** A message channel to the run's services (the REST rate gate), brokered by the supervisor. */
+export interface ServicePort {
+  send(message: unknown): void;
+  /** Subscribes to messages from the services; returns the unsubscribe function. */
+  onMessage(listener: (message: unknown) => void): () => void;
+}
 
 /** What a job handler gets besides its spec. */
 export interface WorkerContext {
   jobId: string;
+  services: ServicePort;
   /** Aborted when the supervisor cancels the job or the parent disappears. */
   signal: AbortSignal;
   /** Report progress as often as convenient; the worker forwards at most every `progressIntervalMs`. */
@@ -80,6 +88,14 @@ export function runWorker(handler: JobHandler, options: { progressIntervalMs?: n
   const send = (m: FromWorker) => port.postMessage(m);
   const controller = new AbortController();
   let started = false;
+  const serviceListeners = new Set<(message: unknown) => void>();
+  const services: ServicePort = {
+    send: (message) => send({ type: 'service', message }),
+    onMessage(listener) {
+      serviceListeners.add(listener);
+      return () => serviceListeners.delete(listener);
+    },
+  };
 
   // Ctrl-C in a terminal signals the whole process group. The supervisor turns it into a cancel
   // with a grace period; a worker dying on the raw signal would skip that and count as a crash.
@@ -93,6 +109,10 @@ export function runWorker(handler: JobHandler, options: { progressIntervalMs?: n
 
   port.onMessage((message) => {
     if (!isToWorker(message)) return;
+    if (message.type === 'service') {
+      for (const l of serviceListeners) l(message.message);
+      return;
+    }
     if (message.type === 'cancel') {
       controller.abort(new Error('cancelled'));
       // Cancelled before it started: nothing to wind down, so say so and leave now rather than
@@ -115,7 +135,7 @@ export function runWorker(handler: JobHandler, options: { progressIntervalMs?: n
     const logger = portLogger(send, level);
     let result: WorkerResult;
     try {
-      result = await handler(spec, { jobId, signal: controller.signal, onProgress: progress.sink, logger });
+      result = await handler(spec, { jobId, services, signal: controller.signal, onProgress: progress.sink, logger });
       if (controller.signal.aborted && result.outcome === 'failed') result = { ...result, outcome: 'cancelled' };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

@@ -1,10 +1,9 @@
 import type { MemoryLevel } from '../system/memory-monitor.ts';
-import { PRODUCES_INPUT, type JobKind, type JobOutcome, type JobState } from './job-types.ts';
+import { PRODUCES_INPUT, type JobOutcome, type JobResource, type JobState } from '../vocabulary/job-states.ts';
 
-/** Concurrency limits: per kind, and over all kinds. */
+/** Concurrency limits: per slot pool, and over all jobs. */
 export interface JobLimits {
-  download: number;
-  ingest: number;
+  network: number;
   compute: number;
   maxParallel: number;
 }
@@ -12,13 +11,14 @@ export interface JobLimits {
 /** What the scheduler needs to know about each job of a run. */
 export interface SchedulableJob {
   id: string;
-  kind: JobKind;
+  resource: JobResource;
   state: JobState;
   dependsOn?: readonly string[];
-  partition: string;
+  /** Partitions it writes; one job at a time may write a partition. */
+  partitions: readonly string[];
   /** Earliest time (ms) a retry may start. */
   notBefore: number;
-  /** Still holding its partition and slot (running, or stopping and not yet exited). */
+  /** Still holding its partitions and slot (running, or stopping and not yet exited). */
   occupying: boolean;
 }
 
@@ -31,11 +31,7 @@ export function unsatisfiableJobs(jobs: readonly SchedulableJob[]): Array<{ id: 
     for (const depId of j.dependsOn ?? []) {
       const dep = byId.get(depId);
       if (!dep || dep.state === 'queued' || dep.state === 'running' || PRODUCES_INPUT.has(dep.state as JobOutcome)) continue;
-      out.push({
-        id: j.id,
-        state: dep.state === 'cancelled' ? 'cancelled' : 'skipped',
-        reason: `${dep.id} ended ${dep.state}`,
-      });
+      out.push({ id: j.id, state: dep.state === 'cancelled' ? 'cancelled' : 'skipped', reason: `${dep.id} ended ${dep.state}` });
       break;
     }
   }
@@ -58,21 +54,18 @@ export interface SchedulePick {
  */
 export function pickJobsToStart(jobs: readonly SchedulableJob[], limits: JobLimits, level: MemoryLevel, now: number): SchedulePick {
   const byId = new Map(jobs.map((j) => [j.id, j]));
-  const running = { download: 0, ingest: 0, compute: 0 };
+  const running: Record<JobResource, number> = { network: 0, compute: 0 };
   const held = new Set<string>();
   let total = 0;
   for (const j of jobs) {
     if (!j.occupying) continue;
-    running[j.kind] += 1;
+    running[j.resource] += 1;
     total += 1;
-    held.add(j.partition);
+    for (const p of j.partitions) held.add(p);
   }
+  const free = (j: SchedulableJob) => j.partitions.every((p) => !held.has(p));
   const ready = jobs.filter(
-    (j) =>
-      j.state === 'queued' &&
-      j.notBefore <= now &&
-      !held.has(j.partition) &&
-      (j.dependsOn ?? []).every((d) => PRODUCES_INPUT.has(byId.get(d)?.state as JobOutcome)),
+    (j) => j.state === 'queued' && j.notBefore <= now && free(j) && (j.dependsOn ?? []).every((d) => PRODUCES_INPUT.has(byId.get(d)?.state as JobOutcome)),
   );
   if (ready.length === 0) return { start: [], heldBy: null };
   if (level === 'critical' || (level === 'warning' && total > 0)) return { start: [], heldBy: level };
@@ -80,11 +73,11 @@ export function pickJobsToStart(jobs: readonly SchedulableJob[], limits: JobLimi
   const maxNow = level === 'warning' ? 1 : limits.maxParallel;
   for (const j of ready) {
     if (total >= maxNow) break;
-    if (running[j.kind] >= limits[j.kind] || held.has(j.partition)) continue;
+    if (running[j.resource] >= limits[j.resource] || !free(j)) continue;
     start.push(j.id);
-    running[j.kind] += 1;
+    running[j.resource] += 1;
     total += 1;
-    held.add(j.partition);
+    for (const p of j.partitions) held.add(p);
   }
   return { start, heldBy: null };
 }

@@ -1,74 +1,35 @@
-import type { JobProgress } from '../progress/job-progress.ts';
+import type { JobKind, JobResource, JobState } from '../vocabulary/job-states.ts';
+import type { RunStoppingError } from '../process/job-protocol.ts';
+import type { Layer } from '../vocabulary/layers.ts';
 import type { ExitReason } from '../process/process-launcher.ts';
 
-/** Kinds of job; each has its own concurrency limit. ingest and compute are the memory-heavy ones. */
-export type JobKind = 'download' | 'ingest' | 'compute';
-
-/** True for kinds the memory monitor may stop under sustained critical pressure. */
-export function isHeavyKind(kind: JobKind): boolean {
-  return kind !== 'download';
-}
-
-/**
- * How a job attempt ended, in the coverage vocabulary where it applies. `skipped` means there was
- * nothing to do (already present, or a prerequisite did not produce its input).
- */
-export type JobOutcome =
-  | 'complete'
-  | 'degraded'
-  | 'skipped'
-  | 'pending'
-  | 'missing'
-  | 'not_entitled'
-  | 'failed'
-  | 'cancelled';
-
-/** Every state a job can be in during a run. */
-export type JobState = 'queued' | 'running' | JobOutcome;
-
-/** Outcomes that are final without a retry: the same attempt would get the same answer. */
-export const FINAL_WITHOUT_RETRY: ReadonlySet<JobOutcome> = new Set([
-  'complete', 'degraded', 'skipped', 'pending', 'missing', 'not_entitled', 'cancelled',
-]);
-
-/** Outcomes after which a dependent job can run (its input exists). */
-export const PRODUCES_INPUT: ReadonlySet<JobOutcome> = new Set(['complete', 'degraded', 'skipped']);
+export type { JobKind, JobOutcome, JobResource, JobState } from '../vocabulary/job-states.ts';
+export { FINAL_WITHOUT_RETRY, PRODUCES_INPUT } from '../vocabulary/job-states.ts';
+export type { FromWorker, RunStoppingError, ToWorker, WorkerResult } from '../process/job-protocol.ts';
+export { isFromWorker, isToWorker } from '../process/job-protocol.ts';
 
 /** A job as the supervisor schedules it. `payload` goes to the worker and is never journaled (it may hold secrets). */
 export interface SupervisedJob {
   id: string;
   kind: JobKind;
+  /** The slot pool it takes. */
+  resource: JobResource;
   dataset: string;
+  layer: Layer;
+  /** First date it writes. */
   date: string;
+  /** Every date it writes (one, or a fetch unit or range). */
+  dates: string[];
   /** Jobs that must end with an input-producing outcome first. */
   dependsOn?: string[];
-  /** Lake partition this job writes; the supervisor lets one job at a time write a partition. */
-  partition: string;
+  /** Partitions it writes ("dataset|layer|date"); one job at a time may write a partition. */
+  partitions: string[];
   /** Best estimate of bytes the job moves (download size; ingest reads the same file). */
   estimatedBytes?: number;
   /** Worker module for this job (absolute path). */
   entry: string;
   payload: unknown;
   maxHeapMb?: number;
-}
-
-/**
- * Failures that no retry can mend and that every other job of the run would meet too: the run
- * stops at the first one (the disk is full; the credentials were rejected).
- */
-export type RunStoppingError = 'disk_full' | 'credentials';
-
-/** What the worker reports when its job ends. */
-export interface WorkerResult {
-  outcome: JobOutcome;
-  /** Set with a `failed` outcome that must stop the run rather than be retried. */
-  errorKind?: RunStoppingError;
-  bytes?: number;
-  rows?: number;
-  rejects?: number;
-  error?: string;
-  /** Output file, relative to the lake root when inside it. */
-  file?: string;
 }
 
 /** One crash of a job process, kept per attempt. */
@@ -86,7 +47,9 @@ export interface JobSummary {
   id: string;
   kind: JobKind;
   dataset: string;
+  layer: Layer;
   date: string;
+  dates: string[];
   state: JobState;
   attempts: number;
   durationMs: number;
@@ -101,26 +64,3 @@ export interface JobSummary {
   memoryRequeues: number;
 }
 
-/** Messages from supervisor to worker. */
-export type ToWorker = { type: 'start'; jobId: string; spec: unknown } | { type: 'cancel' };
-
-/** Messages from worker to supervisor. */
-export type FromWorker =
-  | { type: 'ready' }
-  | { type: 'progress'; progress: JobProgress }
-  | { type: 'log'; level: string; line: string }
-  | { type: 'result'; result: WorkerResult };
-
-/** Narrows an untrusted IPC message to a worker message. */
-export function isFromWorker(m: unknown): m is FromWorker {
-  if (typeof m !== 'object' || m === null) return false;
-  const t = (m as { type?: unknown }).type;
-  return t === 'ready' || t === 'progress' || t === 'log' || t === 'result';
-}
-
-/** Narrows an IPC message to a supervisor message. */
-export function isToWorker(m: unknown): m is ToWorker {
-  if (typeof m !== 'object' || m === null) return false;
-  const t = (m as { type?: unknown }).type;
-  return t === 'start' || t === 'cancel';
-}

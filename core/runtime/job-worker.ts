@@ -1,7 +1,18 @@
-// Entry module of every lake job process, under child_process.fork (Node hosts) and Electron's
-// utilityProcess alike: the port adapter in worker-main hides the difference. Electron loads a
-// bundled copy of this module; the Node launcher runs it from source through tsx.
-import { runLakeJob } from './lake-job.ts';
-import { runWorker } from '../process/worker-main.ts';
+// Entry module of every job process of the built-in job kinds, under child_process.fork (Node
+// hosts) and Electron's utilityProcess alike: the port adapter in worker-main hides the
+// difference. Each kind's handler is loaded only when a job of that kind runs: a job is one
+// process, so what it imports is start-up time paid on every job.
+import { runWorker, type JobHandler } from '../process/worker-main.ts';
 
-runWorker(runLakeJob);
+const HANDLERS: Record<string, () => Promise<JobHandler>> = {
+  download: async () => (await import('../sources/polygon/download-job.ts')).runDownloadJob,
+  ingest: async () => (await import('../layers/bronze/ingest-job.ts')).runIngestJob,
+  'rest-fetch': async () => (await import('../layers/bronze/rest-fetch-job.ts')).runRestFetchJob,
+};
+
+runWorker(async (spec, ctx) => {
+  const kind = (spec as { kind?: unknown } | null)?.kind;
+  const load = typeof kind === 'string' ? HANDLERS[kind] : undefined;
+  if (!load) throw new Error(`this worker runs no job of kind "${String(kind)}" (it runs: ${Object.keys(HANDLERS).join(', ')})`);
+  return (await load())(spec, ctx);
+});

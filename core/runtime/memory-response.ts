@@ -1,10 +1,10 @@
 import type { MemoryLevel } from '../system/memory-monitor.ts';
-import { isHeavyKind, type JobKind } from './job-types.ts';
+import type { JobResource } from '../vocabulary/job-states.ts';
 
 /** A running job as the memory response sees it. */
 export interface RunningJob {
   id: string;
-  kind: JobKind;
+  resource: JobResource;
   paused: boolean;
   /** Said `ready`; a process still starting has its own start timeout and is left alone. */
   ready: boolean;
@@ -25,8 +25,8 @@ export interface MemoryActions {
 /**
  * The supervisor's response to a memory sample. At `critical`, downloads are paused (SIGSTOP)
  * rather than stopped: they hold little memory, and a stopped download would start over from byte
- * zero; they resume below critical. If critical lasts `graceMs`, the newest heavy job (ingest,
- * compute: the ones whose memory grows with the data) is stopped and requeued, and the grace
+ * zero; they resume below critical. If critical lasts `graceMs`, the newest heavy job (a compute
+ * job: ingest, silver, features, gold, the ones whose memory grows with the data) is stopped and requeued, and the grace
  * period restarts, so at most one job is given up per period while the machine recovers.
  */
 export function respondToMemory(
@@ -39,9 +39,9 @@ export function respondToMemory(
   if (level !== 'critical') {
     return { pause: [], resume: running.filter((j) => j.paused).map((j) => j.id), stop: null, criticalSince: null };
   }
-  const pause = running.filter((j) => j.kind === 'download' && !j.paused && j.ready).map((j) => j.id);
+  const pause = running.filter((j) => j.resource === 'network' && !j.paused && j.ready).map((j) => j.id);
   const since = criticalSince ?? now;
   if (now - since < graceMs) return { pause, resume: [], stop: null, criticalSince: since };
-  const newest = running.filter((j) => isHeavyKind(j.kind)).sort((a, b) => b.launchSeq - a.launchSeq)[0];
+  const newest = running.filter((j) => j.resource === 'compute').sort((a, b) => b.launchSeq - a.launchSeq)[0];
   return { pause, resume: [], stop: newest?.id ?? null, criticalSince: newest ? now : since };
 }

@@ -7,7 +7,8 @@ import { pidAlive } from '../system/process-alive.ts';
 import { isRunId, jobLogPath, type JournalEntry } from './run-journal.ts';
 
 /** How a run ended, or `running` / `interrupted` when its journal has no final line. */
-export type RunState = 'complete' | 'failed' | 'cancelled' | 'running' | 'interrupted';
+export type { RunState } from '../vocabulary/job-states.ts';
+import type { RunState } from '../vocabulary/job-states.ts';
 
 /** A job as reconstructed from a journal; `interrupted` means its run died while it ran or waited. */
 export interface JobRecord extends Omit<JobSummary, 'state' | 'durationMs'> {
@@ -53,7 +54,12 @@ export function reconstructRun(entries: JournalEntry[], alive: (pid: number, hos
   if (!start || start.type !== 'run.started') return null;
   const jobs = new Map<string, JobRecord>();
   for (const j of start.jobs) {
-    jobs.set(j.id, { id: j.id, kind: j.kind, dataset: j.dataset, date: j.date, state: 'queued', attempts: 0, durationMs: null, crashes: [], warnings: [], memoryRequeues: 0 });
+    // Journals written before layers were recorded name download and ingest jobs only.
+    const layer = j.layer ?? (j.kind === 'download' ? 'landing' : 'bronze');
+    jobs.set(j.id, {
+      id: j.id, kind: j.kind, dataset: j.dataset, layer, date: j.date, dates: j.dates ?? [j.date],
+      state: 'queued', attempts: 0, durationMs: null, crashes: [], warnings: [], memoryRequeues: 0,
+    });
   }
   let finish: Extract<JournalEntry, { type: 'run.finished' }> | null = null;
   let stopping: string | null = null;

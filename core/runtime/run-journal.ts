@@ -17,12 +17,12 @@ export function isRunId(s: string): boolean {
 }
 
 /** A job as listed in the run's first journal line (never the payload: it may hold secrets). */
-export type JournalJob = Pick<SupervisedJob, 'id' | 'kind' | 'dataset' | 'date' | 'dependsOn' | 'estimatedBytes'>;
+export type JournalJob = Pick<SupervisedJob, 'id' | 'kind' | 'dataset' | 'date' | 'dependsOn' | 'estimatedBytes'> & Partial<Pick<SupervisedJob, 'layer' | 'dates'>>;
 
 /** Lists a job for the journal and listeners: its plan fields without the payload. */
 export function journalJob(j: SupervisedJob): JournalJob {
   return {
-    id: j.id, kind: j.kind, dataset: j.dataset, date: j.date,
+    id: j.id, kind: j.kind, dataset: j.dataset, layer: j.layer, date: j.date, ...(j.dates.length > 1 ? { dates: j.dates } : {}),
     ...(j.dependsOn?.length ? { dependsOn: j.dependsOn } : {}),
     ...(j.estimatedBytes !== undefined ? { estimatedBytes: j.estimatedBytes } : {}),
   };
@@ -36,7 +36,7 @@ export type JournalEntry = { t: string } & (
   | { type: 'job.retry'; jobId: string; attempt: number; delayMs: number; reason: string }
   | { type: 'job.requeued'; jobId: string; reason: string }
   // The job's summary, named by jobId (the first line already lists its kind, dataset and date).
-  | ({ type: 'job.finished'; jobId: string } & Omit<JobSummary, 'id' | 'kind' | 'dataset' | 'date'>)
+  | ({ type: 'job.finished'; jobId: string } & Omit<JobSummary, 'id' | 'kind' | 'dataset' | 'date' | 'layer' | 'dates'>)
   | { type: 'memory.level'; level: string; usedPercent: number }
   | { type: 'run.stopping'; reason: string }
   | { type: 'run.finished'; state: string; durationMs: number; counts: Record<string, number>; bytesDownloaded: number; error?: string }

@@ -11,13 +11,13 @@ export interface JobView extends JournalJob {
   attempts: number;
 }
 
-/** How a whole run ended. */
-export type RunOutcome = 'complete' | 'failed' | 'cancelled';
+export type { RunEnd } from '../vocabulary/job-states.ts';
+import type { RunEnd } from '../vocabulary/job-states.ts';
 
 /** The result of a run, as printed by `update --json` and shown by the UI. */
 export interface RunSummary {
   runId: string;
-  state: RunOutcome;
+  state: RunEnd;
   startedAt: string;
   finishedAt: string;
   durationMs: number;

@@ -1,24 +1,24 @@
 import os from 'node:os';
 import { scrubText } from '../config/redact.ts';
+import { diskFullMessage } from '../files/disk-errors.ts';
+import { startAttempt, type AttemptEvent, type AttemptExit, type JobAttempt } from '../process/job-attempt.ts';
+import type { ProcessLauncher } from '../process/process-launcher.ts';
+import type { ServicePort } from '../process/worker-main.ts';
 import type { MemoryLevel, MemoryMonitor, MemorySample } from '../system/memory-monitor.ts';
+import type { JobOutcome, JobState, RunEnd } from '../vocabulary/job-states.ts';
 import { pickJobsToStart, unsatisfiableJobs, type JobLimits, type SchedulableJob } from './job-scheduler.ts';
+import type { CrashRecord, JobSummary, SupervisedJob, WorkerResult } from './job-types.ts';
 import { respondToMemory } from './memory-response.ts';
-import {
-  isFromWorker,
-  type CrashRecord,
-  type JobOutcome,
-  type JobState,
-  type JobSummary,
-  type SupervisedJob,
-  type ToWorker,
-  type WorkerResult,
-} from './job-types.ts';
-import type { ExitInfo, LaunchedProcess, ProcessLauncher } from '../process/process-launcher.ts';
 import { computeRunProgress, createProgressMeter, type MeteredProgress } from './progress-meter.ts';
 import { retryDelayMs, shouldRetry, type RetryPolicy } from './retry-policy.ts';
-import { diskFullMessage } from '../files/disk-errors.ts';
 import { jobLogPath, journalJob, newRunId, openRunJournal, type RunJournal } from './run-journal.ts';
-import { createEventHub, type JobView, type RunOutcome, type RunSummary, type SupervisorListener } from './supervisor-events.ts';
+import { createEventHub, type JobView, type RunSummary, type SupervisorListener } from './supervisor-events.ts';
+
+/** Run-wide services jobs reach over their message channel (the REST rate gate). */
+export interface RunServices {
+  /** Connects one job attempt's channel; returns the function that disconnects it. */
+  attach(jobId: string, port: ServicePort): () => void;
+}
 
 /** Everything a supervisor needs for one run. */
 export interface SupervisorOptions {
@@ -40,6 +40,7 @@ export interface SupervisorOptions {
   command?: string;
   /** A plan summary recorded in the journal's first line (no secrets). */
   plan?: unknown;
+  services?: RunServices;
   runId?: string;
   now?: () => number;
 }
@@ -58,6 +59,7 @@ export interface Supervisor {
   jobs(): JobView[];
 }
 
+/** One job over its attempts: scheduling state only; each attempt's process life is a JobAttempt. */
 interface Entry {
   job: SupervisedJob;
   state: JobState;
@@ -65,17 +67,11 @@ interface Entry {
   notBefore: number;
   firstStartedAt: number | null;
   finishedAt: number | null;
-  proc: LaunchedProcess | null;
+  attempt: JobAttempt | null;
+  detachServices: (() => void) | null;
   result: WorkerResult | null;
-  stopping: 'cancel' | 'memory' | null;
-  paused: boolean;
-  attemptStartedAt: number;
   /** Order of the latest launch; "newest job" must not depend on two launches' milliseconds differing. */
   launchSeq: number;
-  killTimer: NodeJS.Timeout | null;
-  /** Set while a new process has not said `ready`; a worker stuck loading must not hold a slot forever. */
-  startTimer: NodeJS.Timeout | null;
-  startTimedOut: boolean;
   crashes: CrashRecord[];
   warnings: string[];
   memoryRequeues: number;
@@ -86,15 +82,13 @@ interface Entry {
   error: string | undefined;
 }
 
-const TERMINAL: ReadonlySet<JobState> = new Set<JobState>([
-  'complete', 'degraded', 'skipped', 'pending', 'missing', 'not_entitled', 'failed', 'cancelled',
-]);
+const TERMINAL: ReadonlySet<JobState> = new Set<JobState>(['complete', 'degraded', 'skipped', 'pending', 'missing', 'not_entitled', 'failed', 'cancelled']);
 
 /**
- * Creates the supervisor of one run: a queue with per-kind limits, one writer per partition, retry
- * with backoff, memory gating, cancellation, a journal line per state change and progress fan-out.
- * Every job runs in its own process from `launcher`, so a crash (or an OOM) costs one attempt of
- * one job, never the run.
+ * Creates the supervisor of one run: a queue with per-pool limits, one writer per partition,
+ * retry with backoff, memory gating, cancellation, a journal line per state change and progress
+ * fan-out. Every job runs in its own process (a JobAttempt), so a crash (or an OOM) costs one
+ * attempt of one job, never the run.
  */
 export function createSupervisor(options: SupervisorOptions): Supervisor {
   const now = options.now ?? Date.now;
@@ -102,8 +96,6 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const hub = createEventHub();
   const secrets = options.secrets ?? [];
   const scrub = (s: string) => scrubText(s, secrets);
-  const cancelGraceMs = options.cancelGraceMs ?? 5000;
-  const startTimeoutMs = options.startTimeoutMs ?? 60_000;
   const criticalGraceMs = options.criticalGraceMs ?? 20_000;
   const entries = new Map<string, Entry>();
   let journal: RunJournal | null = null;
@@ -118,10 +110,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   let lastLevel: MemoryLevel | null = null;
   let unsubscribeMemory: (() => void) | null = null;
   let launches = 0;
-  /** The job whose log file is `file`, if it is one. */
-  const jobOfLog = (file: string): string | undefined => [...entries.keys()].find((id) => jobLogPath(options.lakeRoot, runId, id) === file);
   /** Set when a failure every job would meet (disk full, credentials rejected) stopped the run. */
   let stopReason: string | null = null;
+  const jobOfLog = (file: string): string | undefined => [...entries.keys()].find((id) => jobLogPath(options.lakeRoot, runId, id) === file);
 
   const view = (e: Entry): JobView => ({ ...journalJob(e.job), state: e.state, attempts: e.attempts });
 
@@ -129,7 +120,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     id: e.job.id,
     kind: e.job.kind,
     dataset: e.job.dataset,
+    layer: e.job.layer,
     date: e.job.date,
+    dates: e.job.dates,
     state: e.state,
     attempts: e.attempts,
     durationMs: e.firstStartedAt !== null ? (e.finishedAt ?? now()) - e.firstStartedAt : 0,
@@ -144,7 +137,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   });
 
   const bytesDownloaded = () =>
-    [...entries.values()].filter((e) => e.job.kind === 'download' && e.state === 'complete').reduce((s, e) => s + (e.result?.bytes ?? 0), 0);
+    [...entries.values()].filter((e) => e.job.resource === 'network' && e.state === 'complete').reduce((s, e) => s + (e.result?.bytes ?? 0), 0);
 
   const runProgress = () =>
     computeRunProgress(
@@ -166,7 +159,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     e.finishedAt = now();
     if (error !== undefined) e.error = scrub(error);
     const s = summaryOf(e);
-    const { id: _id, kind: _kind, dataset: _ds, date: _date, ...rest } = s;
+    const { id: _id, kind: _kind, dataset: _ds, date: _date, layer: _layer, dates: _dates, ...rest } = s;
     journal?.append({ type: 'job.finished', jobId: e.job.id, ...rest });
     hub.emit({ type: 'job.finished', runId, job: s });
     emitRunProgress(true);
@@ -182,21 +175,18 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   function schedulable(): SchedulableJob[] {
     return [...entries.values()].map((e) => ({
       id: e.job.id,
-      kind: e.job.kind,
+      resource: e.job.resource,
       state: e.state,
       ...(e.job.dependsOn ? { dependsOn: e.job.dependsOn } : {}),
-      partition: e.job.partition,
+      partitions: e.job.partitions,
       notBefore: e.notBefore,
-      occupying: e.proc !== null,
+      occupying: e.attempt !== null,
     }));
   }
 
   function schedule(): void {
     if (!started || finish === null) return;
-    for (const u of unsatisfiableJobs(schedulable())) {
-      const e = entries.get(u.id)!;
-      finalize(e, u.state, u.reason);
-    }
+    for (const u of unsatisfiableJobs(schedulable())) finalize(entries.get(u.id)!, u.state, u.reason);
     if (!runCancelled && stopReason === null) {
       const level = options.memory?.level ?? 'normal';
       const pick = pickJobsToStart(schedulable(), options.limits, level, now());
@@ -204,12 +194,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         heldBy = pick.heldBy;
         if (heldBy) {
           const pct = options.memory?.last?.usedPercent;
-          hub.emit({
-            type: 'run.waiting',
-            runId,
-            level: heldBy,
-            message: `memory ${heldBy}${pct !== undefined ? ` (${pct}% in use)` : ''}: new jobs wait until pressure drops`,
-          });
+          hub.emit({ type: 'run.waiting', runId, level: heldBy, message: `memory ${heldBy}${pct !== undefined ? ` (${pct}% in use)` : ''}: new jobs wait until pressure drops` });
         }
       }
       for (const id of pick.start) launch(entries.get(id)!);
@@ -232,50 +217,45 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     e.attempts += 1;
     e.state = 'running';
     e.result = null;
-    e.stopping = null;
-    e.paused = false;
-    e.attemptStartedAt = now();
     e.launchSeq = ++launches;
-    e.firstStartedAt ??= e.attemptStartedAt;
+    e.firstStartedAt ??= now();
     e.meter = createProgressMeter(now);
-    let proc: LaunchedProcess;
-    try {
-      proc = options.launcher.launch({
-        serviceName: `quantmini-${e.job.id}`,
-        entry: e.job.entry,
-        jobId: e.job.id,
-        ...(e.job.maxHeapMb ? { maxHeapMb: e.job.maxHeapMb } : {}),
-      });
-    } catch (err) {
-      e.proc = null;
-      onCrash(e, { attempt: e.attempts, reason: 'crashed', code: null, signal: null, detail: scrub(`could not start: ${(err as Error).message}`) });
-      return;
+    const serviceListeners = new Set<(m: unknown) => void>();
+    let attempt: JobAttempt | null = null;
+    const onEvent = (ev: AttemptEvent) => onAttemptEvent(e, ev, serviceListeners);
+    attempt = startAttempt(
+      {
+        launcher: options.launcher,
+        launch: { serviceName: `quantmini-${e.job.id.replace(/[^\w.-]/g, '_')}`, entry: e.job.entry, jobId: e.job.id, ...(e.job.maxHeapMb ? { maxHeapMb: e.job.maxHeapMb } : {}) },
+        spec: e.job.payload,
+        ...(options.startTimeoutMs !== undefined ? { startTimeoutMs: options.startTimeoutMs } : {}),
+        ...(options.cancelGraceMs !== undefined ? { cancelGraceMs: options.cancelGraceMs } : {}),
+      },
+      onEvent,
+    );
+    e.attempt = attempt;
+    if (options.services) {
+      const port: ServicePort = {
+        send: (message) => attempt?.postService(message),
+        onMessage(listener) {
+          serviceListeners.add(listener);
+          return () => serviceListeners.delete(listener);
+        },
+      };
+      e.detachServices = options.services.attach(e.job.id, port);
     }
-    e.proc = proc;
-    e.startTimedOut = false;
-    e.startTimer = setTimeout(() => {
-      e.startTimedOut = true;
-      proc.kill('SIGKILL');
-    }, startTimeoutMs);
-    journal?.append({ type: 'job.started', jobId: e.job.id, attempt: e.attempts, pid: proc.pid ?? null });
-    hub.emit({ type: 'job.started', runId, jobId: e.job.id, attempt: e.attempts, pid: proc.pid ?? null });
-    proc.onMessage((m) => onMessage(e, proc, m));
-    proc.onOutput((line, stream) => journal?.jobLog(e.job.id, scrub(`[${stream}] ${line}`)));
-    proc.onExit((info) => onExit(e, proc, info));
   }
 
-  function onMessage(e: Entry, proc: LaunchedProcess, m: unknown): void {
-    if (e.proc !== proc || !isFromWorker(m)) return;
-    switch (m.type) {
+  function onAttemptEvent(e: Entry, ev: AttemptEvent, serviceListeners: Set<(m: unknown) => void>): void {
+    switch (ev.type) {
+      case 'started':
+        journal?.append({ type: 'job.started', jobId: e.job.id, attempt: e.attempts, pid: ev.pid });
+        hub.emit({ type: 'job.started', runId, jobId: e.job.id, attempt: e.attempts, pid: ev.pid });
+        break;
       case 'ready':
-        if (e.startTimer) clearTimeout(e.startTimer);
-        e.startTimer = null;
-        // Waiting for `ready` matters: a message posted before the worker listens would be lost.
-        if (e.stopping) proc.postMessage({ type: 'cancel' } satisfies ToWorker);
-        else proc.postMessage({ type: 'start', jobId: e.job.id, spec: e.job.payload } satisfies ToWorker);
         break;
       case 'progress': {
-        const p = e.meter.update(m.progress);
+        const p = e.meter.update(ev.progress);
         if (p.warning) {
           p.warning = scrub(p.warning);
           if (!e.warnings.includes(p.warning)) e.warnings.push(p.warning);
@@ -287,49 +267,48 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         break;
       }
       case 'log':
-        journal?.jobLog(e.job.id, scrub(m.line));
+        journal?.jobLog(e.job.id, scrub(ev.line));
         break;
-      case 'result':
-        e.result = { ...m.result, ...(m.result.error ? { error: scrub(m.result.error) } : {}) };
+      case 'output':
+        journal?.jobLog(e.job.id, scrub(`[${ev.stream}] ${ev.line}`));
+        break;
+      case 'service':
+        for (const l of serviceListeners) l(ev.message);
+        break;
+      case 'exit':
+        onExit(e, ev.exit);
         break;
     }
   }
 
-  function onExit(e: Entry, proc: LaunchedProcess, info: ExitInfo): void {
-    if (e.proc !== proc) return;
-    e.proc = null;
-    e.paused = false;
-    if (e.killTimer) clearTimeout(e.killTimer);
-    if (e.startTimer) clearTimeout(e.startTimer);
-    e.killTimer = null;
-    e.startTimer = null;
-    const result = e.result;
-    const stopping = e.stopping;
-    e.stopping = null;
+  function onExit(e: Entry, x: AttemptExit): void {
+    e.attempt = null;
+    e.detachServices?.();
+    e.detachServices = null;
+    const result = x.result ? { ...x.result, ...(x.result.error ? { error: scrub(x.result.error) } : {}) } : null;
+    e.result = result;
     if (result && result.outcome !== 'cancelled') {
       // It finished before the stop took effect: keep the work.
       onResult(e, result);
-    } else if (stopping === 'memory') {
+    } else if (x.stopped === 'memory') {
       e.attempts -= 1;
       e.memoryRequeues += 1;
       journal?.append({ type: 'job.requeued', jobId: e.job.id, reason: 'memory pressure critical' });
       requeue(e, 0, 'stopped under critical memory pressure; requeued');
-    } else if (stopping === 'cancel' && stopReason !== null && !runCancelled) {
+    } else if (x.stopped === 'cancel' && stopReason !== null && !runCancelled) {
       if (e.failOnStop) finalize(e, 'failed', e.failOnStop);
       else finalize(e, 'skipped', `stopped: ${stopReason}`);
-    } else if (stopping === 'cancel' || runCancelled) {
+    } else if (x.stopped === 'cancel' || runCancelled) {
       finalize(e, 'cancelled', 'cancelled');
     } else if (result) {
       onResult(e, result);
     } else {
-      const lastLine = e.startTimedOut
-        ? `did not start within ${startTimeoutMs} ms`
-        : info.stderrTail?.trim().split('\n').filter((l) => l.trim()).slice(-1)[0];
+      const lastLine = x.launchError ?? (x.startTimedOut ? `did not start within ${options.startTimeoutMs ?? 60_000} ms` : x.exit.stderrTail?.trim().split('\n').filter((l) => l.trim()).slice(-1)[0]);
       onCrash(e, {
         attempt: e.attempts,
-        reason: info.reason === 'clean' || e.startTimedOut ? 'crashed' : info.reason,
-        code: info.code,
-        signal: info.signal,
+        reason: x.exit.reason === 'clean' || x.startTimedOut ? 'crashed' : x.exit.reason,
+        code: x.exit.code,
+        signal: x.exit.signal,
         ...(lastLine ? { detail: scrub(lastLine).slice(0, 500) } : {}),
       });
     }
@@ -347,7 +326,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     for (const other of entries.values()) {
       if (TERMINAL.has(other.state)) continue;
       if (other.job.id === culprit) other.failOnStop = stopReason;
-      if (other.proc) stop(other, 'cancel');
+      if (other.attempt) other.attempt.stop('cancel');
       else finalize(other, other.failOnStop ? 'failed' : 'skipped', other.failOnStop ?? `not started: ${stopReason}`);
     }
   }
@@ -362,7 +341,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       const delay = retryDelayMs(e.attempts, options.retry);
       e.error = result.error ? scrub(result.error) : undefined;
       journal?.append({ type: 'job.retry', jobId: e.job.id, attempt: e.attempts, delayMs: delay, reason: e.error ?? 'failed' });
-      requeue(e, delay, `attempt ${e.attempts} failed: ${e.error ?? 'unknown error'}; retrying in ${delay} ms`);
+      requeue(e, delay, `attempt ${e.attempts} of ${options.retry.maxAttempts} failed: ${e.error ?? 'unknown error'}; retrying in ${delay} ms`);
       return;
     }
     finalize(e, result.outcome, result.error);
@@ -370,28 +349,17 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   function onCrash(e: Entry, crash: CrashRecord): void {
     e.crashes.push(crash);
-    const willRetry = !runCancelled && shouldRetry('crashed', e.attempts, options.retry);
+    const willRetry = !runCancelled && stopReason === null && shouldRetry('crashed', e.attempts, options.retry);
     journal?.append({ type: 'job.crashed', jobId: e.job.id, crash });
     hub.emit({ type: 'job.crashed', runId, jobId: e.job.id, crash, willRetry });
     const what = describeCrash(crash);
     if (willRetry) {
       const delay = retryDelayMs(e.attempts, options.retry);
       journal?.append({ type: 'job.retry', jobId: e.job.id, attempt: e.attempts, delayMs: delay, reason: what });
-      requeue(e, delay, `attempt ${e.attempts} ${what}; retrying in ${delay} ms`);
+      requeue(e, delay, `attempt ${e.attempts} of ${options.retry.maxAttempts} ${what}; retrying in ${delay} ms`);
     } else {
       finalize(e, runCancelled ? 'cancelled' : 'failed', `${what} (attempt ${e.attempts} of ${options.retry.maxAttempts})`);
     }
-  }
-
-  function stop(e: Entry, why: 'cancel' | 'memory'): void {
-    const proc = e.proc;
-    if (!proc || e.stopping) return;
-    e.stopping = why;
-    // A paused (SIGSTOPped) process cannot read the cancel message.
-    if (e.paused) proc.kill('SIGCONT');
-    e.paused = false;
-    proc.postMessage({ type: 'cancel' } satisfies ToWorker);
-    e.killTimer = setTimeout(() => proc.kill('SIGKILL'), cancelGraceMs);
   }
 
   function onMemorySample(sample: MemorySample): void {
@@ -401,29 +369,23 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       lastLevel = sample.level;
       journal?.append({ type: 'memory.level', level: sample.level, usedPercent: sample.usedPercent });
     }
-    const running = [...entries.values()].filter((e) => e.proc !== null && !e.stopping);
+    const running = [...entries.values()].filter((e) => e.attempt !== null && !e.attempt.stopping);
     const act = respondToMemory(
       sample.level,
-      running.map((e) => ({ id: e.job.id, kind: e.job.kind, paused: e.paused, ready: e.startTimer === null, launchSeq: e.launchSeq })),
+      running.map((e) => ({ id: e.job.id, resource: e.job.resource, paused: e.attempt!.paused, ready: e.attempt!.ready, launchSeq: e.launchSeq })),
       criticalSince,
       now(),
       criticalGraceMs,
     );
     criticalSince = act.criticalSince;
     for (const id of act.pause) {
-      const e = entries.get(id)!;
-      if (e.proc?.kill('SIGSTOP')) {
-        e.paused = true;
-        hub.emit({ type: 'job.paused', runId, jobId: id, reason: 'memory pressure critical' });
-      }
+      if (entries.get(id)!.attempt?.pause()) hub.emit({ type: 'job.paused', runId, jobId: id, reason: 'memory pressure critical' });
     }
     for (const id of act.resume) {
-      const e = entries.get(id)!;
-      e.proc?.kill('SIGCONT');
-      e.paused = false;
+      entries.get(id)!.attempt?.resume();
       hub.emit({ type: 'job.resumed', runId, jobId: id });
     }
-    if (act.stop) stop(entries.get(act.stop)!, 'memory');
+    if (act.stop) entries.get(act.stop)!.attempt?.stop('memory');
     schedule();
   }
 
@@ -436,7 +398,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     unsubscribeMemory?.();
     const counts: Partial<Record<JobState, number>> = {};
     for (const e of entries.values()) counts[e.state] = (counts[e.state] ?? 0) + 1;
-    const state: RunOutcome = runCancelled ? 'cancelled' : counts.failed || stopReason !== null ? 'failed' : 'complete';
+    const state: RunEnd = runCancelled ? 'cancelled' : counts.failed || stopReason !== null ? 'failed' : 'complete';
     const finishedAt = now();
     const summary: RunSummary = {
       runId,
@@ -480,8 +442,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       for (const job of jobs) {
         for (const d of job.dependsOn ?? []) if (!ids.has(d)) throw new Error(`job ${job.id} depends on unknown job ${d}`);
         entries.set(job.id, {
-          job, state: 'queued', attempts: 0, notBefore: 0, firstStartedAt: null, finishedAt: null, proc: null, result: null,
-          stopping: null, paused: false, attemptStartedAt: 0, launchSeq: 0, killTimer: null, startTimer: null, startTimedOut: false, crashes: [], warnings: [], memoryRequeues: 0, failOnStop: null,
+          job, state: 'queued', attempts: 0, notBefore: 0, firstStartedAt: null, finishedAt: null, attempt: null, detachServices: null,
+          result: null, launchSeq: 0, crashes: [], warnings: [], memoryRequeues: 0, failOnStop: null,
           meter: createProgressMeter(now), progress: undefined, error: undefined,
         });
       }
@@ -503,7 +465,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       for (const e of entries.values()) hub.emit({ type: 'job.queued', runId, job: view(e) });
       if (options.memory) {
         options.memory.track(() =>
-          [...entries.values()].filter((e) => e.proc?.pid !== undefined && e.proc !== null).map((e) => ({ pid: e.proc!.pid!, label: e.job.id })),
+          [...entries.values()].filter((e) => e.attempt?.pid !== undefined).map((e) => ({ pid: e.attempt!.pid!, label: e.job.id })),
         );
         unsubscribeMemory = options.memory.onSample(onMemorySample);
       }
@@ -513,7 +475,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     cancel(jobId) {
       const e = entries.get(jobId);
       if (!e || TERMINAL.has(e.state)) return false;
-      if (e.proc) stop(e, 'cancel');
+      if (e.attempt) e.attempt.stop('cancel');
       else finalize(e, 'cancelled', 'cancelled');
       schedule();
       return true;
@@ -522,7 +484,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       runCancelled = true;
       for (const e of entries.values()) {
         if (TERMINAL.has(e.state)) continue;
-        if (e.proc) stop(e, 'cancel');
+        if (e.attempt) e.attempt.stop('cancel');
         else finalize(e, 'cancelled', 'cancelled');
       }
       schedule();

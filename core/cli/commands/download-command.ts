@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { registerFlatFileRunCommand } from './backfill-command.ts';
+import { registerRangeCommand } from './backfill-command.ts';
 
 /** `quantmini download --dataset LIST --from D --to D`: S3 into landing. */
 export function registerDownloadCommand(program: Command): void {
-  registerFlatFileRunCommand(program, 'download');
+  registerRangeCommand(program, 'download');
 }

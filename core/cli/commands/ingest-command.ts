@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { registerFlatFileRunCommand } from './backfill-command.ts';
+import { registerRangeCommand } from './backfill-command.ts';
 
 /** `quantmini ingest --dataset LIST --from D --to D`: landing into bronze. */
 export function registerIngestCommand(program: Command): void {
-  registerFlatFileRunCommand(program, 'ingest');
+  registerRangeCommand(program, 'ingest');
 }

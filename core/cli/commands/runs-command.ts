@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { describeCrash } from '../../runtime/supervisor.ts';
-import { formatBytes, formatDuration } from '../../runtime/run-format.ts';
+import { formatBytes, formatDuration } from '../run-format.ts';
 import { listRuns, readJobLog, readRun, type RunRecord } from '../../runtime/run-history.ts';
 import { isRunId } from '../../runtime/run-journal.ts';
 import { createCliContext } from '../cli-context.ts';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { formatBytes } from '../../runtime/run-format.ts';
+import { formatBytes } from '../run-format.ts';
 import { memoryLevel } from '../../system/memory-monitor.ts';
 import { systemMemorySource } from '../../system/memory-source.ts';
 import { profileSystem, resolveConcurrency } from '../../system/system-profile.ts';

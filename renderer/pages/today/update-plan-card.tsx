@@ -6,11 +6,10 @@ import { Card } from '../../components/card.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../../components/feedback.tsx';
 import { formatBytes, formatCount, formatShortDate, formatTradingDate, plural } from '../../lib/format.ts';
 
+const KIND_WORDS: Record<string, string> = { download: 'Download', ingest: 'Ingest', 'rest-fetch': 'Fetch from the API' };
+
 function stepText(step: UpdatePlanView['steps'][number]): string {
-  if (step.download && step.ingest) return 'Download and ingest';
-  if (step.download) return 'Download';
-  if (step.ingest) return 'Ingest from landing';
-  return 'Check';
+  return step.kinds.map((k, i) => (i === 0 ? (KIND_WORDS[k] ?? k) : (KIND_WORDS[k] ?? k).toLowerCase())).join(' and ');
 }
 
 /** The plan card (the "Update today" button lives in the page header). */
@@ -74,7 +73,7 @@ export function UpdatePlanCard() {
                       <td>{title(s.dataset)}</td>
                       <td className="nowrap">{formatTradingDate(s.date)}</td>
                       <td>{stepText(s)}</td>
-                      <td className="num">{s.download ? formatBytes(s.estimatedBytes) : '—'}</td>
+                      <td className="num">{s.estimatedBytes ? formatBytes(s.estimatedBytes) : '—'}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -9,7 +9,7 @@ import { effectiveSource, loadConfig } from '../../../core/config/index.ts';
 import type { FlatFileDatasetId } from '../../../core/datasets/index.ts';
 import { ingestDay } from '../../../core/layers/bronze/flat-file-ingestor.ts';
 import { downloadDay } from '../../../core/sources/polygon/flat-file-downloader.ts';
-import { openFlatFileSource } from '../../../core/sources/polygon/flat-file-source.ts';
+import { openRunSources } from '../../../core/runtime/run-sources.ts';
 import type { DemoLake } from './serve-process.ts';
 
 /** The `count` trading days ending the day before the latest published one (oldest first). */
@@ -23,7 +23,8 @@ export function monthOfDays(count = 20, now = new Date()): string[] {
 export async function buildDemoData(lake: DemoLake, days: readonly string[], datasets: readonly FlatFileDatasetId[]): Promise<void> {
   const config = loadConfig({ config: lake.configFile, dataRoot: lake.lakeRoot, source: 'demo' });
   const source = effectiveSource(config);
-  const flat = await openFlatFileSource({ settings: config.settings, source });
+  const flat = await openRunSources(config.settings, source);
+  const access = flat.sources.s3!;
   const retry = { requestAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 };
   try {
     const work = days.flatMap((date) => datasets.map((dataset) => ({ dataset, date })));
@@ -32,7 +33,7 @@ export async function buildDemoData(lake: DemoLake, days: readonly string[], dat
     await Promise.all(
       Array.from({ length: 4 }, async () => {
         for (let w = queue.shift(); w; w = queue.shift()) {
-          const r = await downloadDay({ lakeRoot: lake.lakeRoot, dataset: w.dataset, date: w.date, access: flat.access, retry });
+          const r = await downloadDay({ lakeRoot: lake.lakeRoot, dataset: w.dataset, date: w.date, access, retry });
           if (r.state !== 'complete' && r.state !== 'skipped') throw new Error(`download ${w.dataset} ${w.date}: ${r.state} ${r.error ?? ''}`);
         }
       }),

@@ -74,7 +74,9 @@ describe('app backend', () => {
     const plan = await call('plan.preview', {});
     expect(plan.dates).toEqual([latest]);
     expect(plan.steps.map((s) => s.dataset).sort()).toEqual(['options_daily', 'stocks_daily']);
-    expect(plan.steps.every((s) => s.download && s.ingest)).toBe(true);
+    expect(plan.steps.every((s) => s.kinds.join(',') === 'download,ingest')).toBe(true);
+    expect(plan.byKind).toEqual({ download: 2, ingest: 2 });
+    expect(plan.jobs.find((j) => j.kind === 'ingest')?.dependsOn).toHaveLength(1);
   });
 
   it('tests the connection against the simulator in demo mode and reports what is reachable', async () => {

@@ -41,7 +41,10 @@ afterEach(async () => {
 });
 
 function job(id: string, kind: JobKind, attempts: FixtureAction[]): SupervisedJob {
-  return { id, kind, dataset: 'stocks_minute', date: '2026-11-20', partition: `p/${id}`, entry: ENTRY, payload: { counterFile: path.join(root, `${id}.count`), attempts } };
+  return {
+    id, kind, resource: kind === 'download' ? 'network' : 'compute', dataset: 'stocks_minute', layer: kind === 'download' ? 'landing' : 'bronze',
+    date: '2026-11-20', dates: ['2026-11-20'], partitions: [`p/${id}`], entry: ENTRY, payload: { counterFile: path.join(root, `${id}.count`), attempts },
+  };
 }
 
 function run(jobs: SupervisedJob[], criticalGraceMs = 300) {
@@ -49,7 +52,7 @@ function run(jobs: SupervisedJob[], criticalGraceMs = 300) {
   const sup = createSupervisor({
     lakeRoot: root,
     launcher: createNodeProcessLauncher(),
-    limits: { download: 3, ingest: 3, compute: 1, maxParallel: 6 },
+    limits: { network: 3, compute: 3, maxParallel: 6 },
     retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20 },
     memory: monitor,
     criticalGraceMs,

@@ -20,16 +20,21 @@ afterEach(async () => {
   await fs.promises.rm(root, { recursive: true, force: true });
 });
 
-function job(id: string, attempts: FixtureAction[], extra: Partial<SupervisedJob> & { kind?: JobKind } = {}): SupervisedJob {
+function job(id: string, attempts: FixtureAction[], extra: Partial<SupervisedJob> & { kind?: JobKind; partition?: string } = {}): SupervisedJob {
+  const { partition, ...rest } = extra;
+  const kind = extra.kind ?? 'download';
   return {
     id,
-    kind: extra.kind ?? 'download',
+    kind,
+    resource: kind === 'download' ? 'network' : 'compute',
     dataset: 'stocks_daily',
+    layer: kind === 'download' ? 'landing' : 'bronze',
     date: '2026-11-20',
-    partition: `p/${id}`,
+    dates: ['2026-11-20'],
+    partitions: [partition ?? `p/${id}`],
     entry: ENTRY,
     payload: { counterFile: path.join(root, `${id}.count`), attempts },
-    ...extra,
+    ...rest,
   };
 }
 
@@ -38,7 +43,7 @@ function supervisor(over: Partial<SupervisorOptions> = {}) {
   const sup = createSupervisor({
     lakeRoot: root,
     launcher: createNodeProcessLauncher(),
-    limits: { download: 2, ingest: 1, compute: 1, maxParallel: 3 },
+    limits: { network: 2, compute: 1, maxParallel: 3 },
     retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50 },
     cancelGraceMs: 2000,
     command: 'test',
@@ -141,7 +146,7 @@ describe('supervisor with real job processes', () => {
   });
 
   it('cancels a whole run: queued jobs never start', async () => {
-    const { sup } = supervisor({ limits: { download: 1, ingest: 1, compute: 1, maxParallel: 1 } });
+    const { sup } = supervisor({ limits: { network: 1, compute: 1, maxParallel: 1 } });
     sup.on((e) => {
       if (e.type === 'job.started') sup.cancelRun();
     });
@@ -155,7 +160,7 @@ describe('supervisor with real job processes', () => {
   });
 
   it('respects per-kind limits and one writer per partition', async () => {
-    const { sup, events } = supervisor({ limits: { download: 2, ingest: 1, compute: 1, maxParallel: 3 } });
+    const { sup, events } = supervisor({ limits: { network: 2, compute: 1, maxParallel: 3 } });
     let running = 0;
     let maxDownloads = 0;
     const live = new Map<string, string>();

@@ -21,7 +21,8 @@ let config: string;
 beforeAll(async () => {
   work = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'qm-update-cli-'));
   config = path.join(work, 'config.yaml');
-  await fs.promises.writeFile(config, 'demo:\n  tickers: 20\nlogging:\n  level: info\n');
+  // The four flat-file datasets, as these scenarios are about; REST datasets have their own tests.
+  await fs.promises.writeFile(config, 'demo:\n  tickers: 20\nlogging:\n  level: info\ndatasets:\n  enabled: [stocks_daily, stocks_minute, options_daily, options_minute]\n');
 });
 afterAll(async () => {
   await fs.promises.rm(work, { recursive: true, force: true });
@@ -164,24 +165,24 @@ describe('quantmini update (demo source, real CLI)', () => {
     const r = await cli(lake(), ['update', '--days-back', '5', '--dry-run']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Plan (dry run, nothing is written)');
-    expect(r.stdout).toMatch(new RegExp(`${dates[4]}\\s+stocks_daily\\s+ingest`));
-    expect(r.stdout).toMatch(/0 download\(s\), 1 ingest\(s\), about 0 B to download; 19 partition\(s\) already complete/);
+    expect(r.stdout).toMatch(new RegExp(`ingest:stocks_daily:${dates[4]} .*bronze is missing`));
+    expect(r.stdout).toMatch(/ 1 ingest; about 0 B to fetch; 39 partition\(s\) already up to date/);
     expect(listing(lake())).toEqual(before);
     const json = await cli(lake(), ['--json', 'update', '--days-back', '5', '--dry-run']);
     const parsed = JSON.parse(json.stdout) as { dryRun: boolean; plan: { jobs: Array<{ id: string }> } };
     expect(parsed.dryRun).toBe(true);
-    expect(parsed.plan.jobs.map((j) => j.id)).toEqual([`ingest-stocks_daily-${dates[4]}`]);
+    expect(parsed.plan.jobs.map((j) => j.id)).toEqual([`ingest:stocks_daily:${dates[4]}`]);
     expect(listing(lake())).toEqual(before);
     // A dry run on a lake that does not exist does not create it.
     const fresh = path.join(work, 'never-created');
     const r2 = await cli(fresh, ['update', '--days-back', '2', '--dry-run']);
     expect(r2.code).toBe(0);
-    expect(r2.stdout).toMatch(/8 download\(s\), 8 ingest\(s\), about \d/);
+    expect(r2.stdout).toMatch(/ 8 download, 8 ingest; about \d/);
     expect(fs.existsSync(fresh)).toBe(false);
     // And the repair run rebuilds exactly that partition.
     const fix = await cli(lake(), ['--json', 'update', '--days-back', '5']);
     const { summary } = JSON.parse(fix.stdout) as { summary: RunSummary };
-    expect(summary.jobs.map((j) => [j.id, j.state])).toEqual([[`ingest-stocks_daily-${dates[4]}`, 'complete']]);
+    expect(summary.jobs.map((j) => [j.id, j.state])).toEqual([[`ingest:stocks_daily:${dates[4]}`, 'complete']]);
   }, 120_000);
 
   it('lists runs with per-job outcome and duration', async () => {
@@ -193,7 +194,7 @@ describe('quantmini update (demo source, real CLI)', () => {
     expect(runs[2]!.jobs.every((j) => j.state === 'complete' && typeof j.durationMs === 'number')).toBe(true);
     const text = await cli(lake(), ['runs', 'show', runs[0]!.runId]);
     expect(text.stderr).toBe('');
-    expect(text.stdout).toContain(`ingest-stocks_daily-${dates[4]}: complete, attempts 1`);
+    expect(text.stdout).toContain(`ingest:stocks_daily:${dates[4]}: complete, attempts 1`);
     const sys = await cli(lake(), ['--json', 'system']);
     expect(JSON.parse(sys.stdout)).toMatchObject({ memory: { level: expect.stringMatching(/normal|warning|critical/) }, mode: expect.any(String) });
   }, 60_000);
@@ -206,7 +207,7 @@ describe('quantmini update under failure', () => {
     // Kill the first ingest process shortly after it starts.
     const started = await waitFor(
       'an ingest job to start',
-      () => journalEntries(lake).find((e) => e.type === 'job.started' && String(e.jobId).startsWith('ingest-') && typeof e.pid === 'number'),
+      () => journalEntries(lake).find((e) => e.type === 'job.started' && String(e.jobId).startsWith('ingest:') && typeof e.pid === 'number'),
       180_000,
       output,
     );
@@ -267,8 +268,8 @@ describe('quantmini update under failure', () => {
 describe('quantmini update exit status', () => {
   it('exits non-zero when a job fails, and --json still prints exactly one JSON document', async () => {
     const lake = path.join(work, 'lake-fail');
-    const plan = JSON.parse((await cli(lake, ['--json', 'update', '--datasets', 'stocks_daily', '--dry-run'])).stdout) as { plan: { dates: string[] } };
-    const date = plan.plan.dates[0]!;
+    const plan = JSON.parse((await cli(lake, ['--json', 'update', '--datasets', 'stocks_daily', '--dry-run'])).stdout) as { plan: { items: Array<{ date: string }> } };
+    const date = plan.plan.items[0]!.date;
     // A directory where the landing file must go: the rename into place fails on every attempt.
     fs.mkdirSync(path.join(lake, 'landing', 'polygon-s3', 'stocks_daily', date.slice(0, 4), date.slice(5, 7), `${date}.csv.gz`), { recursive: true });
     const r = await cli(lake, ['--json', 'update', '--datasets', 'stocks_daily']);

@@ -99,10 +99,12 @@ describe('restPartitionsToRefresh', () => {
     expect(plan.partitions.at(-1)).toBe('2024-09-10');
   });
 
-  it('looks only back for datasets corrected after the fact, and takes one snapshot of the universe', () => {
-    const financials = restPartitionsToRefresh('financials', '2024-06-12', schedule);
-    expect([financials.from, financials.to]).toEqual(['2024-04-29', '2024-06-11']);
-    expect(financials.units).toHaveLength(31);
+  it('looks 30 days back for datasets corrected after the fact, 2 for recent ones, and takes one snapshot of the universe', () => {
+    const corrected = restPartitionsToRefresh('short_interest', '2024-06-12', schedule);
+    expect([corrected.from, corrected.to]).toEqual(['2024-04-29', '2024-06-11']);
+    const recent = restPartitionsToRefresh('financials', '2024-06-12', schedule);
+    expect([recent.from, recent.to]).toEqual(['2024-06-07', '2024-06-11']);
+    expect(recent.units).toHaveLength(3);
     const tickers = restPartitionsToRefresh('tickers', '2024-06-12', schedule);
     expect(tickers.partitions).toEqual(['2024-06-11']);
     expect(tickers.units.map((u) => u.key)).toEqual(['2024-06-11']);

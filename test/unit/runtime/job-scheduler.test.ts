@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { pickJobsToStart, unsatisfiableJobs, type SchedulableJob } from '../../../core/runtime/job-scheduler.ts';
 
-const limits = { download: 2, ingest: 1, compute: 1, maxParallel: 3 };
+const limits = { network: 2, compute: 1, maxParallel: 3 };
 
-function j(id: string, over: Partial<SchedulableJob> = {}): SchedulableJob {
-  return { id, kind: 'download', state: 'queued', partition: id, notBefore: 0, occupying: false, ...over };
+function j(id: string, over: Partial<SchedulableJob> & { partition?: string } = {}): SchedulableJob {
+  const { partition, ...rest } = over;
+  return { id, resource: 'network', state: 'queued', partitions: [partition ?? id], notBefore: 0, occupying: false, ...rest };
 }
 
 describe('pickJobsToStart', () => {
   it('fills per-kind slots in queue order and stops at maxParallel', () => {
-    const jobs = [j('d1'), j('d2'), j('d3'), j('i1', { kind: 'ingest' }), j('i2', { kind: 'ingest' })];
+    const jobs = [j('d1'), j('d2'), j('d3'), j('i1', { resource: 'compute' }), j('i2', { resource: 'compute' })];
     expect(pickJobsToStart(jobs, limits, 'normal', 0)).toEqual({ start: ['d1', 'd2', 'i1'], heldBy: null });
     expect(pickJobsToStart(jobs, { ...limits, maxParallel: 2 }, 'normal', 0).start).toEqual(['d1', 'd2']);
   });
@@ -19,16 +20,21 @@ describe('pickJobsToStart', () => {
     expect(pickJobsToStart(jobs, limits, 'normal', 0).start).toEqual(['d2']);
   });
 
+  it('lets a job that writes several partitions start only when none of them is held', () => {
+    const jobs = [j('a', { state: 'running', occupying: true, partitions: ['p1'] }), j('b', { partitions: ['p0', 'p1', 'p2'] }), j('c', { partitions: ['p3'] })];
+    expect(pickJobsToStart(jobs, { ...limits, network: 5, maxParallel: 5 }, 'normal', 0).start).toEqual(['c']);
+  });
+
   it('lets one job at a time write a partition', () => {
     const jobs = [j('d1', { state: 'running', occupying: true, partition: 'p' }), j('d2', { partition: 'p' }), j('d3', { partition: 'q' }), j('d4', { partition: 'q' })];
-    expect(pickJobsToStart(jobs, { ...limits, download: 5, maxParallel: 5 }, 'normal', 0).start).toEqual(['d3']);
+    expect(pickJobsToStart(jobs, { ...limits, network: 5, maxParallel: 5 }, 'normal', 0).start).toEqual(['d3']);
   });
 
   it('waits for dependencies to produce their input, and for retry backoff', () => {
-    const jobs = [j('d1', { state: 'running', occupying: true }), j('i1', { kind: 'ingest', dependsOn: ['d1'] }), j('d2', { notBefore: 1000 })];
+    const jobs = [j('d1', { state: 'running', occupying: true }), j('i1', { resource: 'compute', dependsOn: ['d1'] }), j('d2', { notBefore: 1000 })];
     expect(pickJobsToStart(jobs, limits, 'normal', 500).start).toEqual([]);
     expect(pickJobsToStart(jobs, limits, 'normal', 1000).start).toEqual(['d2']);
-    const done = [j('d1', { state: 'skipped' }), j('i1', { kind: 'ingest', dependsOn: ['d1'] })];
+    const done = [j('d1', { state: 'skipped' }), j('i1', { resource: 'compute', dependsOn: ['d1'] })];
     expect(pickJobsToStart(done, limits, 'normal', 0).start).toEqual(['i1']);
   });
 
@@ -48,13 +54,13 @@ describe('unsatisfiableJobs', () => {
   it('skips dependents of jobs that ended without their input, and cancels dependents of cancelled ones', () => {
     const jobs = [
       j('d1', { state: 'not_entitled' }),
-      j('i1', { kind: 'ingest', dependsOn: ['d1'] }),
+      j('i1', { resource: 'compute', dependsOn: ['d1'] }),
       j('d2', { state: 'cancelled' }),
-      j('i2', { kind: 'ingest', dependsOn: ['d2'] }),
+      j('i2', { resource: 'compute', dependsOn: ['d2'] }),
       j('d3', { state: 'failed' }),
-      j('i3', { kind: 'ingest', dependsOn: ['d3'] }),
+      j('i3', { resource: 'compute', dependsOn: ['d3'] }),
       j('d4', { state: 'running' }),
-      j('i4', { kind: 'ingest', dependsOn: ['d4'] }),
+      j('i4', { resource: 'compute', dependsOn: ['d4'] }),
     ];
     expect(unsatisfiableJobs(jobs)).toEqual([
       { id: 'i1', state: 'skipped', reason: 'd1 ended not_entitled' },

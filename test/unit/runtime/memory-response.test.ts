@@ -3,10 +3,10 @@ import { respondToMemory, type RunningJob } from '../../../core/runtime/memory-r
 import { computeRunProgress } from '../../../core/runtime/progress-meter.ts';
 
 const jobs: RunningJob[] = [
-  { id: 'dl-1', kind: 'download', paused: false, ready: true, launchSeq: 1 },
-  { id: 'dl-booting', kind: 'download', paused: false, ready: false, launchSeq: 4 },
-  { id: 'in-old', kind: 'ingest', paused: false, ready: true, launchSeq: 2 },
-  { id: 'in-new', kind: 'ingest', paused: false, ready: true, launchSeq: 3 },
+  { id: 'dl-1', resource: 'network', paused: false, ready: true, launchSeq: 1 },
+  { id: 'dl-booting', resource: 'network', paused: false, ready: false, launchSeq: 4 },
+  { id: 'in-old', resource: 'compute', paused: false, ready: true, launchSeq: 2 },
+  { id: 'in-new', resource: 'compute', paused: false, ready: true, launchSeq: 3 },
 ];
 
 describe('respondToMemory', () => {
@@ -19,11 +19,11 @@ describe('respondToMemory', () => {
     expect(respondToMemory('critical', paused, 1000, 1400, 500)).toEqual({ pause: [], resume: [], stop: null, criticalSince: 1000 });
     expect(respondToMemory('critical', paused, 1000, 1500, 500)).toEqual({ pause: [], resume: [], stop: 'in-new', criticalSince: 1500 });
     // Nothing heavy left to stop: the clock keeps running.
-    expect(respondToMemory('critical', paused.filter((j) => j.kind === 'download'), 1000, 9000, 500).stop).toBeNull();
+    expect(respondToMemory('critical', paused.filter((j) => j.resource === 'network'), 1000, 9000, 500).stop).toBeNull();
   });
 
   it('resumes paused downloads and resets the clock below critical', () => {
-    const paused = jobs.map((j) => (j.kind === 'download' ? { ...j, paused: true } : j));
+    const paused = jobs.map((j) => (j.resource === 'network' ? { ...j, paused: true } : j));
     expect(respondToMemory('warning', paused, 1000, 2000, 500)).toEqual({ pause: [], resume: ['dl-1', 'dl-booting'], stop: null, criticalSince: null });
     expect(respondToMemory('normal', jobs, 1000, 2000, 500)).toEqual({ pause: [], resume: [], stop: null, criticalSince: null });
   });

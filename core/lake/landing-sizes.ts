@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { lakePaths } from '../lake/lake-paths.ts';
+import { lakePaths } from './lake-paths.ts';
 
 function sortedDirs(dir: string): string[] {
   try {

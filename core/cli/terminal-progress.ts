@@ -1,9 +1,9 @@
-import type { JobKind } from './job-types.ts';
-import type { MeteredProgress } from './progress-meter.ts';
-import { progressFraction } from './progress-meter.ts';
+import type { JobKind } from '../runtime/job-types.ts';
+import type { MeteredProgress } from '../runtime/progress-meter.ts';
+import { progressFraction } from '../runtime/progress-meter.ts';
 import { describeJobOutcome, formatBytes, formatDuration, formatRate } from './run-format.ts';
-import { describeCrash } from './supervisor.ts';
-import type { RunProgress, SupervisorEvent } from './supervisor-events.ts';
+import { describeCrash } from '../runtime/supervisor.ts';
+import type { RunProgress, SupervisorEvent } from '../runtime/supervisor-events.ts';
 
 interface LiveJob {
   kind: JobKind;

@@ -1,31 +1,10 @@
-import type { JobSummary } from './job-types.ts';
-import type { MeteredProgress } from './progress-meter.ts';
+import { formatBytes, formatDuration } from '../format/units.ts';
+import type { JobSummary } from '../runtime/job-types.ts';
+import type { MeteredProgress } from '../runtime/progress-meter.ts';
 
-/** "1.2 MB", "830 kB", "12 B" (decimal units, as download sizes are usually quoted). */
-export function formatBytes(n: number): string {
-  if (!Number.isFinite(n)) return '?';
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let v = Math.abs(n);
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${n < 0 ? '-' : ''}${i === 0 ? v : v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
-}
+export { formatBytes, formatDuration } from '../format/units.ts';
 
-/** "0.4s", "12s", "3m05s", "1h02m". */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '?';
-  if (ms < 10_000) return `${(ms / 1000).toFixed(1)}s`;
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
-}
-
-/** "12 MB/s" or "340k rows/s". */
+/** "12 MiB/s" or "340k rows/s". */
 export function formatRate(p: MeteredProgress): string {
   if (p.bytesPerSecond) return `${formatBytes(p.bytesPerSecond)}/s`;
   if (p.rowsPerSecond) return `${p.rowsPerSecond >= 10_000 ? `${Math.round(p.rowsPerSecond / 1000)}k` : p.rowsPerSecond} rows/s`;

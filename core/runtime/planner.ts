@@ -1,0 +1,273 @@
+/**
+ * The one planner. A target (a date range of datasets and layers, a set of heatmap cells, "today")
+ * becomes a job graph by walking the registry like an asset graph (Dagster's partitioned assets):
+ * each requested partition that is missing, failed, stale or not yet fetched gets a job, and so do
+ * the inputs it needs that are not up to date themselves, with a dependency from each job to the
+ * jobs building its inputs. Nothing complete and fresh is re-run. The plan writes nothing: it reads
+ * records, lists data files and, when allowed, asks upstream for sizes.
+ */
+import { latestPublishedTradingDay } from '../calendar/index.ts';
+import { partitionKey, type DatasetRegistry, type PartitionRef } from '../datasets/index.ts';
+import { jobIdFor, type EstimateBasis, type JobKindPlugin, type PlanContext, type PlannedJob } from '../jobs/job-kind.ts';
+import { deriveState } from '../lake/coverage.ts';
+import { listDataFileDates } from '../lake/data-file-listing.ts';
+import { inputRange, staleReason } from '../lake/lineage.ts';
+import type { CoverageState } from '../vocabulary/coverage-states.ts';
+import type { Layer } from '../vocabulary/layers.ts';
+
+/** What was asked for, partition by partition, and what the plan does about it. */
+export interface PlanItem extends PartitionRef {
+  state: CoverageState;
+  /** Set when the partition is built by this plan: the job's id. */
+  job: string | null;
+  reason: string;
+}
+
+/** A plan: the job graph and, for every target partition, what happens to it. */
+export interface EnginePlan {
+  latestPublished: string;
+  /** One per requested partition (inputs pulled in by the walk are in `jobs` only). */
+  items: PlanItem[];
+  jobs: PlannedJob[];
+  totals: {
+    jobs: number;
+    /** Jobs per kind, e.g. { download: 3, ingest: 3 }. */
+    byKind: Record<string, number>;
+    estimatedBytes: number;
+    /** Requested partitions already complete and fresh. */
+    upToDate: number;
+  };
+}
+
+/** How a plan treats what it finds. */
+export interface PlanOptions {
+  /** Rebuild the targets even when they are fresh. */
+  force?: boolean;
+  /** Also bring the inputs of the targets up to date (default true); false builds only the targets. */
+  withInputs?: boolean;
+  /** Layers never built by this plan (--skip-landing, --skip-bronze). */
+  skipLayers?: readonly Layer[];
+  /** Partitions being written right now (they are left alone). */
+  running?: ReadonlySet<string>;
+  /** Add each job kind's refetch window (an update's REST corrections) to the targets. */
+  refresh?: boolean;
+}
+
+/** States a partition is rebuilt from. `degraded` is data (its rejects are kept), not a gap to refill. */
+const NEEDS_BUILD = new Set<CoverageState>(['missing', 'failed', 'stale', 'pending', 'not_entitled']);
+
+interface Node {
+  ref: PartitionRef;
+  state: CoverageState;
+  build: boolean;
+  reason: string;
+  deps: Set<string>;
+}
+
+/** Cached per-(dataset, layer) facts the walk needs: which dates have data files. */
+function fileDates(ctx: PlanContext, cache: Map<string, Set<string> | null>, dataset: string, layer: Layer): Set<string> | null {
+  const key = `${dataset}|${layer}`;
+  if (!cache.has(key)) {
+    const spec = ctx.registry.layer(dataset, layer);
+    cache.set(key, listDataFileDates(ctx.lakeRoot, layer, dataset, '0000-01-01', '9999-12-31', spec.storage));
+  }
+  return cache.get(key)!;
+}
+
+/** The job kinds by name, refusing a registry layer whose kind is not installed. */
+function kindTable(registry: DatasetRegistry, kinds: readonly JobKindPlugin[]): Map<string, JobKindPlugin> {
+  const table = new Map(kinds.map((k) => [k.kind, k]));
+  for (const e of registry.entries) {
+    for (const l of e.layers) if (!table.has(l.job)) throw new Error(`${e.id}/${l.layer} is built by job kind "${l.job}", which is not installed`);
+  }
+  return table;
+}
+
+/**
+ * Plans the jobs that bring `targets` (and, unless told otherwise, what they are built from) up to
+ * date. Jobs come out in dependency order; their estimates are filled by the job kinds.
+ */
+export async function planTargets(targets: readonly PartitionRef[], ctx: PlanContext, kinds: readonly JobKindPlugin[], opts: PlanOptions = {}): Promise<EnginePlan> {
+  const { registry } = ctx;
+  const kindOf = kindTable(registry, kinds);
+  const latestPublished = latestPublishedTradingDay(ctx.now);
+  const files = new Map<string, Set<string> | null>();
+  const nodes = new Map<string, Node>();
+  const withInputs = opts.withInputs ?? true;
+  const skip = new Set(opts.skipLayers ?? []);
+  const targetKeys = new Set(targets.map(partitionKey));
+
+  // Partitions each job kind wants refetched although fresh (an update's REST correction window).
+  const refreshed = new Set<string>();
+  const allTargets = [...targets];
+  if (opts.refresh) {
+    const seen = new Set<string>();
+    for (const t of targets) {
+      const k = `${t.dataset}|${t.layer}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      const plugin = kindOf.get(registry.layer(t.dataset, t.layer).job)!;
+      for (const d of plugin.refresh?.(registry.get(t.dataset), ctx) ?? []) {
+        const ref = { dataset: t.dataset, layer: t.layer, date: d };
+        const key = partitionKey(ref);
+        refreshed.add(key);
+        if (!targetKeys.has(key)) {
+          targetKeys.add(key);
+          allTargets.push(ref);
+        }
+      }
+    }
+  }
+
+  const stateOf = (ref: PartitionRef): { state: CoverageState; reason: string } => {
+    const entry = registry.get(ref.dataset);
+    const firstDate = ctx.historyStart && ctx.historyStart > entry.firstDate ? ctx.historyStart : entry.firstDate;
+    const record = ctx.reader.record(ref);
+    const present = record && (record.status === 'complete' || record.status === 'degraded');
+    const fd = fileDates(ctx, files, ref.dataset, ref.layer);
+    const stale = present ? staleReason(registry, ctx.reader, ref, record) : null;
+    const { state, lastError } = deriveState({
+      date: ref.date, firstDate, latestPublished, running: opts.running?.has(partitionKey(ref)) ?? false,
+      record, fileExists: fd ? fd.has(ref.date) : null, staleReason: stale,
+    });
+    return { state, reason: state === 'stale' ? (lastError ?? 'an input changed') : `${ref.layer} is ${state}${lastError && state !== 'missing' ? ` (${lastError})` : ''}` };
+  };
+
+  const visit = (ref: PartitionRef, forced: string | null): Node => {
+    const key = partitionKey(ref);
+    let node = nodes.get(key);
+    if (node && (!forced || node.build)) return node;
+    const { state, reason } = node ?? stateOf(ref);
+    const isTarget = targetKeys.has(key);
+    let build = false;
+    let why = reason;
+    if (state !== 'out_of_range' && state !== 'non_trading' && state !== 'running' && !skip.has(ref.layer)) {
+      if (forced) [build, why] = [true, forced];
+      else if (isTarget && opts.force) [build, why] = [true, `rebuilt on request (it was ${state})`];
+      else if (refreshed.has(key)) [build, why] = [true, NEEDS_BUILD.has(state) ? reason : 'refetched: corrections arrive after the fact'];
+      else build = NEEDS_BUILD.has(state);
+    }
+    node = { ref, state, build, reason: why, deps: node?.deps ?? new Set() };
+    nodes.set(key, node);
+    if (!build || !withInputs) return node;
+    const spec = registry.layer(ref.dataset, ref.layer);
+    const plugin = kindOf.get(spec.job)!;
+    for (const m of spec.inputs) {
+      const r = inputRange(registry, m, ref.date);
+      const dates = r.dates ?? registry.partitionDates(m.dataset, r.from, r.to);
+      for (const d of dates) {
+        const inputRef = { dataset: m.dataset, layer: m.layer, date: d };
+        // A failed build of a file-backed input may mean the file changed on disk: have it checked again.
+        const recheck = plugin.rebuildInputsOnFailure && state === 'failed' && m.window.kind === 'same-day' ? `${ref.layer} failed: the ${m.layer} input is checked against its record (fetched again only if it changed)` : null;
+        const input = visit(inputRef, recheck);
+        if (input.build) node.deps.add(partitionKey(inputRef));
+      }
+    }
+    return node;
+  };
+
+  const items: PlanItem[] = [];
+  for (const t of allTargets) visit(t, null);
+
+  // Group the partitions to build into jobs, per (dataset, layer), as each job kind likes.
+  const building = [...nodes.values()].filter((n) => n.build);
+  const groups = new Map<string, Node[]>();
+  for (const n of building) {
+    const k = `${n.ref.dataset}|${n.ref.layer}`;
+    groups.set(k, [...(groups.get(k) ?? []), n]);
+  }
+  const jobOfPartition = new Map<string, PlannedJob>();
+  const jobs: PlannedJob[] = [];
+  for (const group of groups.values()) {
+    const { dataset, layer } = group[0]!.ref;
+    const spec = registry.layer(dataset, layer);
+    const plugin = kindOf.get(spec.job)!;
+    const dates = group.map((n) => n.ref.date).sort();
+    const chunks = plugin.group ? plugin.group(registry.get(dataset), dates, ctx) : dates.map((d) => [d]);
+    for (const chunk of chunks) {
+      const first = chunk.map((d) => nodes.get(partitionKey({ dataset, layer, date: d }))).find((n) => n?.build)!;
+      const job: PlannedJob = {
+        id: jobIdFor(spec.job, dataset, chunk), kind: spec.job, dataset, layer, dates: chunk,
+        dependsOn: [], estimatedBytes: 0, estimate: 'none', reason: first.reason,
+      };
+      jobs.push(job);
+      for (const d of chunk) jobOfPartition.set(partitionKey({ dataset, layer, date: d }), job);
+    }
+  }
+  for (const job of jobs) {
+    const deps = new Set<string>();
+    for (const d of job.dates) {
+      // A job may write more than was asked (a fetch unit's whole month): only asked partitions have nodes.
+      for (const dep of nodes.get(partitionKey({ dataset: job.dataset, layer: job.layer, date: d }))?.deps ?? []) {
+        const other = jobOfPartition.get(dep);
+        if (other && other !== job) deps.add(other.id);
+      }
+    }
+    job.dependsOn = [...deps].sort();
+  }
+  const ordered = topologicalOrder(jobs);
+
+  for (const job of ordered) {
+    const plugin = kindOf.get(job.kind)!;
+    if (!plugin.estimate) continue;
+    const e = await plugin.estimate(job, ctx);
+    job.estimatedBytes = e.bytes;
+    job.estimate = e.basis;
+  }
+
+  let upToDate = 0;
+  for (const t of allTargets) {
+    const n = nodes.get(partitionKey(t))!;
+    const job = n.build ? (jobOfPartition.get(partitionKey(t))?.id ?? null) : null;
+    if (!n.build && (n.state === 'complete' || n.state === 'degraded')) upToDate++;
+    items.push({ ...t, state: n.state, job, reason: n.build ? n.reason : n.state === 'complete' || n.state === 'degraded' ? `${t.layer} already ${n.state}` : n.reason });
+  }
+  const byKind: Record<string, number> = {};
+  for (const j of ordered) byKind[j.kind] = (byKind[j.kind] ?? 0) + 1;
+  return {
+    latestPublished,
+    items,
+    jobs: ordered,
+    // What the plan fetches: the network jobs' sizes (a build's estimate is what it reads locally).
+    totals: { jobs: ordered.length, byKind, estimatedBytes: ordered.filter((j) => kindOf.get(j.kind)!.resource === 'network').reduce((s, j) => s + j.estimatedBytes, 0), upToDate },
+  };
+}
+
+/** Jobs in an order where every job comes after the jobs it depends on (stable otherwise). */
+function topologicalOrder(jobs: readonly PlannedJob[]): PlannedJob[] {
+  const byId = new Map(jobs.map((j) => [j.id, j]));
+  const done = new Set<string>();
+  const visiting = new Set<string>();
+  const out: PlannedJob[] = [];
+  const visit = (j: PlannedJob) => {
+    if (done.has(j.id)) return;
+    if (visiting.has(j.id)) throw new Error(`the plan has a cycle through ${j.id}: check the registry's inputs`);
+    visiting.add(j.id);
+    for (const d of j.dependsOn) visit(byId.get(d)!);
+    visiting.delete(j.id);
+    done.add(j.id);
+    out.push(j);
+  };
+  const sorted = [...jobs].sort((a, b) => (a.dates[0]! < b.dates[0]! ? -1 : a.dates[0]! > b.dates[0]! ? 1 : 0));
+  for (const j of sorted) visit(j);
+  return out;
+}
+
+/** Targets for a range: every partition of the given datasets and layers with a date in [from, to]. */
+export function rangeTargets(registry: DatasetRegistry, datasets: readonly string[], from: string, to: string, layers?: readonly Layer[]): PartitionRef[] {
+  const out: PartitionRef[] = [];
+  for (const dataset of datasets) {
+    const entry = registry.get(dataset);
+    const dates = registry.partitionDates(dataset, from, to);
+    for (const l of entry.layers) {
+      if (layers && !layers.includes(l.layer)) continue;
+      for (const date of dates) out.push({ dataset, layer: l.layer, date });
+    }
+  }
+  return out;
+}
+
+/** A label for how a job's size is known, for people ("typical size", "from HEAD"). */
+export function estimateLabel(basis: EstimateBasis): string {
+  return { head: 'size from upstream', typical: 'typical size (a guess)', landing: 'landing file size', unpublished: 'not published yet', none: '' }[basis];
+}

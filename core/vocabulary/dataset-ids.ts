@@ -1,0 +1,19 @@
+/**
+ * The names of the datasets the lake ships with, in registry order. The registry (core/datasets)
+ * says everything else about them; these lists exist below it so that configuration and the UI
+ * contract can validate an id without loading the registry.
+ */
+
+/** Flat-file datasets (one gzip CSV per trading day from S3). */
+export const FLAT_FILE_DATASET_IDS = ['stocks_daily', 'stocks_minute', 'options_daily', 'options_minute'] as const;
+
+/** REST datasets; ids follow the endpoint (architecture §6). */
+export const REST_DATASET_IDS = [
+  'splits', 'dividends', 'ipos', 'ticker_events', 'tickers', 'financials', 'news', 'short_interest', 'short_volume',
+] as const;
+
+/** Every built-in dataset id. */
+export const DATASET_IDS = [...FLAT_FILE_DATASET_IDS, ...REST_DATASET_IDS] as const;
+
+/** A built-in dataset id. */
+export type DatasetId = (typeof DATASET_IDS)[number];
