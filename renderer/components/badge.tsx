@@ -1,7 +1,7 @@
 /** Small status pills: a generic Badge plus typed ones for job states, run outcomes and coverage states. */
 import type { ReactNode } from 'react';
 import type { JobState, RunOutcome } from '../../core/contract/contract-views.ts';
-import type { CoverageState } from '../../core/lake/coverage-states.ts';
+import type { PaletteState } from '../lib/coverage-colors.ts';
 import { humanize } from '../lib/format.ts';
 
 export type Tone = 'neutral' | 'success' | 'warning' | 'danger' | 'info' | 'purple' | 'running';
@@ -57,8 +57,9 @@ export function OutcomeBadge({ outcome }: { outcome: RunOutcome }) {
   );
 }
 
-const COVERAGE_TONES: Record<CoverageState, Tone> = {
+const COVERAGE_TONES: Record<PaletteState, Tone> = {
   complete: 'success',
+  stale: 'warning',
   degraded: 'warning',
   missing: 'danger',
   pending: 'info',
@@ -70,6 +71,6 @@ const COVERAGE_TONES: Record<CoverageState, Tone> = {
 };
 
 /** A coverage state. */
-export function CoverageStateBadge({ state }: { state: CoverageState }) {
+export function CoverageStateBadge({ state }: { state: PaletteState }) {
   return <Badge tone={COVERAGE_TONES[state]}>{humanize(state)}</Badge>;
 }
