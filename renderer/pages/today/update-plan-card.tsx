@@ -5,6 +5,7 @@ import { useDatasetTitles } from '../../api/dataset-titles.ts';
 import { Card } from '../../components/card.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../../components/feedback.tsx';
 import { formatBytes, formatCount, formatShortDate, formatTradingDate, plural } from '../../lib/format.ts';
+import { TableScroll } from '../../components/table-scroll.tsx';
 
 function stepText(step: UpdatePlanView['steps'][number]): string {
   if (step.download && step.ingest) return 'Download and ingest';
@@ -58,7 +59,7 @@ export function UpdatePlanCard() {
               </span>
             </EmptyState>
           ) : (
-            <div className="table-wrap" style={{ maxHeight: 320 }}>
+            <TableScroll label="Plan steps" maxHeight={320}>
               <table className="table" aria-labelledby="plan-heading">
                 <thead>
                   <tr>
@@ -79,7 +80,7 @@ export function UpdatePlanCard() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )}
         </>
       )}
