@@ -12,7 +12,7 @@ import { emptyCredentials, type Credentials, type SecretStore } from '../core/ap
 export function createSafeStorageSecretStore(safeStorage: SafeStorage, userDataDir: string): SecretStore {
   const file = path.join(userDataDir, 'credentials.bin');
   return {
-    description: 'OS keychain (Electron safeStorage)',
+    description: `encrypted with the OS keychain (Electron safeStorage: the macOS Keychain, Windows DPAPI or the Linux secret service) in ${file}`,
     async load() {
       let blob: Buffer;
       try {
