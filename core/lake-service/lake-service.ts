@@ -32,6 +32,7 @@ import { listLakeFolder } from './lake-listing.ts';
 import type { LakeMethod, LakeMethods, LakeServiceConfig } from './lake-service-protocol.ts';
 import { openLakeSql, type LakeSql } from './lake-sql.ts';
 import { parquetInfo, parquetRowCounts, previewParquet } from './parquet-inspect.ts';
+import { exportSqlResult } from './sql-export.ts';
 
 /** The lake service: answers one method call at a time per engine, closes its engine on close(). */
 export interface LakeService {
@@ -104,6 +105,10 @@ export async function createLakeService(config: LakeServiceConfig): Promise<Lake
     },
     async sqlRun(p): Promise<SqlResultView> {
       return (await sqlEngine()).run(p.queryId, p.sql, p.maxRows);
+    },
+    async sqlExport(p) {
+      const engine = await sqlEngine();
+      return exportSqlResult({ run: (id, text, maxRows) => engine.run(id, text, maxRows), queryId: p.queryId, sql: p.sql, format: p.format, target: p.target });
     },
     async sqlCancel(p) {
       return { cancelled: sql ? sql.cancel(p.queryId) : false };
