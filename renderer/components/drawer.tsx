@@ -1,10 +1,13 @@
 /**
  * A modal side panel (job logs) on the native <dialog> element opened with showModal(): the rest of
- * the page becomes inert, so focus cannot leave the panel, Escape closes it wherever focus is
- * inside, a click on the backdrop closes it, and focus returns to what opened it.
+ * the page becomes inert and Tab wraps around inside the panel, so focus cannot leave it; Escape
+ * closes it wherever focus is inside, so does a click on the backdrop, and focus returns to what
+ * opened it.
  */
 import { useEffect, useRef } from 'react';
 import type { ReactNode } from 'react';
+
+const FOCUSABLE = 'a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])';
 
 export interface DrawerProps {
   title: ReactNode;
@@ -32,6 +35,22 @@ export function Drawer({ title, subtitle, onClose, children, testId }: DrawerPro
       ref={dialog}
       aria-labelledby="drawer-title"
       data-testid={testId}
+      onKeyDown={(e) => {
+        // The page behind is inert, but Tab past the last control would leave for the browser's own
+        // UI: wrap around inside the panel instead.
+        if (e.key !== 'Tab') return;
+        const focusable = [...e.currentTarget.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => !el.hasAttribute('disabled'));
+        const first = focusable[0];
+        const last = focusable[focusable.length - 1];
+        if (!first || !last) return;
+        if (e.shiftKey && (document.activeElement === first || document.activeElement === e.currentTarget)) {
+          e.preventDefault();
+          last.focus();
+        } else if (!e.shiftKey && document.activeElement === last) {
+          e.preventDefault();
+          first.focus();
+        }
+      }}
       onCancel={(e) => {
         // Escape: let React unmount the dialog rather than the browser closing it under us.
         e.preventDefault();

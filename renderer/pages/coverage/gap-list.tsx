@@ -65,7 +65,6 @@ export const GapList = memo(function GapList({ runs, total, title, onSelect, sel
               aria-selected={isSelected(selection, run)}
               data-testid={`gap-${run.dataset}-${run.from}`}
               data-state={run.state}
-              aria-label={`${title(run.dataset)}, ${formatDateRange(run.from, run.to)}, ${plural(days, 'trading day')}, ${run.state.replace('_', ' ')}`}
               onClick={() => onSelect(run)}
               onKeyDown={(e) => {
                 if (e.key === 'Enter' || e.key === ' ') {

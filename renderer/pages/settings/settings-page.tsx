@@ -170,8 +170,8 @@ function SettingsEditor({ settings, profile, webHost }: { settings: SettingsView
             hint={
               sourceOverride ? (
                 <OverrideNotice override={sourceOverride}>
-                  This run uses {settings.mode === 'demo' ? 'demo data' : 'your Massive account'} ({SOURCE_NAMES[sourceOverride.value ?? ''] ?? sourceOverride.value}); the choice
-                  here is what is saved and applies when QuantMini starts without the flag.
+                  This run uses {settings.mode === 'demo' ? 'demo data' : 'your Massive account'} (source {SOURCE_NAMES[sourceOverride.value ?? ''] ?? sourceOverride.value}); the
+                  choice here is what is saved and applies when QuantMini starts without the flag.
                 </OverrideNotice>
               ) : (
                 `Currently using ${settings.mode === 'demo' ? 'demo data' : 'your Massive account'}.`
