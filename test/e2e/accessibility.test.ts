@@ -177,6 +177,40 @@ describe('accessibility and dark mode in the web host', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
   });
 
+  it('draws a selection as an outline over unchanged cells, and drops the tooltip after a drag', async () => {
+    const ui = await open('light', undefined, '#/coverage');
+    const { page } = ui;
+    const gap = page.getByTestId(`cell-stocks_daily-${gapDay}`);
+    await gap.waitFor();
+    const box = (await gap.boundingBox())!;
+    const canvasPixel = (index: number, x: number, y: number) =>
+      page.evaluate(
+        ({ index, x, y }) => {
+          const canvas = document.querySelectorAll<HTMLCanvasElement>('.heatmap-canvas')[index]!;
+          const r = canvas.getBoundingClientRect();
+          return [...canvas.getContext('2d')!.getImageData(Math.round(x - r.left), Math.round(y - r.top), 1, 1).data];
+        },
+        { index, x, y },
+      );
+    const centre = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    const before = await canvasPixel(0, centre.x, centre.y);
+    // Drag from the gap two days to the right: three cells selected.
+    await page.mouse.move(centre.x, centre.y);
+    await page.mouse.down();
+    await page.mouse.move(centre.x + box.width * 2.2, centre.y, { steps: 6 });
+    await page.mouse.up();
+    await expect.poll(() => page.getByTestId('selection-summary').textContent()).toMatch(/^3 cells · /);
+    expect(await page.getByTestId('cell-tooltip').count()).toBe(0);
+    // The cell's own fill is untouched and the overlay is clear over it: only an outline marks the selection.
+    expect(await canvasPixel(0, centre.x, centre.y)).toEqual(before);
+    expect((await canvasPixel(1, centre.x, centre.y))[3]).toBe(0);
+    expect((await canvasPixel(1, box.x - 1, centre.y))[3]).toBeGreaterThan(0);
+    await ui.screenshot('coverage-drag-selection');
+    // Moving on to another cell brings the tooltip back.
+    await page.mouse.move(centre.x + box.width * 5, centre.y, { steps: 3 });
+    await page.getByTestId('cell-tooltip').waitFor();
+  });
+
   it('gives the Lake preview the full width at 1280 px, with the pager on one line', async () => {
     const ui = await open('light', { width: 1280, height: 800 }, '#/lake');
     const { page } = ui;

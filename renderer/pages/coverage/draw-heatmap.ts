@@ -38,17 +38,27 @@ export function runningCells(codes: Uint8Array[]): Array<[number, number]> {
   return out;
 }
 
-/** Sizes a canvas for the layout at the device pixel ratio and returns its 2D context in device pixels. */
-export function prepareCanvas(canvas: HTMLCanvasElement, layout: HeatmapLayout, dpr: number): CanvasRenderingContext2D | null {
-  const w = Math.max(1, Math.round(layout.width * dpr));
-  const h = Math.max(1, Math.round(layout.height * dpr));
+/** Room around the overlay, in CSS pixels, so outlines of edge cells are not cut off by the canvas. */
+export const OVERLAY_PAD = 4;
+
+/**
+ * Sizes a canvas for the layout at the device pixel ratio (plus `pad` CSS pixels on every side,
+ * the canvas shifted out by as much) and returns its 2D context in device pixels, with the origin
+ * at the layout's top-left corner.
+ */
+export function prepareCanvas(canvas: HTMLCanvasElement, layout: HeatmapLayout, dpr: number, pad = 0): CanvasRenderingContext2D | null {
+  const w = Math.max(1, Math.round((layout.width + 2 * pad) * dpr));
+  const h = Math.max(1, Math.round((layout.height + 2 * pad) * dpr));
   if (canvas.width !== w) canvas.width = w;
   if (canvas.height !== h) canvas.height = h;
-  canvas.style.width = `${layout.width}px`;
-  canvas.style.height = `${layout.height}px`;
+  canvas.style.width = `${layout.width + 2 * pad}px`;
+  canvas.style.height = `${layout.height + 2 * pad}px`;
+  canvas.style.left = `${-pad}px`;
+  canvas.style.top = `${-pad}px`;
   const ctx = canvas.getContext('2d');
   ctx?.setTransform(1, 0, 0, 1, 0, 0);
   ctx?.clearRect(0, 0, w, h);
+  ctx?.translate(Math.round(pad * dpr), Math.round(pad * dpr));
   return ctx;
 }
 
@@ -140,7 +150,7 @@ function outline(ctx: CanvasRenderingContext2D, x0: number, y0: number, x1: numb
 
 /** Draws the running pulse, the selection, the hovered cell and the keyboard cursor. */
 export function drawOverlay(canvas: HTMLCanvasElement, layout: HeatmapLayout, state: OverlayState, dpr: number, theme: Theme): void {
-  const ctx = prepareCanvas(canvas, layout, dpr);
+  const ctx = prepareCanvas(canvas, layout, dpr, OVERLAY_PAD);
   if (!ctx) return;
   const rowH = Math.round(layout.rowHeight * dpr);
   const tones = OUTLINES[theme];

@@ -109,6 +109,9 @@ export function Heatmap({ grid, title, selection, onPick, onClear, onDrawn }: He
   // it does not sit over the selection panel the drag just filled.
   const [quietCell, setQuietCell] = useState<HeatmapHit | null>(null);
   const dragMoved = useRef(false);
+  // Focus our own pointer handler moves to a cell is not keyboard focus, whatever :focus-visible says.
+  const pointerFocus = useRef(false);
+  const keyboardFocus = (target: Element) => !pointerFocus.current && target.matches(':focus-visible');
   const pulse = useRef(0);
 
   useLayoutEffect(() => {
@@ -188,7 +191,10 @@ export function Heatmap({ grid, title, selection, onPick, onClear, onDrawn }: He
     surfaceRef.current?.setPointerCapture?.(e.pointerId);
     onPick(spanOf(hit), e.shiftKey);
     setCursor({ row: hit.row, day: hit.dayStart });
+    // focus() fires the focus event synchronously, so the flag covers exactly this call.
+    pointerFocus.current = true;
     focusCursor(hit.row, hit.dayStart, true);
+    pointerFocus.current = false;
   };
   const onPointerMove = (e: PointerEvent<HTMLDivElement>) => {
     const hit = hitAt(e);
@@ -272,7 +278,7 @@ export function Heatmap({ grid, title, selection, onPick, onClear, onDrawn }: He
                 onFocus: (e) => {
                   setFocused(e.target === e.currentTarget);
                   // Tabbing in shows the cursor at once; a click's focus does not.
-                  if (e.target.matches(':focus-visible')) setUsingKeys(true);
+                  if (keyboardFocus(e.target)) setUsingKeys(true);
                 },
                 onBlur: () => setFocused(false),
                 'data-testid': 'heatmap-surface',
@@ -286,10 +292,11 @@ export function Heatmap({ grid, title, selection, onPick, onClear, onDrawn }: He
               aria-label={`Coverage by dataset and trading day, ${summary}`}
               aria-multiselectable="true"
               className="heatmap-cells"
+              data-keys={usingKeys || undefined}
               onKeyDown={onKeyDown}
               onFocus={(e) => {
                 setFocused(true);
-                if (e.target.matches(':focus-visible')) setUsingKeys(true);
+                if (keyboardFocus(e.target)) setUsingKeys(true);
               }}
               onBlur={() => setFocused(false)}
               data-testid="coverage-grid"
