@@ -130,7 +130,15 @@ export function formatDateRange(from: string, to: string): string {
   return from === to ? formatShortDate(from) : `${formatShortDate(from)} – ${formatShortDate(to)}`;
 }
 
-const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+const zoneFormat = (timeZone: string) =>
+  new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23' });
+
+// Made when the module loads, with the app: the first time-zone formatter loads ICU's zone data,
+// 40-190 ms of main thread here, which must not land inside a preview or a page switch.
+const zoneFormats = new Map<string, Intl.DateTimeFormat>([
+  ['America/New_York', zoneFormat('America/New_York')],
+  ['UTC', zoneFormat('UTC')],
+]);
 
 /** Calendar and clock fields of an instant in a time zone. */
 export interface ZonedParts {
@@ -148,7 +156,7 @@ export interface ZonedParts {
 export function zonedParts(ms: number, timeZone: string): ZonedParts {
   let format = zoneFormats.get(timeZone);
   if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23' });
+    format = zoneFormat(timeZone);
     zoneFormats.set(timeZone, format);
   }
   const f: Record<string, number> = {};
