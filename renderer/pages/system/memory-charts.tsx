@@ -15,7 +15,8 @@ import { linearScale, nearestIndex, trendPaths } from '../../lib/trend-geometry.
 import type { PlotBox, TrendPoint } from '../../lib/trend-geometry.ts';
 import { useElementWidth } from '../../lib/use-element-width.ts';
 
-const timeOfDay = new Intl.DateTimeFormat('en-US', { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+// New York time, like every clock in the app.
+const timeOfDay = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 const PERCENT_TICKS = [0, 25, 50, 75, 100];
 const PERCENT_DOMAIN = [0, 100] as const;
 const TREND_HEIGHT = 200;
@@ -78,7 +79,7 @@ export const MemoryTrend = memo(function MemoryTrend({ samples, warningPercent, 
       )}
       {hovered && (
         <div className="chart-tooltip" aria-hidden="true" style={{ left: Math.min(x(hovered.t) + 12, Math.max(0, width - 140)), top: box.top }}>
-          <span className="muted">{timeOfDay.format(hovered.t)}</span>
+          <span className="muted">{timeOfDay.format(hovered.t)} ET</span>
           <strong>{formatPercent(hovered.v)} in use</strong>
         </div>
       )}
