@@ -87,7 +87,8 @@ export function lakeServiceConfig(settings: Settings, source: EffectiveSource): 
 /** A default export name: "quantmini-query-2026-03-12-143005.csv" (the local clock, as a person reads it). */
 function exportFileName(format: 'csv' | 'parquet', now: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
-  const stamp = `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
+  const day = `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`;
+  const stamp = `${day}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
   return `quantmini-query-${stamp}.${format}`;
 }
 
@@ -155,17 +156,23 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
     const defaultName = exportFileName(input.format, new Date());
     const call = (target: string) => lake.call('sqlExport', { queryId: input.queryId, sql: input.sql, format: input.format, target });
     const view = { format: input.format, savedTo: null, downloadPath: null, textColumns: [] as string[] };
+    const figures = (r: { rowCount: number; bytes: number; textColumns: string[]; elapsedMs: number }) => ({
+      rowCount: r.rowCount,
+      bytes: r.bytes,
+      textColumns: r.textColumns,
+      elapsedMs: r.elapsedMs,
+    });
     if (options.pickSaveFile) {
       const target = await options.pickSaveFile({ defaultName, format: input.format });
       if (!target) return { ...view, outcome: 'cancelled' as const, fileName: defaultName, rowCount: 0, bytes: 0, elapsedMs: 0 };
       const r = await call(target);
-      return { ...view, outcome: 'saved' as const, fileName: path.basename(target), savedTo: target, rowCount: r.rowCount, bytes: r.bytes, textColumns: r.textColumns, elapsedMs: r.elapsedMs };
+      return { ...view, ...figures(r), outcome: 'saved' as const, fileName: path.basename(target), savedTo: target };
     }
     const slot = await downloads.reserve(defaultName, input.format);
     try {
       const r = await call(slot.target);
       slot.publish();
-      return { ...view, outcome: 'download' as const, fileName: defaultName, downloadPath: slot.path, rowCount: r.rowCount, bytes: r.bytes, textColumns: r.textColumns, elapsedMs: r.elapsedMs };
+      return { ...view, ...figures(r), outcome: 'download' as const, fileName: defaultName, downloadPath: slot.path };
     } catch (err) {
       await slot.discard();
       throw err;

@@ -97,9 +97,12 @@ const forcedBy = (origin: string | undefined) => origin !== undefined && (origin
 export function configOverrides(config: LoadedConfig, saved: () => Settings): SettingOverrideView[] {
   const out: SettingOverrideView[] = [];
   const origin = (key: string) => config.sources[key];
-  if (forcedBy(origin('source'))) out.push({ field: 'source', by: describeOrigin(origin('source')!), value: config.settings.source, saved: saved().source });
-  if (forcedBy(origin('dataRoot'))) out.push({ field: 'dataRoot', by: describeOrigin(origin('dataRoot')!), value: config.settings.dataRoot, saved: saved().dataRoot });
-  if (forcedBy(origin(CREDENTIAL_KEYS.apiKey))) out.push({ field: 'apiKey', by: describeOrigin(origin(CREDENTIAL_KEYS.apiKey)!), value: null, saved: null });
+  const source = origin('source');
+  if (forcedBy(source)) out.push({ field: 'source', by: describeOrigin(source!), value: config.settings.source, saved: saved().source });
+  const root = origin('dataRoot');
+  if (forcedBy(root)) out.push({ field: 'dataRoot', by: describeOrigin(root!), value: config.settings.dataRoot, saved: saved().dataRoot });
+  const key = origin(CREDENTIAL_KEYS.apiKey);
+  if (forcedBy(key)) out.push({ field: 'apiKey', by: describeOrigin(key!), value: null, saved: null });
   const s3 = [CREDENTIAL_KEYS.s3AccessKeyId, CREDENTIAL_KEYS.s3SecretAccessKey].map(origin).filter(forcedBy);
   if (s3.length > 0) out.push({ field: 's3Keys', by: s3.map((o) => describeOrigin(o!)).join(' and '), value: null, saved: null });
   return out;
@@ -110,7 +113,11 @@ export function sourceNoticeText(overrides: readonly SettingOverrideView[], mode
   const o = overrides.find((x) => x.field === 'source');
   if (!o || o.value === o.saved) return null;
   const testing = mode === 'demo' ? 'the built-in simulator' : 'your Massive account';
-  return `QuantMini was started with ${o.by} set to ${SOURCE_WORDS[o.value ?? ''] ?? o.value}, so this tests ${testing}; the saved source (${SOURCE_WORDS[o.saved ?? ''] ?? o.saved}) applies once QuantMini starts without it.`;
+  const word = (v: string | null) => SOURCE_WORDS[v ?? ''] ?? v;
+  return (
+    `QuantMini was started with ${o.by} set to ${word(o.value)}, so this tests ${testing}; ` +
+    `the saved source (${word(o.saved)}) applies once QuantMini starts without it.`
+  );
 }
 
 /** The config changes a Settings form submission makes (undefined fields are left alone). */

@@ -55,14 +55,19 @@ export function describeUnreachable(endpoint: string, err: unknown, what = 'the 
   const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string; name?: string; message?: string } };
   const code = e?.cause?.code ?? e?.code ?? '';
   const name = endpointName(endpoint);
-  if (e?.name === 'TimeoutError' || e?.cause?.name === 'TimeoutError' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'ETIMEDOUT') {
+  const timedOut = e?.name === 'TimeoutError' || e?.cause?.name === 'TimeoutError';
+  if (timedOut || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'ETIMEDOUT') {
     return `${name} did not answer within ${REACH_TIMEOUT_MS / 1000} s: check ${what} and your network`;
   }
   if (code === 'ECONNREFUSED') return `nothing is listening at ${name}: check ${what}`;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `the host name of ${name} does not resolve: check ${what} and your network`;
-  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ENETDOWN') return `${name} cannot be reached from this machine (no route): check your network`;
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ENETDOWN') {
+    return `${name} cannot be reached from this machine (no route): check your network`;
+  }
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return `${name} closed the connection without answering: check ${what}`;
-  if (/CERT|SSL|TLS|SELF_SIGNED/i.test(code)) return `${name} presented a TLS certificate that could not be verified (${code}): check ${what}`;
+  if (/CERT|SSL|TLS|SELF_SIGNED/i.test(code)) {
+    return `${name} presented a TLS certificate that could not be verified (${code}): check ${what}`;
+  }
   const detail = code || e?.cause?.message || e?.message || String(err);
   return `${name} could not be reached (${detail}): check ${what}`;
 }
@@ -75,7 +80,8 @@ export async function sourceUnreachable(endpoint: string, what = 'the flat-file 
   try {
     // undici's request, not fetch: fetch refuses "bad ports" (such as 9) before connecting, while
     // the S3 client would connect and be refused; this check must see what the client would see.
-    const res = await request(endpoint, { method: 'HEAD', signal: AbortSignal.timeout(REACH_TIMEOUT_MS), headersTimeout: REACH_TIMEOUT_MS });
+    const signal = AbortSignal.timeout(REACH_TIMEOUT_MS);
+    const res = await request(endpoint, { method: 'HEAD', signal, headersTimeout: REACH_TIMEOUT_MS });
     await res.body.dump().catch(() => undefined);
     return null;
   } catch (err) {

@@ -108,7 +108,8 @@ export async function createLakeService(config: LakeServiceConfig): Promise<Lake
     },
     async sqlExport(p) {
       const engine = await sqlEngine();
-      return exportSqlResult({ run: (id, text, maxRows) => engine.run(id, text, maxRows), queryId: p.queryId, sql: p.sql, format: p.format, target: p.target });
+      const run = (id: string, text: string, maxRows: number) => engine.run(id, text, maxRows);
+      return exportSqlResult({ run, queryId: p.queryId, sql: p.sql, format: p.format, target: p.target });
     },
     async sqlCancel(p) {
       return { cancelled: sql ? sql.cancel(p.queryId) : false };

@@ -119,7 +119,10 @@ function planColumn(name: string, duckType: string): ColumnPlan {
       asText: false,
       append: (a, v, r) => {
         const x = numberOf(raw(v, r));
-        if (!Number.isSafeInteger(x)) throw new RequestError('invalid_input', `column "${name}" holds ${x}, beyond 2^53: it cannot be exported exactly (cast it to VARCHAR or DOUBLE in the query)`);
+        if (!Number.isSafeInteger(x)) {
+          const why = `column "${name}" holds ${x}, beyond 2^53: it cannot be exported exactly (cast it to VARCHAR or DOUBLE in the query)`;
+          throw new RequestError('invalid_input', why);
+        }
         a.appendHugeInt(BigInt(x));
       },
     };
@@ -138,7 +141,8 @@ function planColumn(name: string, duckType: string): ColumnPlan {
         const scaled = Math.round(x * factor);
         // Up to 15 significant digits survive a double; beyond that only values below 2^53 units do.
         if (width > 15 && !(Math.abs(scaled) < TWO_53)) {
-          throw new RequestError('invalid_input', `column "${name}" (${t}) holds ${x}, too wide to export exactly (cast it to VARCHAR in the query)`);
+          const why = `column "${name}" (${t}) holds ${x}, too wide to export exactly (cast it to VARCHAR in the query)`;
+          throw new RequestError('invalid_input', why);
         }
         a.appendDecimal(new DuckDBDecimalValue(BigInt(scaled), width, scale));
       },
@@ -153,7 +157,9 @@ export async function exportSqlResult(options: SqlExportOptions): Promise<SqlExp
   const maxRows = options.maxRows ?? EXPORT_MAX_ROWS;
   const result = await options.run(options.queryId, options.sql, maxRows);
   if (result.truncated) {
-    throw new RequestError('invalid_input', `the result has more than ${maxRows.toLocaleString('en-US')} rows, the most one export holds: narrow the query (WHERE, LIMIT)`);
+    const cap = maxRows.toLocaleString('en-US');
+    const why = `the result has more than ${cap} rows, the most one export holds: narrow the query (WHERE, LIMIT)`;
+    throw new RequestError('invalid_input', why);
   }
   const table = tableFromIPC(result.arrow);
   // Arrow's field names are the result's names with duplicates numbered ("a", "a_2"), as the grid shows them.

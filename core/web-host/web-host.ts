@@ -90,7 +90,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed\n', 'text/plain; charset=utf-8', { Allow: 'GET, HEAD' });
       const url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
       if (isExportPath(url.pathname)) {
-        if (!tokenMatches(token, url.searchParams.get('token'))) return send(res, 401, 'this download needs the web host token\n', 'text/plain; charset=utf-8');
+        if (!tokenMatches(token, url.searchParams.get('token'))) {
+          return send(res, 401, 'this download needs the web host token\n', 'text/plain; charset=utf-8');
+        }
         return serveExport(url.pathname, res, backend.downloads, securityHeaders());
       }
       const isPage = url.pathname === '/' || url.pathname === '/index.html';

@@ -14,7 +14,15 @@ export function StateSwatch({ state, size = 14 }: { state: PaletteState; size?: 
   const style = PALETTES[theme][state];
   const tile = style.pattern === 'solid' ? null : PATTERN_TILES[style.pattern];
   return (
-    <svg className="swatch" width={size} height={size} viewBox={`0 0 ${size} ${size}`} aria-hidden="true" data-state={state} data-pattern={style.pattern}>
+    <svg
+      className="swatch"
+      width={size}
+      height={size}
+      viewBox={`0 0 ${size} ${size}`}
+      aria-hidden="true"
+      data-state={state}
+      data-pattern={style.pattern}
+    >
       {tile && (
         <defs>
           <pattern id={id} width={tile.w} height={tile.h} patternUnits="userSpaceOnUse">
@@ -25,7 +33,16 @@ export function StateSwatch({ state, size = 14 }: { state: PaletteState; size?: 
           </pattern>
         </defs>
       )}
-      <rect x={0.5} y={0.5} width={size - 1} height={size - 1} rx={2} fill={tile ? `url(#${CSS.escape(id)})` : style.base} style={{ stroke: 'var(--border-strong)' }} strokeWidth={1} />
+      <rect
+        x={0.5}
+        y={0.5}
+        width={size - 1}
+        height={size - 1}
+        rx={2}
+        fill={tile ? `url(#${CSS.escape(id)})` : style.base}
+        style={{ stroke: 'var(--border-strong)' }}
+        strokeWidth={1}
+      />
     </svg>
   );
 }

@@ -5,7 +5,8 @@
 import type { CSSProperties, ReactNode } from 'react';
 
 /** The scroll container; `label` names it for screen readers. */
-export function TableScroll({ label, maxHeight, children, testId }: { label: string; maxHeight?: number; children: ReactNode; testId?: string }) {
+export function TableScroll(props: { label: string; maxHeight?: number; children: ReactNode; testId?: string }) {
+  const { label, maxHeight, children, testId } = props;
   const style: CSSProperties | undefined = maxHeight === undefined ? undefined : { maxHeight };
   return (
     <div className="table-wrap" role="region" aria-label={label} tabIndex={0} style={style} data-testid={testId}>

@@ -14,7 +14,14 @@ export function TimeZoneToggle({ hasTimestamps = true }: { hasTimestamps?: boole
   return (
     <div className="segmented" role="radiogroup" aria-label="Show timestamps in" data-testid="time-zone-toggle">
       {OPTIONS.map((o) => (
-        <button key={o.zone} type="button" role="radio" aria-checked={zone === o.zone} onClick={() => gridTimeZone.set(o.zone)} data-testid={`time-zone-${o.zone === 'UTC' ? 'utc' : 'ny'}`}>
+        <button
+          key={o.zone}
+          type="button"
+          role="radio"
+          aria-checked={zone === o.zone}
+          onClick={() => gridTimeZone.set(o.zone)}
+          data-testid={`time-zone-${o.zone === 'UTC' ? 'utc' : 'ny'}`}
+        >
           {o.label}
         </button>
       ))}

@@ -75,7 +75,17 @@ export const OUTLINES: Readonly<Record<Theme, { outer: string; inner: string; cu
 };
 
 /** States that can appear as a heatmap cell (non-trading days are not drawn: columns are trading days). */
-export const DRAWN_STATES: readonly PaletteState[] = ['complete', 'degraded', 'missing', 'pending', 'not_entitled', 'failed', 'running', 'stale', 'out_of_range'];
+export const DRAWN_STATES: readonly PaletteState[] = [
+  'complete',
+  'degraded',
+  'missing',
+  'pending',
+  'not_entitled',
+  'failed',
+  'running',
+  'stale',
+  'out_of_range',
+];
 
 /** Short description of each state, for the legend and tooltips. */
 export const STATE_DESCRIPTIONS: Readonly<Record<PaletteState, string>> = {
@@ -92,7 +102,17 @@ export const STATE_DESCRIPTIONS: Readonly<Record<PaletteState, string>> = {
 };
 
 /** Legend order: the states a person acts on first. */
-export const LEGEND_ORDER: readonly PaletteState[] = ['complete', 'stale', 'degraded', 'missing', 'failed', 'pending', 'not_entitled', 'running', 'out_of_range'];
+export const LEGEND_ORDER: readonly PaletteState[] = [
+  'complete',
+  'stale',
+  'degraded',
+  'missing',
+  'failed',
+  'pending',
+  'not_entitled',
+  'running',
+  'out_of_range',
+];
 
 const rect = (x: number, y: number, w: number, h: number): number[] => [x, y, x + w, y, x + w, y + h, x, y + h];
 /** Half-width of the hatch band, measured along x + y: 1.06 makes the line 1.5 px thick. */

@@ -131,7 +131,16 @@ export function formatDateRange(from: string, to: string): string {
 }
 
 const zoneFormat = (timeZone: string) =>
-  new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23' });
+  new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+    hourCycle: 'h23',
+  });
 
 // Made when the module loads, with the app: the first time-zone formatter loads ICU's zone data,
 // 40-190 ms of main thread here, which must not land inside a preview or a page switch.

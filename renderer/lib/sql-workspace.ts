@@ -6,7 +6,13 @@
  */
 import { createPreference } from './preferences.ts';
 
-export const STARTER_SQL = 'SELECT ticker, count(*) AS days, avg(close) AS avg_close\nFROM stocks_daily\nGROUP BY ticker\nORDER BY days DESC\nLIMIT 100';
+export const STARTER_SQL = [
+  'SELECT ticker, count(*) AS days, avg(close) AS avg_close',
+  'FROM stocks_daily',
+  'GROUP BY ticker',
+  'ORDER BY days DESC',
+  'LIMIT 100',
+].join('\n');
 
 /** One query the person ran. */
 export interface HistoryEntry {
@@ -27,11 +33,14 @@ export const sqlText = createPreference<string>('quantmini.sql.text', STARTER_SQ
 
 function isEntry(x: unknown): x is HistoryEntry {
   const e = x as Partial<HistoryEntry> | null;
-  return typeof e?.sql === 'string' && typeof e.at === 'string' && (e.rows === null || typeof e.rows === 'number') && (e.error === null || typeof e.error === 'string');
+  if (typeof e?.sql !== 'string' || typeof e.at !== 'string') return false;
+  return (e.rows === null || typeof e.rows === 'number') && (e.error === null || typeof e.error === 'string');
 }
 
 /** The query history, newest first. */
-export const sqlHistory = createPreference<HistoryEntry[]>('quantmini.sql.history', [], (raw) => (Array.isArray(raw) ? raw.filter(isEntry).slice(0, HISTORY_LIMIT) : null));
+export const sqlHistory = createPreference<HistoryEntry[]>('quantmini.sql.history', [], (raw) =>
+  Array.isArray(raw) ? raw.filter(isEntry).slice(0, HISTORY_LIMIT) : null,
+);
 
 /** The history with `entry` first: a re-run of the same text replaces its older entry. */
 export function addToHistory(history: readonly HistoryEntry[], entry: HistoryEntry, limit = HISTORY_LIMIT): HistoryEntry[] {

@@ -49,14 +49,15 @@ const PAGES: Record<string, (ui: TestBrowser) => Promise<void>> = {
   },
   lake: async ({ page }) => {
     await page.getByTestId('nav-lake').click();
-    await page.getByTestId('open-path-input').fill(`bronze/stocks_daily/year=${previewDay.slice(0, 4)}/month=${previewDay.slice(5, 7)}/${previewDay}.parquet`);
+    const partition = `year=${previewDay.slice(0, 4)}/month=${previewDay.slice(5, 7)}`;
+    await page.getByTestId('open-path-input').fill(`bronze/stocks_daily/${partition}/${previewDay}.parquet`);
     await page.getByTestId('open-path-button').click();
     await page.getByTestId('preview-row-0').waitFor();
     await page.getByTestId('parquet-row-groups').waitFor();
   },
   sql: async ({ page }) => {
     await page.getByTestId('nav-sql').click();
-    await page.getByTestId('sql-editor').fill('SELECT ticker, window_start, close FROM stocks_daily ORDER BY ticker, window_start LIMIT 20');
+    await page.getByTestId('sql-editor').fill('SELECT ticker, window_start, close FROM stocks_daily ORDER BY 1, 2 LIMIT 20');
     await page.getByTestId('sql-run').click();
     await page.getByTestId('sql-summary').waitFor();
     await page.getByTestId('sql-view-columns-stocks_daily').click();
@@ -158,7 +159,8 @@ describe('accessibility and dark mode in the web host', () => {
     await surface.focus();
     await page.keyboard.press('End');
     for (let i = 0; i < 8; i++) await page.keyboard.press('ArrowLeft');
-    await expect.poll(() => page.getByTestId('heatmap-cursor').textContent()).toMatch(/^Stocks day aggregates, \d+ \w{3} \d{4}: (Complete|Missing)$/);
+    const cursor = page.getByTestId('heatmap-cursor');
+    await expect.poll(() => cursor.textContent()).toMatch(/^Stocks day aggregates, \d+ \w{3} \d{4}: (Complete|Missing)$/);
     await page.keyboard.press('Enter');
     await page.keyboard.press('Shift+ArrowRight');
     await page.keyboard.press('Shift+ArrowDown');
@@ -168,8 +170,11 @@ describe('accessibility and dark mode in the web host', () => {
     // Ticks on long ranges are thinned, never written over each other.
     for (const range of ['5y', '20y']) {
       await page.getByTestId(`range-${range}`).click();
-      await expect.poll(() => page.getByTestId('heatmap').getAttribute('data-days').then(Number)).toBeGreaterThan(range === '5y' ? 1200 : 4900);
-      const labels = await page.locator('[data-testid="heatmap-axis"] .tick.major').evaluateAll((els) => els.map((e) => ({ text: e.textContent, box: e.getBoundingClientRect().toJSON() as DOMRect })));
+      const drawnDays = () => page.getByTestId('heatmap').getAttribute('data-days').then(Number);
+      await expect.poll(drawnDays).toBeGreaterThan(range === '5y' ? 1200 : 4900);
+      const labels = await page
+        .locator('[data-testid="heatmap-axis"] .tick.major')
+        .evaluateAll((els) => els.map((e) => ({ text: e.textContent, box: e.getBoundingClientRect().toJSON() as DOMRect })));
       expect(labels.length).toBeGreaterThanOrEqual(4);
       for (let i = 1; i < labels.length; i++) expect(labels[i]!.box.left).toBeGreaterThanOrEqual(labels[i - 1]!.box.right);
       await ui.screenshot(`coverage-axis-${range}-1280`);

@@ -155,7 +155,8 @@ export function CoveragePage() {
         testId="coverage-card"
         description={
           coverage.data
-            ? `${formatDateRange(coverage.data.from, coverage.data.to)} · one column per NYSE trading day; weekends and holidays are not drawn · answered in ${formatDuration(coverage.data.elapsedMs)}`
+            ? `${formatDateRange(coverage.data.from, coverage.data.to)} · one column per NYSE trading day; ` +
+              `weekends and holidays are not drawn · answered in ${formatDuration(coverage.data.elapsedMs)}`
             : 'One column per NYSE trading day'
         }
       >

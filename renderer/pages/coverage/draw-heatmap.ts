@@ -138,7 +138,8 @@ export interface OverlayState {
 }
 
 /** A two-tone rectangle outline around [x0, x1) x [y0, y1) in device pixels. */
-function outline(ctx: CanvasRenderingContext2D, x0: number, y0: number, x1: number, y1: number, outer: string, inner: string, width: number): void {
+function outline(ctx: CanvasRenderingContext2D, box: [number, number, number, number], outer: string, inner: string, width: number): void {
+  const [x0, y0, x1, y1] = box;
   ctx.lineWidth = width;
   ctx.strokeStyle = outer;
   ctx.strokeRect(x0 - width / 2, y0 - width / 2, x1 - x0 + width, y1 - y0 + width);
@@ -171,13 +172,13 @@ export function drawOverlay(canvas: HTMLCanvasElement, layout: HeatmapLayout, st
     const [, x1] = columnPixels(layout, layout.dayColumn[sel.dayTo] as number, dpr);
     const y0 = Math.round(rowTop(layout, sel.rowFrom) * dpr);
     const y1 = Math.round(rowTop(layout, sel.rowTo) * dpr) + rowH;
-    outline(ctx, x0, y0, x1, y1, tones.outer, tones.inner, Math.round(3 * dpr));
+    outline(ctx, [x0, y0, x1, y1], tones.outer, tones.inner, Math.round(3 * dpr));
   }
 
   const cell = (hit: HeatmapHit, outer: string, width: number) => {
     const [x0, x1] = columnPixels(layout, hit.column, dpr);
     const y = Math.round(rowTop(layout, hit.row) * dpr);
-    outline(ctx, x0, y, x1, y + rowH, outer, tones.inner, width);
+    outline(ctx, [x0, y, x1, y + rowH], outer, tones.inner, width);
   };
   if (state.hover) cell(state.hover, tones.outer, Math.max(2, Math.round(2 * dpr)));
   if (state.cursor) cell(state.cursor, tones.cursor, Math.max(2, Math.round(3 * dpr)));

@@ -21,6 +21,8 @@ import { useTheme } from '../../lib/theme.ts';
 import { columnCodes, drawBase, drawOverlay, runningCells } from './draw-heatmap.ts';
 import { CellTooltip, spanSummary } from './cell-tooltip.tsx';
 
+const KEY_HELP = 'Arrow keys move between drawn columns, Enter selects, Shift extends, Escape clears.';
+
 /** Most DOM cells the accessible layer renders; beyond this only the canvas is drawn. */
 export const MAX_DOM_CELLS = 3000;
 const MIN_DOM_CELL_WIDTH = 4;
@@ -148,7 +150,8 @@ export function Heatmap({ grid, title, selection, onPick, onClear, onDrawn }: He
   useEffect(() => {
     const canvas = overlayRef.current;
     if (!canvas || width === 0) return;
-    const draw = () => drawOverlay(canvas, layout, { selection, hover, cursor: overlayCursor, running, pulse: pulse.current }, window.devicePixelRatio || 1, theme);
+    const dpr = window.devicePixelRatio || 1;
+    const draw = () => drawOverlay(canvas, layout, { selection, hover, cursor: overlayCursor, running, pulse: pulse.current }, dpr, theme);
     draw();
     if (running.length === 0) return;
     let frame = 0;
@@ -272,7 +275,7 @@ export function Heatmap({ grid, title, selection, onPick, onClear, onDrawn }: He
                 tabIndex: 0,
                 role: 'application',
                 'aria-roledescription': 'heatmap',
-                'aria-label': `Coverage heatmap: ${summary}. Arrow keys move between drawn columns, Enter selects, Shift extends, Escape clears.`,
+                'aria-label': `Coverage heatmap: ${summary}. ${KEY_HELP}`,
                 'aria-describedby': 'heatmap-cursor',
                 onKeyDown,
                 onFocus: (e) => {

@@ -92,7 +92,14 @@ export function LakePage() {
   };
   const openPath = (path: string) => open({ path: path.trim(), entry: null });
   const treeToggle = (
-    <button type="button" className="btn btn-small" aria-expanded={treeOpen} aria-controls="lake-tree-card" onClick={() => setTreeOpen((o) => !o)} data-testid="toggle-tree">
+    <button
+      type="button"
+      className="btn btn-small"
+      aria-expanded={treeOpen}
+      aria-controls="lake-tree-card"
+      onClick={() => setTreeOpen((o) => !o)}
+      data-testid="toggle-tree"
+    >
       {treeOpen ? 'Hide partitions' : 'Show partitions'}
     </button>
   );

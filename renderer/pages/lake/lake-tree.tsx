@@ -21,7 +21,14 @@ interface TreeState {
 
 function FolderIcon({ open }: { open: boolean }) {
   return (
-    <svg width="16" height="16" viewBox="0 0 24 24" style={{ fill: open ? 'var(--folder-fill-open)' : 'var(--folder-fill)', stroke: 'var(--folder-stroke)' }} strokeWidth="1.6" aria-hidden="true">
+    <svg
+      width="16"
+      height="16"
+      viewBox="0 0 24 24"
+      style={{ fill: open ? 'var(--folder-fill-open)' : 'var(--folder-fill)', stroke: 'var(--folder-stroke)' }}
+      strokeWidth="1.6"
+      aria-hidden="true"
+    >
       <path d="M3 6.5A1.5 1.5 0 0 1 4.5 5h4.6l2 2.2h8.4A1.5 1.5 0 0 1 21 8.7v9.8a1.5 1.5 0 0 1-1.5 1.5h-15A1.5 1.5 0 0 1 3 18.5z" />
     </svg>
   );
@@ -29,7 +36,15 @@ function FolderIcon({ open }: { open: boolean }) {
 
 function FileIcon({ parquet }: { parquet: boolean }) {
   return (
-    <svg width="16" height="16" viewBox="0 0 24 24" fill="none" style={{ stroke: parquet ? 'var(--file-parquet)' : 'var(--file-other)' }} strokeWidth="1.6" aria-hidden="true">
+    <svg
+      width="16"
+      height="16"
+      viewBox="0 0 24 24"
+      fill="none"
+      style={{ stroke: parquet ? 'var(--file-parquet)' : 'var(--file-other)' }}
+      strokeWidth="1.6"
+      aria-hidden="true"
+    >
       <path d="M6 3h8l4 4v14H6z" />
       <path d="M14 3v4h4" />
       {parquet && <path d="M9 12h6M9 15h6M9 18h4" />}

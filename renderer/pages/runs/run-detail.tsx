@@ -133,6 +133,8 @@ export function RunDetail({ runId }: { runId: string }) {
   const run = detail.data;
 
   const jobs = (run?.jobs ?? []).filter((j) => filter === 'all' || (filter === 'running' ? j.state === 'running' : PROBLEMS.has(j.state)));
+  const all = run?.jobs.length ?? 0;
+  const shownOf = jobs.length === all ? plural(all, 'job') : `${formatCount(jobs.length)} of ${plural(all, 'job')}`;
 
   if (detail.isPending) return <Loading label="Loading the run…" />;
   if (detail.isError) return <ErrorNotice error={detail.error} title={`Run ${runId} could not be loaded`} testId="run-error" />;
@@ -171,7 +173,8 @@ export function RunDetail({ runId }: { runId: string }) {
           <>
             <dt>Concurrency</dt>
             <dd>
-              {plural(run.concurrency.downloads, 'download')} · {plural(run.concurrency.ingestWorkers, 'ingest worker')} · {plural(run.concurrency.duckdbThreads, 'DuckDB thread')} · {run.concurrency.duckdbMemoryLimit} DuckDB memory
+              {plural(run.concurrency.downloads, 'download')} · {plural(run.concurrency.ingestWorkers, 'ingest worker')} ·{' '}
+              {plural(run.concurrency.duckdbThreads, 'DuckDB thread')} · {run.concurrency.duckdbMemoryLimit} DuckDB memory
             </dd>
           </>
         )}
@@ -194,7 +197,7 @@ export function RunDetail({ runId }: { runId: string }) {
             ))}
           </div>
           <span className="muted" style={{ fontSize: 'var(--text-s)' }}>
-            {jobs.length === run.jobs.length ? plural(run.jobs.length, 'job') : `${formatCount(jobs.length)} of ${plural(run.jobs.length, 'job')}`}
+            {shownOf}
           </span>
         </div>
       )}

@@ -14,7 +14,12 @@ export function AppearanceCard() {
   const preference = useThemePreference();
   const theme = useTheme();
   return (
-    <Card title="Appearance" headingId="appearance-heading" description="Applies at once to this window and is remembered; nothing to save." testId="appearance">
+    <Card
+      title="Appearance"
+      headingId="appearance-heading"
+      description="Applies at once to this window and is remembered; nothing to save."
+      testId="appearance"
+    >
       <div className="stack">
         <div className="field">
           <span className="field-label" id="theme-label">
@@ -23,7 +28,14 @@ export function AppearanceCard() {
           <div className="row">
             <div className="segmented" role="radiogroup" aria-labelledby="theme-label">
               {THEME_PREFERENCES.map((p) => (
-                <button key={p} type="button" role="radio" aria-checked={preference === p} onClick={() => themePreference.set(p)} data-testid={`theme-${p}`}>
+                <button
+                  key={p}
+                  type="button"
+                  role="radio"
+                  aria-checked={preference === p}
+                  onClick={() => themePreference.set(p)}
+                  data-testid={`theme-${p}`}
+                >
                   {LABELS[p]}
                 </button>
               ))}

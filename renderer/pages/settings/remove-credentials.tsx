@@ -29,7 +29,8 @@ export function RemoveCredentials({ settings }: { settings: SettingsView }) {
     },
   });
   if (!settings.hasApiKey && !settings.hasS3Keys) return null;
-  const where = settings.credentialStore.kind === 'keychain' ? 'the OS keychain' : settings.credentialStore.path ?? 'the configuration file';
+  const store = settings.credentialStore;
+  const where = store.kind === 'keychain' ? 'the OS keychain' : (store.path ?? 'the configuration file');
   return (
     <div className="stack-s">
       {asking === null ? (
@@ -52,7 +53,8 @@ export function RemoveCredentials({ settings }: { settings: SettingsView }) {
               Remove {WORDS[asking].noun}?
             </span>
             <span>
-              It is deleted from {where}. To use the account again you will need to enter {asking === 'apiKey' ? 'the key' : 'the keys'} from your Massive dashboard.
+              It is deleted from {where}. To use the account again you will need to enter{' '}
+              {asking === 'apiKey' ? 'the key' : 'the keys'} from your Massive dashboard.
             </span>
             <div className="row">
               <button

@@ -32,6 +32,7 @@ const SOURCE_OPTIONS = [
 ] as const;
 
 const SOURCE_NAMES: Record<string, string> = { auto: 'Automatic', demo: 'Demo', massive: 'Massive' };
+const NO_KEYCHAIN = 'The web host has no access to an OS keychain; the desktop app keeps them encrypted with it instead.';
 
 function sameForm(a: SettingsForm, b: SettingsForm): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
@@ -170,8 +171,9 @@ function SettingsEditor({ settings, profile, webHost }: { settings: SettingsView
             hint={
               sourceOverride ? (
                 <OverrideNotice override={sourceOverride}>
-                  This run uses {settings.mode === 'demo' ? 'demo data' : 'your Massive account'} (source {SOURCE_NAMES[sourceOverride.value ?? ''] ?? sourceOverride.value}); the
-                  choice here is what is saved and applies when QuantMini starts without the flag.
+                  This run uses {settings.mode === 'demo' ? 'demo data' : 'your Massive account'} (source{' '}
+                  {SOURCE_NAMES[sourceOverride.value ?? ''] ?? sourceOverride.value}); the choice here is what is saved and applies when
+                  QuantMini starts without the flag.
                 </OverrideNotice>
               ) : (
                 `Currently using ${settings.mode === 'demo' ? 'demo data' : 'your Massive account'}.`
@@ -190,13 +192,13 @@ function SettingsEditor({ settings, profile, webHost }: { settings: SettingsView
         <div className="stack">
           <p className="credential-store" data-testid="credential-store">
             <strong>Where they are kept:</strong> {settings.credentialStore.description}.
-            {webHost && settings.credentialStore.kind === 'config-file' && ' The web host has no access to an OS keychain; the desktop app keeps them encrypted with it instead.'}
+            {webHost && settings.credentialStore.kind === 'config-file' && ` ${NO_KEYCHAIN}`}
           </p>
           {keyOverrides.map((o) => (
             <div key={o.field} className="notice" data-tone="info" data-testid={`override-${o.field}`}>
               <span>
-                <strong>Overridden for this run</strong> by {o.by}: {o.field === 'apiKey' ? 'that API key' : 'those S3 keys'} {o.by.includes(' and ') ? 'are' : 'is'} used instead of the
-                saved {o.field === 'apiKey' ? 'one' : 'ones'}.
+                <strong>Overridden for this run</strong> by {o.by}: {o.field === 'apiKey' ? 'that API key is' : 'those S3 keys are'} used
+                instead of the saved {o.field === 'apiKey' ? 'one' : 'ones'}.
               </span>
             </div>
           ))}

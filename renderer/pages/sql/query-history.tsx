@@ -28,10 +28,17 @@ export function QueryHistory({ onRestore }: { onRestore: (sql: string) => void }
         <ul className="history-list" aria-labelledby="history-heading">
           {history.map((h, i) => (
             <li key={`${h.at}-${i}`}>
-              <button type="button" className="history-item" onClick={() => onRestore(h.sql)} title={formatInstant(h.at)} data-testid={`sql-history-${i}`}>
+              <button
+                type="button"
+                className="history-item"
+                onClick={() => onRestore(h.sql)}
+                title={formatInstant(h.at)}
+                data-testid={`sql-history-${i}`}
+              >
                 <code className="history-sql">{h.sql}</code>
                 <span className="muted">
-                  {formatAgo(h.at)} · {h.error ? <span className="history-error">failed</span> : h.rows === null ? 'ran' : plural(h.rows, 'row')}
+                  {formatAgo(h.at)} ·{' '}
+                  {h.error ? <span className="history-error">failed</span> : h.rows === null ? 'ran' : plural(h.rows, 'row')}
                 </span>
               </button>
             </li>

@@ -26,7 +26,8 @@ export function startDownload(downloadPath: string, fileName: string): void {
 }
 
 function outcomeText(r: SqlExportView): string {
-  const what = `${plural(r.rowCount, 'row')} (${formatBytes(r.bytes)}) as ${r.format === 'csv' ? 'CSV' : 'Parquet'} in ${formatDuration(r.elapsedMs)}`;
+  const format = r.format === 'csv' ? 'CSV' : 'Parquet';
+  const what = `${plural(r.rowCount, 'row')} (${formatBytes(r.bytes)}) as ${format} in ${formatDuration(r.elapsedMs)}`;
   if (r.outcome === 'saved') return `Saved ${what} to ${r.savedTo}.`;
   return `Exported ${what}: your browser is downloading ${r.fileName}.`;
 }
@@ -48,17 +49,33 @@ export function ResultExport({ sql }: { sql: string }) {
   return (
     <div className="stack-s result-export">
       <div className="row">
-        <button type="button" className="btn btn-small" onClick={() => run('csv')} disabled={exporting.isPending} data-testid="sql-export-csv">
+        <button
+          type="button"
+          className="btn btn-small"
+          onClick={() => run('csv')}
+          disabled={exporting.isPending}
+          data-testid="sql-export-csv"
+        >
           Export CSV
         </button>
-        <button type="button" className="btn btn-small" onClick={() => run('parquet')} disabled={exporting.isPending} data-testid="sql-export-parquet">
+        <button
+          type="button"
+          className="btn btn-small"
+          onClick={() => run('parquet')}
+          disabled={exporting.isPending}
+          data-testid="sql-export-parquet"
+        >
           Export Parquet
         </button>
         {exporting.isPending && (
           <>
             <span className="spinner" aria-hidden="true" />
             <span className="muted">Exporting…</span>
-            <button type="button" className="btn btn-small btn-ghost" onClick={() => queryId.current && cancel.mutate({ queryId: queryId.current })}>
+            <button
+              type="button"
+              className="btn btn-small btn-ghost"
+              onClick={() => queryId.current && cancel.mutate({ queryId: queryId.current })}
+            >
               Cancel
             </button>
           </>
@@ -70,7 +87,9 @@ export function ResultExport({ sql }: { sql: string }) {
           {r.textColumns.length > 0 && ` Written as text: ${r.textColumns.join(', ')}.`}
         </p>
       )}
-      {exporting.isError && !isContractFailure(exporting.error, 'cancelled') && <ErrorNotice error={exporting.error} title="The result could not be exported" testId="sql-export-error" />}
+      {exporting.isError && !isContractFailure(exporting.error, 'cancelled') && (
+        <ErrorNotice error={exporting.error} title="The result could not be exported" testId="sql-export-error" />
+      )}
     </div>
   );
 }

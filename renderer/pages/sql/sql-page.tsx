@@ -54,7 +54,8 @@ export function SqlPage() {
   const editor = useRef<HTMLTextAreaElement>(null);
   const run = useContractMutation('sql.run', {
     onSettled: (result, error, input) => {
-      sqlHistory.set(addToHistory(sqlHistory.get(), { sql: input.sql, at: new Date().toISOString(), rows: result?.rowCount ?? null, error: error ? error.message : null }));
+      const entry = { sql: input.sql, at: new Date().toISOString(), rows: result?.rowCount ?? null, error: error ? error.message : null };
+      sqlHistory.set(addToHistory(sqlHistory.get(), entry));
     },
   });
   const cancel = useContractMutation('sql.cancel');

@@ -10,10 +10,12 @@ import { EmptyState, ErrorNotice, Loading } from '../../components/feedback.tsx'
 import { decodeArrow } from '../../lib/arrow-table.ts';
 import { sqlName } from '../../lib/sql-workspace.ts';
 
-const VIEWS_SQL = "SELECT table_name AS name, table_type AS kind FROM information_schema.tables WHERE table_schema = 'main' ORDER BY table_name";
+const VIEWS_SQL =
+  "SELECT table_name AS name, table_type AS kind FROM information_schema.tables WHERE table_schema = 'main' ORDER BY table_name";
 
 function Columns({ view, onInsert }: { view: string; onInsert: (text: string) => void }) {
-  const describe = useContractQuery('sql.run', { queryId: `describe-${view}`.slice(0, 64), sql: `DESCRIBE ${sqlName(view)}`, maxRows: 1000 }, { staleTime: 60_000 });
+  const input = { queryId: `describe-${view}`.slice(0, 64), sql: `DESCRIBE ${sqlName(view)}`, maxRows: 1000 };
+  const describe = useContractQuery('sql.run', input, { staleTime: 60_000 });
   const columns = useMemo(() => {
     if (!describe.data) return [];
     const t = decodeArrow(describe.data.arrow);
@@ -27,7 +29,13 @@ function Columns({ view, onInsert }: { view: string; onInsert: (text: string) =>
     <ul className="column-list" aria-label={`Columns of ${view}`} data-testid={`sql-columns-${view}`}>
       {columns.map((c) => (
         <li key={c.name}>
-          <button type="button" className="column-item" onClick={() => onInsert(sqlName(c.name))} title={`Insert ${c.name}`} data-testid={`sql-column-${view}-${c.name}`}>
+          <button
+            type="button"
+            className="column-item"
+            onClick={() => onInsert(sqlName(c.name))}
+            title={`Insert ${c.name}`}
+            data-testid={`sql-column-${view}-${c.name}`}
+          >
             <code>{c.name}</code>
             <span className="muted mono">{c.type}</span>
           </button>
@@ -58,7 +66,9 @@ export function ViewList({ onInsert }: { onInsert: (text: string) => void }) {
     <Card title="Views" headingId="views-heading" description="Click a name to insert it at the cursor." testId="sql-views">
       {views.isPending && <Loading />}
       {views.isError && <ErrorNotice error={views.error} title="Views could not be listed" />}
-      {views.isSuccess && names.length === 0 && <EmptyState title="No views yet.">Views appear once a dataset has data in bronze.</EmptyState>}
+      {views.isSuccess && names.length === 0 && (
+        <EmptyState title="No views yet.">Views appear once a dataset has data in bronze.</EmptyState>
+      )}
       {names.length > 0 && (
         <ul className="view-list" aria-labelledby="views-heading">
           {names.map((name) => (

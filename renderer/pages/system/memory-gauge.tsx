@@ -4,8 +4,16 @@ import { arcPath, gaugeBands, percentToAngle, polar } from '../../lib/gauge-geom
 import { formatBytes, formatPercent, humanize } from '../../lib/format.ts';
 
 // CSS variables (light and dark themes); SVG takes them through style, not presentation attributes.
-const LEVEL_COLORS: Record<PressureLevel, string> = { normal: 'var(--gauge-normal)', warning: 'var(--gauge-warning)', critical: 'var(--gauge-critical)' };
-const BAND_COLORS: Record<PressureLevel, string> = { normal: 'var(--gauge-band-normal)', warning: 'var(--gauge-band-warning)', critical: 'var(--gauge-band-critical)' };
+const LEVEL_COLORS: Record<PressureLevel, string> = {
+  normal: 'var(--gauge-normal)',
+  warning: 'var(--gauge-warning)',
+  critical: 'var(--gauge-critical)',
+};
+const BAND_COLORS: Record<PressureLevel, string> = {
+  normal: 'var(--gauge-band-normal)',
+  warning: 'var(--gauge-band-warning)',
+  critical: 'var(--gauge-band-critical)',
+};
 
 /** An SVG meter (role="meter") for one memory sample. */
 export function MemoryGauge({ sample }: { sample: MemorySampleView }) {
@@ -31,7 +39,13 @@ export function MemoryGauge({ sample }: { sample: MemorySampleView }) {
         {gaugeBands(sample.warningPercent, sample.criticalPercent).map((b) => (
           <path key={b.level} d={arcPath(cx, cy, r, b.from, b.to)} style={{ stroke: BAND_COLORS[b.level] }} strokeWidth={18} fill="none" />
         ))}
-        <path d={arcPath(cx, cy, r, percentToAngle(0), value)} style={{ stroke: color }} strokeWidth={10} strokeLinecap="round" fill="none" />
+        <path
+          d={arcPath(cx, cy, r, percentToAngle(0), value)}
+          style={{ stroke: color }}
+          strokeWidth={10}
+          strokeLinecap="round"
+          fill="none"
+        />
         <circle cx={needle.x} cy={needle.y} r={7} style={{ fill: 'var(--surface)', stroke: color }} strokeWidth={3} />
         <text x={cx} y={cy - 4} textAnchor="middle" fontSize="34" fontWeight="700" style={{ fill: 'var(--text)' }}>
           {formatPercent(sample.usedPercent)}

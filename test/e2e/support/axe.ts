@@ -39,5 +39,10 @@ export async function seriousAxeFindings(page: Page): Promise<string[]> {
   });
   return (violations as AxeViolation[])
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) => v.nodes.map((n) => `${v.impact} ${v.id} (${v.help}) at ${n.target.join(' ')}: ${(n.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 300)}`));
+    .flatMap((v) =>
+      v.nodes.map((n) => {
+        const why = (n.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 300);
+        return `${v.impact} ${v.id} (${v.help}) at ${n.target.join(' ')}: ${why}`;
+      }),
+    );
 }

@@ -24,9 +24,19 @@ const env = { HOME: home, XDG_CONFIG_HOME: path.join(home, '.config') };
 const configFile = path.join(home, 'config.yaml');
 // Port 9 (discard) on loopback: nothing listens there on a normal machine.
 const DEAD = 'http://127.0.0.1:9';
+const REFUSED = 'nothing is listening at http://127.0.0.1:9: check the flat-file endpoint';
 fs.writeFileSync(
   configFile,
-  `source: massive\ndataRoot: ${path.join(home, 'saved-lake')}\nmassive:\n  s3:\n    endpoint: ${DEAD}\n    accessKeyId: AKIA-TEST\n    secretAccessKey: s3-secret-value\n`,
+  [
+    'source: massive',
+    `dataRoot: ${path.join(home, 'saved-lake')}`,
+    'massive:',
+    '  s3:',
+    `    endpoint: ${DEAD}`,
+    '    accessKeyId: AKIA-TEST',
+    '    secretAccessKey: s3-secret-value',
+    '',
+  ].join('\n'),
 );
 afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
 
@@ -41,14 +51,18 @@ describe('settings overridden at start-up', () => {
       { field: 'source', by: 'the --source flag', value: 'demo', saved: 'massive' },
       { field: 'dataRoot', by: 'the --data-root flag', value: path.join(home, 'flag-lake'), saved: path.join(home, 'saved-lake') },
     ]);
-    expect(view.credentialStore).toEqual({ kind: 'config-file', description: expect.stringContaining(`plain text in the user configuration file ${configFile}`), path: configFile });
+    const description = expect.stringContaining(`plain text in the user configuration file ${configFile}`);
+    expect(view.credentialStore).toEqual({ kind: 'config-file', description, path: configFile });
     expect(settings.sourceNotice()).toBe(
-      'QuantMini was started with the --source flag set to Demo, so this tests the built-in simulator; the saved source (Massive) applies once QuantMini starts without it.',
+      'QuantMini was started with the --source flag set to Demo, so this tests the built-in simulator; ' +
+        'the saved source (Massive) applies once QuantMini starts without it.',
     );
   });
 
   it('reports credentials from the environment as overriding the saved ones', async () => {
-    const settings = createAppSettings({ config: loadConfig({ config: configFile }, { ...env, MASSIVE_API_KEY: 'env-key-123456' }), flags: { config: configFile }, env: { ...env, MASSIVE_API_KEY: 'env-key-123456' } });
+    const withKey = { ...env, MASSIVE_API_KEY: 'env-key-123456' };
+    const flags = { config: configFile };
+    const settings = createAppSettings({ config: loadConfig(flags, withKey), flags, env: withKey });
     await settings.init();
     const view = settings.view();
     expect(view.overrides).toEqual([{ field: 'apiKey', by: 'the MASSIVE_API_KEY environment variable', value: null, saved: null }]);
@@ -60,7 +74,8 @@ describe('settings overridden at start-up', () => {
 describe('a flat-file endpoint nobody answers', () => {
   it('is described once, in plain words', async () => {
     expect(await sourceUnreachable(DEAD)).toBe('nothing is listening at http://127.0.0.1:9: check the flat-file endpoint');
-    expect(describeUnreachable('https://files.example.invalid/', Object.assign(new TypeError('fetch failed'), { cause: { code: 'ENOTFOUND' } }))).toBe(
+    const dns = Object.assign(new TypeError('fetch failed'), { cause: { code: 'ENOTFOUND' } });
+    expect(describeUnreachable('https://files.example.invalid/', dns)).toBe(
       'the host name of https://files.example.invalid does not resolve: check the flat-file endpoint and your network',
     );
   });
@@ -90,16 +105,22 @@ describe('a flat-file endpoint nobody answers', () => {
     const flags = { config: configFile };
     const config = loadConfig(flags, env);
     const launcher = createNodeProcessLauncher();
-    const lakeService = createLakeServiceClient({ launcher, entry: nodeLakeServiceEntry(), config: lakeServiceConfig(config.settings, effectiveSource(config)) });
+    const serviceConfig = lakeServiceConfig(config.settings, effectiveSource(config));
+    const lakeService = createLakeServiceClient({ launcher, entry: nodeLakeServiceEntry(), config: serviceConfig });
     const backend = await createAppBackend({ config, configFlags: flags, launcher, lakeService, host: 'web', version: '0.0.0-test' });
     try {
       const update = await dispatchRequest(backend.handlers, 'runs.startUpdate', {});
       expect(update).toEqual({
         ok: false,
-        error: { code: 'unavailable', message: 'The update did not start: nothing is listening at http://127.0.0.1:9: check the flat-file endpoint. No jobs were queued.' },
+        error: {
+          code: 'unavailable',
+          message: `The update did not start: ${REFUSED}. No jobs were queued.`,
+        },
       });
-      const backfill = await dispatchRequest(backend.handlers, 'runs.startBackfill', { layer: 'bronze', cells: [{ dataset: 'stocks_daily', date: '2024-03-04' }] });
-      expect(backfill).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringMatching(/^The backfill did not start: nothing is listening/) } });
+      const cells = [{ dataset: 'stocks_daily' as const, date: '2024-03-04' }];
+      const backfill = await dispatchRequest(backend.handlers, 'runs.startBackfill', { layer: 'bronze', cells });
+      const message = expect.stringMatching(/^The backfill did not start: nothing is listening/);
+      expect(backfill).toMatchObject({ ok: false, error: { code: 'unavailable', message } });
       expect(await listRuns(lakeRoot, 10)).toEqual([]);
     } finally {
       await backend.close();

@@ -65,7 +65,8 @@ describe('SQL export', () => {
     expect(r).toMatchObject({ file: target, rowCount: 500, textColumns: [] });
     const reference = path.join(out, 'reference.csv');
     const glob = path.join(root, 'bronze/stocks_daily/*/*/*.parquet');
-    await duckdb((c) => c.run(`COPY (${QUERY.replace('FROM stocks_daily', `FROM read_parquet('${glob}')`)}) TO '${reference}' (FORMAT csv, HEADER true)`));
+    const truth = QUERY.replace('FROM stocks_daily', `FROM read_parquet('${glob}')`);
+    await duckdb((c) => c.run(`COPY (${truth}) TO '${reference}' (FORMAT csv, HEADER true)`));
     const written = fs.readFileSync(target);
     expect(written.equals(fs.readFileSync(reference))).toBe(true);
     expect(r.bytes).toBe(written.length);
@@ -79,17 +80,21 @@ describe('SQL export', () => {
     const r = await service.call('sqlExport', { queryId: 'exp-pq', sql: QUERY, format: 'parquet', target });
     expect(r.rowCount).toBe(500);
     const back = await duckdb(async (c) => {
-      const types = (await c.runAndReadAll(`DESCRIBE SELECT * FROM '${target}'`)).getRowObjectsJS().map((x) => `${String(x.column_name)} ${String(x.column_type)}`);
-      const sums = (await c.runAndReadAll(`SELECT count(*) AS n, sum(transactions)::VARCHAR AS t, max(epoch_ns(window_start))::VARCHAR AS ns FROM '${target}'`)).getRowObjectsJS()[0];
+      const described = (await c.runAndReadAll(`DESCRIBE SELECT * FROM '${target}'`)).getRowObjectsJS();
+      const types = described.map((x) => `${String(x.column_name)} ${String(x.column_type)}`);
+      const totals = `SELECT count(*) AS n, sum(transactions)::VARCHAR AS t, max(epoch_ns(window_start))::VARCHAR AS ns FROM '${target}'`;
+      const sums = (await c.runAndReadAll(totals)).getRowObjectsJS()[0];
       return { types, sums };
     });
     expect(back.types).toEqual(['ticker VARCHAR', 'close DOUBLE', 'window_start TIMESTAMP_NS', 'transactions BIGINT', 'date DATE']);
-    expect(back.sums).toEqual({ n: 500n, t: String(500n * 9007199254740000n + (499n * 500n) / 2n), ns: String(1709562600123456789n + 499n * 60000000000n) });
+    const t = String(500n * 9007199254740000n + (499n * 500n) / 2n);
+    expect(back.sums).toEqual({ n: 500n, t, ns: String(1709562600123456789n + 499n * 60000000000n) });
   });
 
   it('keeps HUGEINT and DECIMAL exact, and writes lists and intervals as text (and says so)', async () => {
     const target = path.join(out, 'mixed.csv');
-    const sql = `SELECT sum(i)::HUGEINT AS total, 12.345::DECIMAL(10,3) AS price, [1, 2, 3] AS xs, INTERVAL 90 MINUTE AS span FROM range(10) t(i)`;
+    const sql =
+      'SELECT sum(i)::HUGEINT AS total, 12.345::DECIMAL(10,3) AS price, [1, 2, 3] AS xs, INTERVAL 90 MINUTE AS span FROM range(10) t(i)';
     const r = await service.call('sqlExport', { queryId: 'exp-mixed', sql, format: 'csv', target });
     expect(r.textColumns).toEqual(['xs', 'span']);
     expect(fs.readFileSync(target, 'utf8')).toMatch(/^total,price,xs,span\n45,12.345,"\[1, ?2, ?3\]",\S+\n$/);
@@ -98,21 +103,24 @@ describe('SQL export', () => {
   it('refuses a HUGEINT the result can only carry rounded, naming the column, and leaves no file', async () => {
     const target = path.join(out, 'huge.csv');
     const sql = `SELECT (9007199254740993::HUGEINT * 1000) AS big`;
-    await expect(service.call('sqlExport', { queryId: 'exp-huge', sql, format: 'csv', target })).rejects.toThrow(/"big".*cannot be exported exactly/);
+    const exported = service.call('sqlExport', { queryId: 'exp-huge', sql, format: 'csv', target });
+    await expect(exported).rejects.toThrow(/"big".*cannot be exported exactly/);
     expect(fs.readdirSync(out).filter((f) => f.startsWith('huge'))).toEqual([]);
   });
 
   it('refuses a result larger than the cap instead of cutting it short', async () => {
     const target = path.join(out, 'capped.csv');
     const sqlEngine = (id: string, sql: string, maxRows: number) => service.call('sqlRun', { queryId: id, sql, maxRows });
-    await expect(exportSqlResult({ run: sqlEngine, queryId: 'exp-cap', sql: QUERY, format: 'csv', target, maxRows: 100 })).rejects.toThrow(/more than 100 rows/);
+    const exported = exportSqlResult({ run: sqlEngine, queryId: 'exp-cap', sql: QUERY, format: 'csv', target, maxRows: 100 });
+    await expect(exported).rejects.toThrow(/more than 100 rows/);
     expect(fs.existsSync(target)).toBe(false);
   });
 
   it('is still read-only: a write statement is refused by the SQL engine and nothing is written', async () => {
     const escape = path.join(out, 'escape.csv');
+    const blocked = path.join(out, 'x.csv');
     await expect(
-      service.call('sqlExport', { queryId: 'exp-write', sql: `COPY (SELECT 1) TO '${escape}'`, format: 'csv', target: path.join(out, 'x.csv') }),
+      service.call('sqlExport', { queryId: 'exp-write', sql: `COPY (SELECT 1) TO '${escape}'`, format: 'csv', target: blocked }),
     ).rejects.toThrow(/read-only|not allowed|refused/);
     expect(fs.existsSync(escape)).toBe(false);
     expect(fs.existsSync(path.join(out, 'x.csv'))).toBe(false);
@@ -129,7 +137,9 @@ describe('export downloads and the download route', () => {
     expect(store.take(slot.id)).toBeNull();
     slot.publish();
 
-    const server = http.createServer((req, res) => void serveExport(new URL(req.url ?? '/', 'http://x').pathname, res, store, { 'X-Test': 'yes' }));
+    const route = (req: http.IncomingMessage, res: http.ServerResponse) =>
+      serveExport(new URL(req.url ?? '/', 'http://x').pathname, res, store, {});
+    const server = http.createServer((req, res) => void route(req, res));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const { port } = server.address() as { port: number };
     try {
@@ -166,6 +176,7 @@ describe('export downloads and the download route', () => {
   });
 
   it('names attachments safely for any file name', () => {
-    expect(attachmentHeader('résumé "q".csv')).toBe(`attachment; filename="r_sum_ _q_.csv"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%22q%22.csv`);
+    const header = attachmentHeader('résumé "q".csv');
+    expect(header).toBe(`attachment; filename="r_sum_ _q_.csv"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%22q%22.csv`);
   });
 });

@@ -28,9 +28,11 @@ describe('save dialog for exports', () => {
   });
 
   it('returns null when cancelled, and adds the extension when the dialog dropped it', async () => {
-    expect(await createSaveExportPicker(fakeDialog({ canceled: true, filePath: '' }).dialog, () => null, '/d')({ defaultName: 'a.parquet', format: 'parquet' })).toBeNull();
+    const cancelled = createSaveExportPicker(fakeDialog({ canceled: true, filePath: '' }).dialog, () => null, '/d');
+    expect(await cancelled({ defaultName: 'a.parquet', format: 'parquet' })).toBeNull();
     const { dialog, calls } = fakeDialog({ canceled: false, filePath: '/d/prices' });
-    expect(await createSaveExportPicker(dialog, () => null, '/d')({ defaultName: 'a.parquet', format: 'parquet' })).toBe('/d/prices.parquet');
+    const pick = createSaveExportPicker(dialog, () => null, '/d');
+    expect(await pick({ defaultName: 'a.parquet', format: 'parquet' })).toBe('/d/prices.parquet');
     expect(calls[0]!.parent).toBeNull();
     expect(calls[0]!.options.filters).toEqual([{ name: 'Parquet', extensions: ['parquet'] }]);
   });

@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { COVERAGE_STATES } from '../../../core/lake/coverage-states.ts';
-import { DRAWN_STATES, LEGEND_ORDER, OUTLINES, PALETTES, PATTERN_TILES, STATE_DESCRIPTIONS } from '../../../renderer/lib/coverage-colors.ts';
+import { DRAWN_STATES, LEGEND_ORDER, OUTLINES, PALETTES, PATTERN_TILES } from '../../../renderer/lib/coverage-colors.ts';
+import { STATE_DESCRIPTIONS } from '../../../renderer/lib/coverage-colors.ts';
 import type { CellStyle, PaletteState } from '../../../renderer/lib/coverage-colors.ts';
 
 type Rgb = [number, number, number];
@@ -60,14 +61,18 @@ function violations(palette: Readonly<Record<PaletteState, CellStyle>>, m: Matri
   };
   for (const s of DRAWN_STATES) {
     const { base, ink, style } = seen(s);
-    if (style.pattern !== 'solid' && (!ink || contrast(base, ink) < 3)) out.push(`${s}: pattern ink ${ink ? contrast(base, ink).toFixed(2) : 'missing'}:1`);
+    if (style.pattern !== 'solid' && (!ink || contrast(base, ink) < 3)) {
+      out.push(`${s}: pattern ink ${ink ? contrast(base, ink).toFixed(2) : 'missing'}:1`);
+    }
   }
   for (let i = 0; i < DRAWN_STATES.length; i++) {
     for (let j = i + 1; j < DRAWN_STATES.length; j++) {
       const a = seen(DRAWN_STATES[i]!);
       const b = seen(DRAWN_STATES[j]!);
       const ratio = contrast(a.base, b.base);
-      if (a.style.pattern === b.style.pattern && ratio < 3) out.push(`${DRAWN_STATES[i]} / ${DRAWN_STATES[j]}: same pattern, ${ratio.toFixed(2)}:1`);
+      if (a.style.pattern === b.style.pattern && ratio < 3) {
+        out.push(`${DRAWN_STATES[i]} / ${DRAWN_STATES[j]}: same pattern, ${ratio.toFixed(2)}:1`);
+      }
     }
   }
   return out;
@@ -90,7 +95,8 @@ describe('the coverage palette', () => {
           // Selection and hover: dark outer line plus light inner line (inverted in dark mode).
           expect(Math.max(contrast(simulate(linearRgb(o.outer), matrix), base), inner), `${theme} ${s}`).toBeGreaterThanOrEqual(3);
           // The keyboard cursor: the accent line plus the same inner line.
-          expect(Math.max(contrast(simulate(linearRgb(o.cursor), matrix), base), inner), `${theme} cursor on ${s}`).toBeGreaterThanOrEqual(3);
+          const cursor = contrast(simulate(linearRgb(o.cursor), matrix), base);
+          expect(Math.max(cursor, inner), `${theme} cursor on ${s}`).toBeGreaterThanOrEqual(3);
         }
       }
     });

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { COVERAGE_STATES } from '../../../core/lake/coverage-states.ts';
 import type { CoverageState } from '../../../core/lake/coverage-states.ts';
 import type { CoverageGrid } from '../../../renderer/lib/coverage-grid.ts';
-import { aggregateCode, axisTicks, cellAt, columnDays, columnExtent, hitTest, layoutHeatmap, ROW_GAP, ROW_HEIGHT, rowTop, stepColumns } from '../../../renderer/lib/heatmap-layout.ts';
+import { aggregateCode, axisTicks, cellAt, columnDays, columnExtent, hitTest } from '../../../renderer/lib/heatmap-layout.ts';
+import { layoutHeatmap } from '../../../renderer/lib/heatmap-layout.ts';
+import { ROW_GAP, ROW_HEIGHT, rowTop, stepColumns } from '../../../renderer/lib/heatmap-layout.ts';
 import { clampSelection, moveCursor, selectionCells, selectionContains, selectionSize, spanSelection } from '../../../renderer/lib/heatmap-selection.ts';
 
 const c = (s: CoverageState) => COVERAGE_STATES.indexOf(s);

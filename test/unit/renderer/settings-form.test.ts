@@ -21,7 +21,7 @@ const settings: SettingsView = {
   memory: { warningPercent: 75, criticalPercent: 90, criticalGraceSeconds: 30 },
   userFile: '/Users/r/.config/quantmini/config.yaml',
   overrides: [],
-  credentialStore: { kind: 'config-file', description: 'in plain text in the user configuration file', path: '/Users/r/.config/quantmini/config.yaml' },
+  credentialStore: { kind: 'config-file', description: 'in plain text in the user configuration file', path: '/Users/r/.config/q.yaml' },
 };
 
 describe('settings form', () => {

@@ -56,7 +56,8 @@ describe('preferences', () => {
 describe('settings saved as changes', () => {
   it('sends only the fields that differ from what the form started with', () => {
     const view: SettingsView = {
-      dataRoot: '/lake', demoDataRoot: '/demo', mode: 'demo', source: 'demo', plan: 'starter', s3Endpoint: 'https://files.massive.com', restBase: 'https://api.massive.com',
+      dataRoot: '/lake', demoDataRoot: '/demo', mode: 'demo', source: 'demo', plan: 'starter',
+      s3Endpoint: 'https://files.massive.com', restBase: 'https://api.massive.com',
       hasApiKey: false, hasS3Keys: false, datasetsEnabled: ['stocks_daily'], datasetsAvailable: [], userFile: '/u.yaml',
       concurrency: { downloads: null, ingestWorkers: 2, duckdbThreads: null, duckdbMemoryLimit: null },
       memory: { warningPercent: 75, criticalPercent: 90, criticalGraceSeconds: 30 },
@@ -65,7 +66,8 @@ describe('settings saved as changes', () => {
     };
     const start = formFromSettings(view);
     expect(changedPayload(start, start)).toEqual({});
-    expect(changedPayload({ ...start, downloads: '3', warningPercent: '70' }, start)).toEqual({ concurrency: { downloads: 3 }, memory: { warningPercent: 70 } });
+    const edited = changedPayload({ ...start, downloads: '3', warningPercent: '70' }, start);
+    expect(edited).toEqual({ concurrency: { downloads: 3 }, memory: { warningPercent: 70 } });
     expect(changedPayload({ ...start, source: 'massive' }, start)).toEqual({ source: 'massive' });
   });
 });
