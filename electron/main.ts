@@ -17,6 +17,7 @@ import { APP_INDEX_URL, APP_ORIGIN, handleAppProtocol, registerAppScheme } from 
 import { createEventQueue } from './event-queue.ts';
 import { registerContractChannels, trustedUrlCheck } from './ipc-bridge.ts';
 import { createSafeStorageSecretStore } from './safe-storage-secret-store.ts';
+import { createSaveExportPicker } from './save-export-dialog.ts';
 import { createUtilityProcessLauncher } from './utility-process-launcher.ts';
 import { denyAllPermissions, hardenWebContents } from './window-security.ts';
 
@@ -94,6 +95,7 @@ async function start(): Promise<void> {
       const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
+    pickSaveFile: createSaveExportPicker(dialog, () => win, app.getPath('downloads')),
   });
 
   const queue = createEventQueue((event) => {

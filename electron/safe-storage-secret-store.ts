@@ -4,6 +4,8 @@ import type { SafeStorage } from 'electron';
 import { writeFileAtomic } from '../core/files/atomic-write.ts';
 import { emptyCredentials, type Credentials, type SecretStore } from '../core/app/secret-store.ts';
 
+const KEYCHAIN = 'the OS keychain (Electron safeStorage: the macOS Keychain, Windows DPAPI or the Linux secret service)';
+
 /**
  * Credentials encrypted with safeStorage (macOS Keychain, Windows DPAPI, libsecret/kwallet on
  * Linux) in one file under the app's userData folder. The file alone is useless without the
@@ -12,7 +14,7 @@ import { emptyCredentials, type Credentials, type SecretStore } from '../core/ap
 export function createSafeStorageSecretStore(safeStorage: SafeStorage, userDataDir: string): SecretStore {
   const file = path.join(userDataDir, 'credentials.bin');
   return {
-    description: 'OS keychain (Electron safeStorage)',
+    description: `encrypted with ${KEYCHAIN} in ${file}`,
     async load() {
       let blob: Buffer;
       try {

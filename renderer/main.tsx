@@ -7,11 +7,15 @@ import { createContractClient, isContractFailure } from './api/contract-client.t
 import { selectTransport } from './api/select-transport.ts';
 import { App } from './app/app.tsx';
 import { ToastProvider } from './components/toast.tsx';
+import { applyThemeToDocument } from './lib/theme.ts';
 import './styles/tokens.css';
 import './styles/base.css';
 import './styles/layout.css';
 import './styles/components.css';
 import './styles/pages.css';
+
+// Before the first render, so the first paint already has the right theme.
+applyThemeToDocument();
 
 const client = createContractClient(selectTransport());
 

@@ -6,12 +6,14 @@
  */
 import type { Layer } from '../vocabulary/layers.ts';
 import os from 'node:os';
+import path from 'node:path';
 import { scrubText, type ConfigFlags, type LoadedConfig, type Settings, type EffectiveSource } from '../config/index.ts';
 import type { ContractBackend } from '../contract/contract-backend.ts';
 import type { Handlers } from '../contract/dispatch.ts';
 import { RequestError } from '../contract/request-error.ts';
 import { packageVersion } from '../config/package-version.ts';
 import { createLakeRegistry } from '../datasets/index.ts';
+import { createExportDownloads, type ExportDownloads } from '../lake-service/export-downloads.ts';
 import type { LakeServiceClient } from '../lake-service/lake-service-client.ts';
 import type { LakeServiceConfig } from '../lake-service/lake-service-protocol.ts';
 import type { Logger } from '../log/logger.ts';
@@ -24,7 +26,7 @@ import { createAppEvents, type AppEvents } from './app-events.ts';
 import { createAppMemory } from './app-memory.ts';
 import { createAppSettings } from './app-settings.ts';
 import { backfillEstimateView, systemProfileView, updatePlanView } from './app-views.ts';
-import { testConnection } from './connection-test.ts';
+import { sourceUnreachable, testConnection } from './connection-test.ts';
 import { freshness } from './freshness.ts';
 import { createRunManager } from './run-manager.ts';
 import { listRunSummaries, readRunDetail } from './run-views.ts';
@@ -43,6 +45,8 @@ export interface AppBackendOptions {
   secrets?: SecretStore;
   /** Native folder picker (Electron). */
   pickFolder?: () => Promise<string | null>;
+  /** Native save dialog for SQL exports (Electron); without one, exports wait for a browser download. */
+  pickSaveFile?: (request: { defaultName: string; format: 'csv' | 'parquet' }) => Promise<string | null>;
   /** Job worker module (default: the TypeScript source, run through tsx by the Node launcher). */
   workerEntry?: string;
   version?: string;
@@ -59,6 +63,8 @@ export interface AppBackendOptions {
 /** The backend: a contract backend plus its lifecycle. */
 export interface AppBackend extends ContractBackend {
   events: AppEvents;
+  /** SQL exports waiting for the web host's download route. */
+  downloads: ExportDownloads;
   /** Stops runs, sampling and the lake service. */
   close(): Promise<void>;
 }
@@ -78,6 +84,14 @@ export function lakeServiceConfig(settings: Settings, source: EffectiveSource): 
     tickersDailyFrom: settings.rest.tickersDailyFrom,
     ...(source.kind === 'demo' ? { historyStart: settings.demo.historyStart } : {}),
   };
+}
+
+/** A default export name: "quantmini-query-2026-03-12-143005.csv" (the local clock, as a person reads it). */
+function exportFileName(format: 'csv' | 'parquet', now: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  const day = `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`;
+  const stamp = `${day}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
+  return `quantmini-query-${stamp}.${format}`;
 }
 
 function daysBetween(from: string, to: string): number {
@@ -131,6 +145,45 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
 
   const registryNow = () => createLakeRegistry(registryOptionsOf(current().settings));
 
+
+  // Before a run queues its jobs: one quick request shows whether the account's endpoint answers at
+  // all (the demo simulator starts with the run, so there is nothing to check).
+  const assertSourceAnswers = async (what: string) => {
+    const { settings: s, source } = current();
+    if (source.kind !== 'massive') return;
+    const down = await sourceUnreachable(s.massive.s3.endpoint);
+    if (down) throw new RequestError('unavailable', `${what} did not start: ${down}. No jobs were queued.`);
+  };
+
+  const downloads = createExportDownloads();
+  // Desktop: the save dialog picks the file. Web host: a one-use download the page fetches.
+  const exportQuery = async (input: { queryId: string; sql: string; format: 'csv' | 'parquet' }) => {
+    const defaultName = exportFileName(input.format, new Date());
+    const call = (target: string) => lake.call('sqlExport', { queryId: input.queryId, sql: input.sql, format: input.format, target });
+    const view = { format: input.format, savedTo: null, downloadPath: null, textColumns: [] as string[] };
+    const figures = (r: { rowCount: number; bytes: number; textColumns: string[]; elapsedMs: number }) => ({
+      rowCount: r.rowCount,
+      bytes: r.bytes,
+      textColumns: r.textColumns,
+      elapsedMs: r.elapsedMs,
+    });
+    if (options.pickSaveFile) {
+      const target = await options.pickSaveFile({ defaultName, format: input.format });
+      if (!target) return { ...view, outcome: 'cancelled' as const, fileName: defaultName, rowCount: 0, bytes: 0, elapsedMs: 0 };
+      const r = await call(target);
+      return { ...view, ...figures(r), outcome: 'saved' as const, fileName: path.basename(target), savedTo: target };
+    }
+    const slot = await downloads.reserve(defaultName, input.format);
+    try {
+      const r = await call(slot.target);
+      slot.publish();
+      return { ...view, ...figures(r), outcome: 'download' as const, fileName: defaultName, downloadPath: slot.path };
+    } catch (err) {
+      await slot.discard();
+      throw err;
+    }
+  };
+
   const coverage = (q: { layer: Layer; from: string; to: string; datasets: string[] }) =>
     lake.call('coverage', { ...q, running: runs.runningPartitions() });
 
@@ -156,8 +209,14 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
         throw err;
       }
     },
-    'runs.startUpdate': (input) => runs.startUpdate(input),
-    'runs.startBackfill': (input) => runs.startCells('backfill', { cells: input.cells, layer: input.layer }, `${input.layer} ${input.cells.length} cells`),
+    'runs.startUpdate': async (input) => {
+      await assertSourceAnswers('The update');
+      return runs.startUpdate(input);
+    },
+    'runs.startBackfill': async (input) => {
+      await assertSourceAnswers('The backfill');
+      return runs.startCells('backfill', { cells: input.cells, layer: input.layer }, `${input.layer} ${input.cells.length} cells`);
+    },
     'runs.cancel': (input) => ({ cancelled: runs.cancelRun(input.runId) }),
     'runs.list': (input) => listRunSummaries(lakeRoot(), input.limit ?? 50),
     'runs.get': async (input) => {
@@ -202,7 +261,7 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
     },
     'settings.testConnection': () => {
       const { settings: s, source } = current();
-      return testConnection(s, source, settings.secrets());
+      return testConnection(s, source, settings.secrets(), new Date(), settings.sourceNotice());
     },
     'settings.pickDataRoot': async () => ({ path: options.pickFolder ? await options.pickFolder() : null }),
     'lake.coverage': (input) => {
@@ -223,17 +282,20 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
     'lake.parquetInfo': (input) => lake.call('parquetInfo', { path: input.path }),
     'lake.preview': (input) => lake.call('preview', { path: input.path, columns: input.columns, offset: input.offset, limit: input.limit }),
     ...sqlHandlers(lake),
+    'sql.export': (input) => exportQuery(input),
   };
 
   return {
     handlers,
     events,
+    downloads,
     secrets: () => settings.secrets(),
     async close() {
       await runs.close();
       stopMemoryEvents();
       memory.stop();
       await lake.close();
+      await downloads.close();
     },
   };
 }

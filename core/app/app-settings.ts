@@ -18,7 +18,7 @@ import {
   type Settings,
 } from '../config/index.ts';
 import type { ParsedInput } from '../contract/contract.ts';
-import type { SettingsView } from '../contract/contract-views.ts';
+import type { SettingOverrideView, SettingsView } from '../contract/contract-views.ts';
 import { RequestError } from '../contract/request-error.ts';
 import { FLAT_FILE_DATASETS } from '../datasets/index.ts';
 import { emptyCredentials, type Credentials, type SecretStore } from './secret-store.ts';
@@ -51,6 +51,8 @@ export interface AppSettings {
   setCredentials(input: ParsedInput<'settings.setCredentials'>): Promise<SettingsView>;
   /** Secret values to scrub from anything shown. */
   secrets(): string[];
+  /** A sentence for when a start-up flag or the environment decides the source, or null. */
+  sourceNotice(): string | null;
 }
 
 const CREDENTIAL_KEYS: Record<keyof Credentials, string> = {
@@ -74,6 +76,48 @@ function setIn(tree: Record<string, unknown>, key: string, value: unknown): void
   let node = tree;
   for (const p of parts.slice(0, -1)) node = node[p] as Record<string, unknown>;
   node[parts[parts.length - 1]!] = value;
+}
+
+const SOURCE_WORDS: Record<string, string> = { auto: 'Automatic', demo: 'Demo', massive: 'Massive' };
+
+/** "flag --source" -> "the --source flag"; "env MASSIVE_API_KEY" -> "the MASSIVE_API_KEY environment variable". */
+function describeOrigin(origin: string): string {
+  if (origin.startsWith('flag ')) return `the ${origin.slice(5)} flag`;
+  if (origin.startsWith('env ')) return `the ${origin.slice(4)} environment variable`;
+  return origin;
+}
+
+const forcedBy = (origin: string | undefined) => origin !== undefined && (origin.startsWith('flag ') || origin.startsWith('env '));
+
+/**
+ * What a start-up flag or the environment sets over the saved configuration. `saved` reads the
+ * configuration as it would load without them, so the form edits what is in the file and never
+ * writes a flag's value into it.
+ */
+export function configOverrides(config: LoadedConfig, saved: () => Settings): SettingOverrideView[] {
+  const out: SettingOverrideView[] = [];
+  const origin = (key: string) => config.sources[key];
+  const source = origin('source');
+  if (forcedBy(source)) out.push({ field: 'source', by: describeOrigin(source!), value: config.settings.source, saved: saved().source });
+  const root = origin('dataRoot');
+  if (forcedBy(root)) out.push({ field: 'dataRoot', by: describeOrigin(root!), value: config.settings.dataRoot, saved: saved().dataRoot });
+  const key = origin(CREDENTIAL_KEYS.apiKey);
+  if (forcedBy(key)) out.push({ field: 'apiKey', by: describeOrigin(key!), value: null, saved: null });
+  const s3 = [CREDENTIAL_KEYS.s3AccessKeyId, CREDENTIAL_KEYS.s3SecretAccessKey].map(origin).filter(forcedBy);
+  if (s3.length > 0) out.push({ field: 's3Keys', by: s3.map((o) => describeOrigin(o!)).join(' and '), value: null, saved: null });
+  return out;
+}
+
+/** The Test connection notice for a source chosen at start-up, or null. */
+export function sourceNoticeText(overrides: readonly SettingOverrideView[], mode: 'demo' | 'massive'): string | null {
+  const o = overrides.find((x) => x.field === 'source');
+  if (!o || o.value === o.saved) return null;
+  const testing = mode === 'demo' ? 'the built-in simulator' : 'your Massive account';
+  const word = (v: string | null) => SOURCE_WORDS[v ?? ''] ?? v;
+  return (
+    `QuantMini was started with ${o.by} set to ${word(o.value)}, so this tests ${testing}; ` +
+    `the saved source (${word(o.saved)}) applies once QuantMini starts without it.`
+  );
 }
 
 /** The config changes a Settings form submission makes (undefined fields are left alone). */
@@ -109,7 +153,24 @@ export function createAppSettings(options: AppSettingsOptions): AppSettings {
 
   const reload = () => {
     config = loadConfig(flags, env);
+    saved = null;
   };
+
+  // The configuration without the flags and variables that force values for this run (loaded on demand).
+  let saved: Settings | null = null;
+  const savedSettings = (): Settings => {
+    saved ??= loadConfig({ ...flags, source: undefined, dataRoot: undefined }, { ...env, QUANTMINI_DATA_ROOT: undefined }).settings;
+    return saved;
+  };
+  const overrides = () => configOverrides(config, savedSettings);
+  const credentialStore = (): SettingsView['credentialStore'] =>
+    store
+      ? { kind: 'keychain', description: store.description, path: null }
+      : {
+          kind: 'config-file',
+          description: `in plain text in the user configuration file ${config.userFile}, which only your user account can read (mode 600)`,
+          path: config.userFile,
+        };
 
   const view = (): SettingsView => {
     const { settings, source } = state();
@@ -128,6 +189,8 @@ export function createAppSettings(options: AppSettingsOptions): AppSettings {
       concurrency: { ...settings.concurrency },
       memory: { warningPercent: settings.memory.warningPercent, criticalPercent: settings.memory.criticalPercent, criticalGraceSeconds: settings.memory.criticalGraceSeconds },
       userFile: config.userFile,
+      overrides: overrides(),
+      credentialStore: credentialStore(),
     };
   };
 
@@ -182,5 +245,6 @@ export function createAppSettings(options: AppSettingsOptions): AppSettings {
       return view();
     },
     secrets: () => secretValues(state().settings),
+    sourceNotice: () => sourceNoticeText(overrides(), state().source.kind),
   };
 }

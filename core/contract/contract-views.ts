@@ -170,11 +170,31 @@ export interface SettingsView {
   concurrency: { downloads: number | null; ingestWorkers: number | null; duckdbThreads: number | null; duckdbMemoryLimit: string | null };
   memory: { warningPercent: number; criticalPercent: number; criticalGraceSeconds: number };
   userFile: string;
+  /**
+   * Values a start-up flag or an environment variable sets for this run, over what is saved: the
+   * form edits the saved value (`saved`), and the page says which one is in force. Secrets give
+   * no values.
+   */
+  overrides: SettingOverrideView[];
+  /** Where this host keeps credentials, in words a person can check (keychain file or config file path). */
+  credentialStore: { kind: 'keychain' | 'config-file'; description: string; path: string | null };
+}
+
+export interface SettingOverrideView {
+  field: 'source' | 'dataRoot' | 'apiKey' | 's3Keys';
+  /** What sets it, e.g. "the --source flag" or "the MASSIVE_API_KEY environment variable". */
+  by: string;
+  /** The value in force (null for secrets). */
+  value: string | null;
+  /** The saved (or default) value it overrides (null for secrets). */
+  saved: string | null;
 }
 
 export interface ConnectionTestView {
   s3: { ok: boolean; message: string; reachable: Array<{ dataset: string; date: string; ok: boolean; detail: string }> };
   rest: { ok: boolean; message: string };
+  /** Set when a start-up flag decides what is tested (e.g. --source demo tests the simulator, not the saved account). */
+  notice: string | null;
 }
 
 export interface CoverageRowView {
@@ -255,6 +275,23 @@ export interface PreviewView {
   totalRows: number;
   /** Arrow IPC stream bytes of the requested rows. */
   arrow: Uint8Array;
+  elapsedMs: number;
+}
+
+export interface SqlExportView {
+  format: 'csv' | 'parquet';
+  /**
+   * 'saved': written to `savedTo` (the desktop app's save dialog chose it); 'download': the web
+   * host holds it for one download from `downloadPath`; 'cancelled': the save dialog was closed.
+   */
+  outcome: 'saved' | 'download' | 'cancelled';
+  fileName: string;
+  savedTo: string | null;
+  downloadPath: string | null;
+  rowCount: number;
+  bytes: number;
+  /** Columns written as their text form (lists, structs, intervals: types without an exact export here). */
+  textColumns: string[];
   elapsedMs: number;
 }
 

@@ -128,6 +128,9 @@ export const requestSchemas = {
     .object({ queryId: z.string().regex(/^[\w-]{1,64}$/), sql: z.string().min(1).max(100_000), maxRows: z.number().int().min(1).max(100_000).default(1000) })
     .strict(),
   'sql.cancel': z.object({ queryId: z.string().regex(/^[\w-]{1,64}$/) }).strict(),
+  'sql.export': z
+    .object({ queryId: z.string().regex(/^[\w-]{1,64}$/), sql: z.string().min(1).max(100_000), format: z.enum(['csv', 'parquet']) })
+    .strict(),
 } as const;
 
 /** Output type of each request (what `value` holds in a successful Result). */
@@ -159,6 +162,7 @@ export interface RequestOutputs {
   'lake.preview': V.PreviewView;
   'sql.run': V.SqlResultView;
   'sql.cancel': { cancelled: boolean };
+  'sql.export': V.SqlExportView;
 }
 
 export type RequestName = keyof typeof requestSchemas;

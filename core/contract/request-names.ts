@@ -30,7 +30,9 @@ export const REQUEST_NAME_LIST = [
   'lake.parquetInfo',
   'lake.preview',
   'sql.run',
-  'sql.cancel',] as const;
+  'sql.cancel',
+  'sql.export',
+] as const;
 
 /** Prefix of every request channel on Electron's IPC. */
 export const IPC_PREFIX = 'qm:';

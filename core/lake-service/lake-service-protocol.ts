@@ -12,6 +12,7 @@ import type {
   PreviewView,
   SqlResultView,
 } from '../contract/contract-views.ts';
+import type { ExportFormat, SqlExportResult } from './sql-export.ts';
 
 /** How the service opens its DuckDB engine and where the lake is. Sent once after `ready`. */
 export interface LakeServiceConfig {
@@ -42,6 +43,8 @@ export interface LakeMethods {
   preview: { params: { path: string; columns?: string[] | undefined; offset: number; limit: number }; result: PreviewView };
   sqlRun: { params: { queryId: string; sql: string; maxRows: number }; result: SqlResultView };
   sqlCancel: { params: { queryId: string }; result: { cancelled: boolean } };
+  /** Runs a query in the read-only engine and writes its whole result to `target` (sql-export.ts). */
+  sqlExport: { params: { queryId: string; sql: string; format: ExportFormat; target: string }; result: SqlExportResult };
   /** Round trip used by health checks and tests; `crash: true` makes the process exit (tests of the restart). */
   ping: { params: { crash?: boolean }; result: { pid: number; uptimeMs: number } };
 }

@@ -34,6 +34,7 @@ import { listLakeFolder } from './lake-listing.ts';
 import type { LakeMethod, LakeMethods, LakeServiceConfig } from './lake-service-protocol.ts';
 import { openLakeSql, type LakeSql } from './lake-sql.ts';
 import { parquetInfo, parquetRowCounts, previewParquet } from './parquet-inspect.ts';
+import { exportSqlResult } from './sql-export.ts';
 
 /** The lake service: answers one method call at a time per engine, closes its engine on close(). */
 export interface LakeService {
@@ -132,6 +133,11 @@ export async function createLakeService(config: LakeServiceConfig): Promise<Lake
         pendingSql.delete(p.queryId);
         cancelledSql.delete(p.queryId);
       }
+    },
+    async sqlExport(p) {
+      const engine = await sqlEngine();
+      const run = (id: string, text: string, maxRows: number) => engine.run(id, text, maxRows);
+      return exportSqlResult({ run, queryId: p.queryId, sql: p.sql, format: p.format, target: p.target });
     },
     async sqlCancel(p) {
       if (sql?.cancel(p.queryId)) return { cancelled: true };

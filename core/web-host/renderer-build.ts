@@ -21,7 +21,7 @@ export function rendererDistDir(root = repoRoot()): string {
 }
 
 // The renderer bundles its own folder plus the browser-safe core modules it imports.
-const SOURCE_ROOTS = ['renderer', 'vite.config.ts', 'index.html', 'core/contract', 'core/config/config-schema.ts', 'core/config/redact.ts', 'core/lake/coverage-states.ts', 'core/datasets', 'package.json'];
+const SOURCE_ROOTS = ['renderer', 'vite.config.ts', 'index.html', 'core/contract', 'core/config/config-schema.ts', 'core/config/redact.ts', 'core/vocabulary/coverage-states.ts', 'core/datasets', 'package.json'];
 
 function newestMtime(target: string): number {
   let stat: fs.Stats;
@@ -56,7 +56,10 @@ export function rendererStaleReason(root = repoRoot()): string | null {
 export async function buildRenderer(root = repoRoot()): Promise<void> {
   const viteBin = path.join(path.dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [viteBin, 'build', '--logLevel', 'warn'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Always a production build: a host started under a test runner inherits NODE_ENV=test, and
+    // Vite would then bundle React's development build (several times slower to render).
+    const env = { ...process.env, NODE_ENV: 'production' };
+    const child = spawn(process.execPath, [viteBin, 'build', '--logLevel', 'warn'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));

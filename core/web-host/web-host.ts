@@ -15,12 +15,14 @@ import { fail } from '../contract/contract-result.ts';
 import { createRequestContext, dispatchRequest } from '../contract/dispatch.ts';
 import { decodeWireMessage, encodeWireMessage, isWireId, WS_PATH, type WireMessage } from '../contract/wire-codec.ts';
 import { contentSecurityPolicy } from './content-security-policy.ts';
+import { isExportPath, serveExport, type ExportSource } from './export-route.ts';
 import { faviconIco } from './favicon.ts';
 import { resolveStaticFile } from './static-files.ts';
 
 /** Options for startWebHost. */
 export interface WebHostOptions {
-  backend: ContractBackend;
+  /** The backend; its `downloads` (when it has them) serve SQL exports on the download route. */
+  backend: ContractBackend & { downloads?: ExportSource };
   /** Folder holding the built renderer (index.html and assets). */
   rendererDir: string;
   /** 0 (default) picks a free port. */
@@ -87,6 +89,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (!allowedHosts().has(req.headers.host ?? '')) return send(res, 421, 'unexpected Host header\n', 'text/plain; charset=utf-8');
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed\n', 'text/plain; charset=utf-8', { Allow: 'GET, HEAD' });
       const url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
+      if (isExportPath(url.pathname)) {
+        if (!tokenMatches(token, url.searchParams.get('token'))) {
+          return send(res, 401, 'this download needs the web host token\n', 'text/plain; charset=utf-8');
+        }
+        return serveExport(url.pathname, res, backend.downloads, securityHeaders());
+      }
       const isPage = url.pathname === '/' || url.pathname === '/index.html';
       if (isPage && !tokenMatches(token, url.searchParams.get('token'))) {
         return send(res, 401, 'This QuantMini web host needs the token from its start-up line: open the URL that `quantmini serve` printed.\n', 'text/plain; charset=utf-8');

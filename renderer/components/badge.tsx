@@ -1,7 +1,7 @@
 /** Small status pills: a generic Badge plus typed ones for job states, run outcomes and coverage states. */
 import type { ReactNode } from 'react';
 import type { JobState, RunOutcome } from '../../core/contract/contract-views.ts';
-import type { CoverageState } from '../../core/vocabulary/coverage-states.ts';
+import type { PaletteState } from '../lib/coverage-colors.ts';
 import { humanize } from '../lib/format.ts';
 
 export type Tone = 'neutral' | 'success' | 'warning' | 'danger' | 'info' | 'purple' | 'running';
@@ -57,20 +57,20 @@ export function OutcomeBadge({ outcome }: { outcome: RunOutcome }) {
   );
 }
 
-const COVERAGE_TONES: Record<CoverageState, Tone> = {
+const COVERAGE_TONES: Record<PaletteState, Tone> = {
   complete: 'success',
+  stale: 'warning',
   degraded: 'warning',
   missing: 'danger',
   pending: 'info',
   not_entitled: 'purple',
   failed: 'danger',
   running: 'running',
-  stale: 'warning',
   non_trading: 'neutral',
   out_of_range: 'neutral',
 };
 
 /** A coverage state. */
-export function CoverageStateBadge({ state }: { state: CoverageState }) {
+export function CoverageStateBadge({ state }: { state: PaletteState }) {
   return <Badge tone={COVERAGE_TONES[state]}>{humanize(state)}</Badge>;
 }

@@ -1,12 +1,15 @@
 /**
  * A virtualised, read-only table over decoded Arrow data (Parquet previews and SQL results). Only
- * the rows in view are in the DOM, so 100,000 result rows scroll as smoothly as 100.
+ * the rows in view are in the DOM, so 100,000 result rows scroll as smoothly as 100. Timestamps
+ * follow the New York / UTC preference (TimeZoneToggle).
  */
 import { elementScroll, useVirtualizer } from '@tanstack/react-virtual';
 import type { Rect, Virtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef } from 'react';
 import type { CSSProperties } from 'react';
 import type { DecodedTable } from '../lib/arrow-table.ts';
+import { gridTimeZone, usePreference } from '../lib/preferences.ts';
+import type { GridTimeZone } from '../lib/preferences.ts';
 
 export interface DataGridProps {
   table: DecodedTable;
@@ -50,11 +53,11 @@ function scrollUnlessNew(offset: number, options: { adjustments?: number; behavi
 }
 
 /** Column widths from the header and a sample of values, clamped to a readable range. */
-function columnWidths(table: DecodedTable): number[] {
+function columnWidths(table: DecodedTable, zone: GridTimeZone): number[] {
   const sample = Math.min(table.rowCount, 60);
   return table.columns.map((col, c) => {
     let longest = Math.max(col.name.length, col.type.length * 0.85);
-    for (let r = 0; r < sample; r++) longest = Math.max(longest, table.cell(r, c)?.length ?? 4);
+    for (let r = 0; r < sample; r++) longest = Math.max(longest, table.cell(r, c, zone)?.length ?? 4);
     return Math.round(Math.max(84, Math.min(320, longest * CHAR_WIDTH + 26)));
   });
 }
@@ -62,7 +65,8 @@ function columnWidths(table: DecodedTable): number[] {
 /** Renders the table with a sticky header and a row-number gutter. */
 export function DataGrid({ table, label, firstRowNumber = 0, testIdPrefix, height = 440 }: DataGridProps) {
   const scroller = useRef<HTMLDivElement>(null);
-  const widths = useMemo(() => columnWidths(table), [table]);
+  const zone = usePreference(gridTimeZone);
+  const widths = useMemo(() => columnWidths(table, zone), [table, zone]);
   const boxHeight = Math.min(height, ROW_HEIGHT * (table.rowCount + 2) + 14);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer's returned functions are read during render on purpose; nothing memoises them.
   const virtualizer = useVirtualizer({
@@ -111,7 +115,7 @@ export function DataGrid({ table, label, firstRowNumber = 0, testIdPrefix, heigh
                 {rowNumber + 1}
               </div>
               {table.columns.map((col, c) => {
-                const value = table.cell(r, c);
+                const value = table.cell(r, c, zone);
                 const text = value ?? 'NULL';
                 return (
                   <div

@@ -5,7 +5,7 @@
 import { memo } from 'react';
 import type { JobProgressView, JobView } from '../../core/contract/contract-views.ts';
 import { useJobProgress } from '../api/progress-store.ts';
-import { formatByteRate, formatBytes, formatCompactCount, formatEta, formatRowRate, humanize } from '../lib/format.ts';
+import { formatByteRate, formatBytes, formatCount, formatEta, formatRowRate, humanize } from '../lib/format.ts';
 import { ProgressBar } from './progress-bar.tsx';
 
 /** Which counter the bar follows: bytes while downloading, rows while ingesting. */
@@ -38,7 +38,7 @@ export const JobSizeCells = memo(function JobSizeCells({ runId, job }: { runId: 
   const live = job.state === 'running' && p;
   return (
     <>
-      <td className="num" data-testid="job-rows">{formatCompactCount(live ? p.rowsDone : job.rows)}</td>
+      <td className="num" data-testid="job-rows">{formatCount(live ? p.rowsDone : job.rows)}</td>
       <td className="num" data-testid="job-bytes">{formatBytes(live ? p.bytesDone : job.bytes)}</td>
     </>
   );
@@ -53,7 +53,7 @@ export const JobCounters = memo(function JobCounters({ runId, job }: { runId: st
   const rate = live ? (p.bytesPerSecond ? formatByteRate(p.bytesPerSecond) : formatRowRate(p.rowsPerSecond)) : '—';
   return (
     <>
-      <td className="num" data-testid="job-rows">{formatCompactCount(rows)}</td>
+      <td className="num" data-testid="job-rows">{formatCount(rows)}</td>
       <td className="num" data-testid="job-bytes">{formatBytes(bytes)}</td>
       <td className="num nowrap" data-testid="job-rate">{rate}</td>
       <td className="num nowrap" data-testid="job-eta">{live ? formatEta(p.etaSeconds) : '—'}</td>

@@ -2,8 +2,10 @@
  * Decodes Arrow IPC bytes (previews and SQL results) into a column list and a cell formatter the
  * virtualised table reads row by row, so no per-row objects are built for large results.
  */
-import { DataType, tableFromIPC } from 'apache-arrow';
-import type { Table } from 'apache-arrow';
+import { DataType, TimeUnit, tableFromIPC } from 'apache-arrow';
+import type { Table, Timestamp, Vector } from 'apache-arrow';
+import { zonedParts } from './format.ts';
+import type { GridTimeZone } from './preferences.ts';
 
 export type ValueKind = 'number' | 'bigint' | 'timestamp' | 'date' | 'string' | 'boolean' | 'other';
 
@@ -16,8 +18,8 @@ export interface ArrowColumn {
 export interface DecodedTable {
   columns: ArrowColumn[];
   rowCount: number;
-  /** The display text of one cell; null for SQL NULL. */
-  cell(row: number, column: number): string | null;
+  /** The display text of one cell; null for SQL NULL. Timestamps are shown in `timeZone` (default UTC). */
+  cell(row: number, column: number, timeZone?: GridTimeZone): string | null;
 }
 
 function kindOf(type: DataType): ValueKind {
@@ -30,10 +32,39 @@ function kindOf(type: DataType): ValueKind {
   return 'other';
 }
 
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** Units per second and fraction digits of each Arrow time unit. */
+const UNIT_SCALE: Record<number, { perSecond: bigint; digits: number }> = {
+  [TimeUnit.SECOND]: { perSecond: 1n, digits: 0 },
+  [TimeUnit.MILLISECOND]: { perSecond: 1000n, digits: 3 },
+  [TimeUnit.MICROSECOND]: { perSecond: 1_000_000n, digits: 6 },
+  [TimeUnit.NANOSECOND]: { perSecond: 1_000_000_000n, digits: 9 },
+};
+
 /**
- * Display text of a value. Timestamps are shown as stored (UTC, ISO 8601 with `Z`) because a data
- * preview must not shift what is in the file; dates as YYYY-MM-DD.
+ * A timestamp from its exact stored units: "2024-03-04 09:30:00-05:00" in New York or
+ * "2024-03-04 14:30:00Z" in UTC, with as many fraction digits as are not zero (up to the unit's,
+ * nanoseconds included: a float of milliseconds would round them). Timestamps without a zone are
+ * UTC instants by the lake's convention, so both kinds convert the same way.
  */
+export function formatTimestampUnits(units: bigint, unit: TimeUnit, timeZone: GridTimeZone): string {
+  const scale = UNIT_SCALE[unit] ?? { perSecond: 1000n, digits: 3 };
+  let seconds = units / scale.perSecond;
+  let rest = units % scale.perSecond;
+  if (rest < 0n) {
+    rest += scale.perSecond;
+    seconds -= 1n;
+  }
+  const fraction = scale.digits > 0 && rest > 0n ? `.${rest.toString().padStart(scale.digits, '0').replace(/0+$/, '')}` : '';
+  const p = zonedParts(Number(seconds) * 1000, timeZone);
+  const clock = `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}${fraction}`;
+  if (timeZone === 'UTC') return `${clock}Z`;
+  const off = Math.abs(p.offsetMinutes);
+  return `${clock}${p.offsetMinutes < 0 ? '-' : '+'}${pad(Math.floor(off / 60))}:${pad(off % 60)}`;
+}
+
+/** Display text of a non-timestamp value; dates as YYYY-MM-DD, numbers without grouping (they are data). */
 export function formatArrowValue(value: unknown, kind: ValueKind): string | null {
   if (value === null || value === undefined) return null;
   if (kind === 'timestamp' && typeof value === 'number') return new Date(value).toISOString().replace('.000Z', 'Z');
@@ -46,6 +77,21 @@ export function formatArrowValue(value: unknown, kind: ValueKind): string | null
   return JSON.stringify(json, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 }
 
+/** Reads the raw stored units of row `row` of a timestamp vector (null for NULL). */
+function timestampUnits(vector: Vector, row: number): bigint | null {
+  if (!vector.isValid(row)) return null;
+  let at = row;
+  for (const chunk of vector.data) {
+    if (at < chunk.length) {
+      const values = chunk.values as unknown as BigInt64Array | Int32Array;
+      const v = values[chunk.offset + at];
+      return v === undefined ? null : BigInt(v);
+    }
+    at -= chunk.length;
+  }
+  return null;
+}
+
 /** Decodes an Arrow IPC stream (or file) into a DecodedTable. */
 export function decodeArrow(bytes: Uint8Array): DecodedTable {
   const table: Table = tableFromIPC(bytes);
@@ -54,10 +100,14 @@ export function decodeArrow(bytes: Uint8Array): DecodedTable {
   return {
     columns,
     rowCount: table.numRows,
-    cell(row, column) {
+    cell(row, column, timeZone = 'UTC') {
       const vector = vectors[column];
       const meta = columns[column];
       if (!vector || !meta) return null;
+      if (meta.kind === 'timestamp') {
+        const units = timestampUnits(vector, row);
+        return units === null ? null : formatTimestampUnits(units, (vector.type as Timestamp).unit, timeZone);
+      }
       return formatArrowValue(vector.get(row), meta.kind);
     },
   };

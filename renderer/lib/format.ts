@@ -1,31 +1,33 @@
 /**
  * Formatting for everything the UI shows: sizes, counts, durations, rates, ETAs and dates. Pure
- * functions (no React), so they are unit-tested in node. Market times are shown in New York time,
- * as the rest of the product does; `null` renders as an em dash so tables never show "null".
+ * functions (no React), so they are unit-tested in node. The conventions, one each: dates day
+ * first ("4 Mar 2024"), instants in New York time (grids can switch to UTC), exact counts with
+ * thousands separators wherever numbers are compared, sizes in binary units labelled KiB/MiB/GiB.
+ * `null` renders as an em dash so tables never show "null".
  */
 
 /** What a missing value renders as. */
 export const NONE = '—';
 
-const SIZE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'] as const;
+const SIZE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
 
-/** Bytes in decimal units (1 KB = 1000 B, as S3 and DuckDB count): "0 B", "950 B", "1.5 KB", "28.4 MB". */
+/**
+ * Bytes in binary units, labelled as such (1 KiB = 1024 B): "0 B", "950 B", "1.46 KiB",
+ * "55.7 MiB". The one size formatter of the renderer, so every page counts the same way.
+ */
 export function formatBytes(bytes: number | null | undefined): string {
   if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return NONE;
   const sign = bytes < 0 ? '-' : '';
   let value = Math.abs(bytes);
   let unit = 0;
-  while (value >= 1000 && unit < SIZE_UNITS.length - 1) {
-    value /= 1000;
+  while (value >= 1024 && unit < SIZE_UNITS.length - 1) {
+    value /= 1024;
     unit++;
   }
   if (unit === 0) return `${sign}${Math.round(value)} B`;
-  // Rounding can carry into the next unit (999.96 KB -> "1000.0 KB"); step up instead.
-  if (Number(value.toFixed(value < 10 ? 2 : 1)) >= 1000 && unit < SIZE_UNITS.length - 1) {
-    value /= 1000;
-    unit++;
-  }
   const digits = value < 10 ? 2 : value < 100 ? 1 : 0;
+  // Rounding can carry past the unit (1023.96 KiB -> "1024 KiB"); step up instead.
+  if (Number(value.toFixed(digits)) >= 1024 && unit < SIZE_UNITS.length - 1) return `${sign}1.00 ${SIZE_UNITS[unit + 1]}`;
   return `${sign}${value.toFixed(digits)} ${SIZE_UNITS[unit]}`;
 }
 
@@ -128,23 +130,58 @@ export function formatDateRange(from: string, to: string): string {
   return from === to ? formatShortDate(from) : `${formatShortDate(from)} – ${formatShortDate(to)}`;
 }
 
-const instantFormat = new Intl.DateTimeFormat('en-US', {
-  timeZone: 'America/New_York',
-  month: 'short',
-  day: 'numeric',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
+const zoneFormat = (timeZone: string) =>
+  new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+    hourCycle: 'h23',
+  });
 
-/** An instant shown in New York time: "Mar 4, 2024, 14:05:09 ET". */
+// Made when the module loads, with the app: the first time-zone formatter loads ICU's zone data,
+// 40-190 ms of main thread here, which must not land inside a preview or a page switch.
+const zoneFormats = new Map<string, Intl.DateTimeFormat>([
+  ['America/New_York', zoneFormat('America/New_York')],
+  ['UTC', zoneFormat('UTC')],
+]);
+
+/** Calendar and clock fields of an instant in a time zone. */
+export interface ZonedParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  /** Minutes ahead of UTC (-300 for New York in winter). */
+  offsetMinutes: number;
+}
+
+/** The wall-clock fields of `ms` (epoch milliseconds) in `timeZone`. */
+export function zonedParts(ms: number, timeZone: string): ZonedParts {
+  let format = zoneFormats.get(timeZone);
+  if (!format) {
+    format = zoneFormat(timeZone);
+    zoneFormats.set(timeZone, format);
+  }
+  const f: Record<string, number> = {};
+  for (const p of format.formatToParts(ms)) if (p.type !== 'literal') f[p.type] = Number(p.value);
+  const [year, month, day, hour, minute, second] = [f.year ?? 0, f.month ?? 1, f.day ?? 1, f.hour ?? 0, f.minute ?? 0, f.second ?? 0];
+  const wall = Date.UTC(year, month - 1, day, hour, minute, second);
+  return { year, month, day, hour, minute, second, offsetMinutes: Math.round((wall - Math.floor(ms / 1000) * 1000) / 60_000) };
+}
+
+/** An instant shown in New York time, day first like every date in the app: "4 Mar 2024, 14:05:09 ET". */
 export function formatInstant(iso: string | null | undefined): string {
   if (!iso) return NONE;
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return iso;
-  return `${instantFormat.format(new Date(t))} ET`;
+  const p = zonedParts(t, 'America/New_York');
+  return `${p.day} ${MONTHS[p.month - 1]} ${p.year}, ${pad2(p.hour)}:${pad2(p.minute)}:${pad2(p.second)} ET`;
 }
 
 /** How long ago an instant was, relative to `now`: "just now", "5 min ago", "3 h ago", "2 days ago". */

@@ -25,12 +25,22 @@ export interface SettingsForm {
 export type SettingsField = keyof SettingsForm;
 export type SettingsErrors = Partial<Record<SettingsField, string>>;
 
-/** The form's starting values from the saved settings (automatic values as empty fields). */
+/** The saved value of a field a start-up flag overrides for this run, or undefined when none does. */
+export function savedOverride(s: SettingsView, field: 'source' | 'dataRoot'): string | undefined {
+  const o = s.overrides.find((x) => x.field === field);
+  return o?.saved ?? undefined;
+}
+
+/**
+ * The form's starting values from the saved settings (automatic values as empty fields). A field a
+ * start-up flag overrides starts from its saved value, so saving never writes the flag's value
+ * into the configuration file.
+ */
 export function formFromSettings(s: SettingsView): SettingsForm {
   const text = (n: number | string | null) => (n === null ? '' : String(n));
   return {
-    dataRoot: s.dataRoot,
-    source: s.source,
+    dataRoot: savedOverride(s, 'dataRoot') ?? s.dataRoot,
+    source: (savedOverride(s, 'source') as SettingsView['source'] | undefined) ?? s.source,
     plan: s.plan,
     s3Endpoint: s.s3Endpoint,
     datasetsEnabled: [...s.datasetsEnabled],
@@ -75,6 +85,27 @@ export function payloadFromForm(f: SettingsForm): RequestInput<'settings.update'
       criticalGraceSeconds: toNumber(f.criticalGraceSeconds),
     },
   };
+}
+
+/**
+ * Only what the form changed, relative to the values it started from: saving then writes exactly
+ * the fields the person edited (a flag-forced value or an untouched default stays out of the file).
+ */
+export function changedPayload(form: SettingsForm, initial: SettingsForm): RequestInput<'settings.update'> {
+  const now = payloadFromForm(form);
+  const before = payloadFromForm(initial);
+  const out: RequestInput<'settings.update'> = {};
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  for (const key of ['dataRoot', 'source', 'plan', 's3Endpoint', 'datasetsEnabled'] as const) {
+    if (!same(now[key], before[key])) (out as Record<string, unknown>)[key] = now[key];
+  }
+  for (const group of ['concurrency', 'memory'] as const) {
+    const a = (now[group] ?? {}) as Record<string, unknown>;
+    const b = (before[group] ?? {}) as Record<string, unknown>;
+    const diff = Object.fromEntries(Object.entries(a).filter(([k, v]) => !same(v, b[k])));
+    if (Object.keys(diff).length > 0) (out as Record<string, unknown>)[group] = diff;
+  }
+  return out;
 }
 
 interface Issue {

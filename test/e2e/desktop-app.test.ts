@@ -115,7 +115,7 @@ describe('desktop app in the web host', () => {
     const running = page.locator('[data-testid^="run-row-"]').first();
     await expect.poll(() => running.textContent()).toMatch(/Running/i);
     await running.click();
-    await expect.poll(() => page.getByTestId('run-detail').textContent()).toContain('1 downloads · 1 ingest workers');
+    await expect.poll(() => page.getByTestId('run-detail').textContent()).toContain('1 download · 1 ingest worker · ');
     await ui.screenshot('run-uses-new-concurrency');
     await page.getByTestId('cancel-run').click();
     await expect.poll(() => page.locator('[data-testid^="run-row-"]').first().textContent(), { timeout: 60_000 }).toMatch(/Cancelled/i);

@@ -19,7 +19,7 @@ import { buildCoverageGrid, gapRuns, gridCounts } from '../../lib/coverage-grid.
 import type { GapRun } from '../../lib/coverage-grid.ts';
 import { presetRange, RANGE_PRESETS, todayInNewYork } from '../../lib/date-range.ts';
 import type { RangePresetId } from '../../lib/date-range.ts';
-import { formatDuration } from '../../lib/format.ts';
+import { formatDateRange, formatDuration } from '../../lib/format.ts';
 import { holdIdleWork } from '../../lib/idle-queue.ts';
 import { clampSelection, spanSelection } from '../../lib/heatmap-selection.ts';
 import type { CellSpan, HeatmapSelection } from '../../lib/heatmap-selection.ts';
@@ -155,7 +155,8 @@ export function CoveragePage() {
         testId="coverage-card"
         description={
           coverage.data
-            ? `${coverage.data.from} to ${coverage.data.to} · one column per NYSE trading day; weekends and holidays are not drawn · answered in ${formatDuration(coverage.data.elapsedMs)}`
+            ? `${formatDateRange(coverage.data.from, coverage.data.to)} · one column per NYSE trading day; ` +
+              `weekends and holidays are not drawn · answered in ${formatDuration(coverage.data.elapsedMs)}`
             : 'One column per NYSE trading day'
         }
       >

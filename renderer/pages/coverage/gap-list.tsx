@@ -1,8 +1,9 @@
 /**
- * The gaps in the shown range as a list, for keyboard and screen-reader users: each run of equal
- * gap days is one focusable item; Enter or Space selects it on the heatmap.
+ * The gaps in the shown range as a listbox, for keyboard and screen-reader users: each run of equal
+ * gap days is one option (arrow keys move, one tab stop for the list); Enter or Space selects it on
+ * the heatmap, and the option whose span the heatmap selection matches is marked selected.
  */
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import { CoverageStateBadge } from '../../components/badge.tsx';
 import type { GapRun } from '../../lib/coverage-grid.ts';
@@ -25,7 +26,7 @@ function isSelected(selection: HeatmapSelection | null, run: GapRun): boolean {
 /** Moves focus between items with the arrow keys. */
 function onListKeys(e: KeyboardEvent<HTMLUListElement>): void {
   if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
-  const items = [...e.currentTarget.querySelectorAll<HTMLElement>('[role="listitem"]')];
+  const items = [...e.currentTarget.querySelectorAll<HTMLElement>('[role="option"]')];
   const at = items.indexOf(document.activeElement as HTMLElement);
   if (at < 0) return;
   e.preventDefault();
@@ -34,6 +35,7 @@ function onListKeys(e: KeyboardEvent<HTMLUListElement>): void {
 
 /** The gap list (memoised: it re-renders only when its runs, titles or the selection change). */
 export const GapList = memo(function GapList({ runs, total, title, onSelect, selection }: GapListProps) {
+  const [focusKey, setFocusKey] = useState<string | null>(null);
   if (total === 0) {
     return (
       <p className="gap-empty" data-testid="gaps-empty">
@@ -41,25 +43,28 @@ export const GapList = memo(function GapList({ runs, total, title, onSelect, sel
       </p>
     );
   }
+  // One tab stop: the option last focused, or the first.
+  const tabStop = Math.max(0, runs.findIndex((r) => `${r.dataset}:${r.from}` === focusKey));
   return (
     <>
       <p className="muted gap-summary">
         {plural(total, 'gap')}
         {total > runs.length ? ` · showing the newest ${formatCount(runs.length)}` : ''}. Press Enter on a gap to select it.
       </p>
-      <ul className="gap-list" role="list" aria-label="Gaps" onKeyDown={onListKeys} data-testid="gap-list">
-        {runs.map((run) => {
+      <ul className="gap-list" role="listbox" aria-label="Gaps" onKeyDown={onListKeys} data-testid="gap-list">
+        {runs.map((run, i) => {
           const days = run.dayEnd - run.dayStart + 1;
+          const key = `${run.dataset}:${run.from}`;
           return (
             <li
-              key={`${run.dataset}:${run.from}`}
-              role="listitem"
-              tabIndex={0}
+              key={key}
+              role="option"
+              tabIndex={i === tabStop ? 0 : -1}
+              onFocus={() => setFocusKey(key)}
               className="gap-item"
               aria-selected={isSelected(selection, run)}
               data-testid={`gap-${run.dataset}-${run.from}`}
               data-state={run.state}
-              aria-label={`${title(run.dataset)}, ${formatDateRange(run.from, run.to)}, ${plural(days, 'trading day')}, ${run.state.replace('_', ' ')}`}
               onClick={() => onSelect(run)}
               onKeyDown={(e) => {
                 if (e.key === 'Enter' || e.key === ' ') {
@@ -72,7 +77,7 @@ export const GapList = memo(function GapList({ runs, total, title, onSelect, sel
                 <strong>{title(run.dataset)}</strong>
                 <span className="muted">
                   {formatDateRange(run.from, run.to)}
-                  {days > 1 ? ` · ${days} days` : ''}
+                  {days > 1 ? ` · ${plural(days, 'day')}` : ''}
                 </span>
               </div>
               <CoverageStateBadge state={run.state} />

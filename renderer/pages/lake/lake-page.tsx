@@ -75,12 +75,34 @@ function OtherFile({ entry }: { entry: LakeEntryView }) {
   );
 }
 
+/** Below this window width an opened file's rows need the tree's room: it folds away on open. */
+const WIDE_WINDOW = 1400;
+const isNarrow = () => typeof window !== 'undefined' && window.innerWidth < WIDE_WINDOW;
+
 /** The Lake page. */
 export function LakePage() {
   const [opened, setOpened] = useState<{ path: string; entry: LakeEntryView | null } | null>(null);
   const [typed, setTyped] = useState('');
+  const [treeOpen, setTreeOpen] = useState(true);
 
-  const openPath = (path: string) => setOpened({ path: path.trim(), entry: null });
+  const open = (next: { path: string; entry: LakeEntryView | null }) => {
+    setOpened(next);
+    // The preview grid gets the whole width on narrower windows; the tree is one click away.
+    if (isNarrow()) setTreeOpen(false);
+  };
+  const openPath = (path: string) => open({ path: path.trim(), entry: null });
+  const treeToggle = (
+    <button
+      type="button"
+      className="btn btn-small"
+      aria-expanded={treeOpen}
+      aria-controls="lake-tree-card"
+      onClick={() => setTreeOpen((o) => !o)}
+      data-testid="toggle-tree"
+    >
+      {treeOpen ? 'Hide partitions' : 'Show partitions'}
+    </button>
+  );
 
   return (
     <div className="page">
@@ -110,17 +132,22 @@ export function LakePage() {
           </button>
         </div>
       </form>
-      <div className="lake-layout">
-        <Card title="Partitions" headingId="tree-heading" flush className="tree-card">
-          <LakeTree
-            selected={opened?.path ?? null}
-            onOpen={(entry) => {
-              setTyped(entry.path);
-              setOpened({ path: entry.path, entry });
-            }}
-          />
-        </Card>
+      <div className="lake-layout" data-tree={treeOpen ? 'open' : 'closed'}>
+        {treeOpen && (
+          <div id="lake-tree-card">
+            <Card title="Partitions" headingId="tree-heading" flush className="tree-card" actions={opened ? treeToggle : undefined}>
+              <LakeTree
+                selected={opened?.path ?? null}
+                onOpen={(entry) => {
+                  setTyped(entry.path);
+                  open({ path: entry.path, entry });
+                }}
+              />
+            </Card>
+          </div>
+        )}
         <div className="lake-details">
+          {!treeOpen && <div className="lake-tree-rail">{treeToggle}</div>}
           {!opened && (
             <Card>
               <EmptyState title="No file open." testId="lake-empty">

@@ -8,7 +8,7 @@ import type { KeyboardEvent } from 'react';
 import type { LakeEntryView } from '../../../core/contract/contract-views.ts';
 import { useContractQuery } from '../../api/contract-query.ts';
 import { ErrorNotice } from '../../components/feedback.tsx';
-import { formatAgo, formatBytes, formatCompactCount, formatInstant } from '../../lib/format.ts';
+import { formatAgo, formatBytes, formatCount, formatInstant } from '../../lib/format.ts';
 
 interface TreeState {
   expanded: ReadonlySet<string>;
@@ -21,7 +21,14 @@ interface TreeState {
 
 function FolderIcon({ open }: { open: boolean }) {
   return (
-    <svg width="16" height="16" viewBox="0 0 24 24" fill={open ? '#dbe6ff' : '#e9eef8'} stroke="#5b7fe6" strokeWidth="1.6" aria-hidden="true">
+    <svg
+      width="16"
+      height="16"
+      viewBox="0 0 24 24"
+      style={{ fill: open ? 'var(--folder-fill-open)' : 'var(--folder-fill)', stroke: 'var(--folder-stroke)' }}
+      strokeWidth="1.6"
+      aria-hidden="true"
+    >
       <path d="M3 6.5A1.5 1.5 0 0 1 4.5 5h4.6l2 2.2h8.4A1.5 1.5 0 0 1 21 8.7v9.8a1.5 1.5 0 0 1-1.5 1.5h-15A1.5 1.5 0 0 1 3 18.5z" />
     </svg>
   );
@@ -29,7 +36,15 @@ function FolderIcon({ open }: { open: boolean }) {
 
 function FileIcon({ parquet }: { parquet: boolean }) {
   return (
-    <svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke={parquet ? '#2f9e44' : '#8a929c'} strokeWidth="1.6" aria-hidden="true">
+    <svg
+      width="16"
+      height="16"
+      viewBox="0 0 24 24"
+      fill="none"
+      style={{ stroke: parquet ? 'var(--file-parquet)' : 'var(--file-other)' }}
+      strokeWidth="1.6"
+      aria-hidden="true"
+    >
       <path d="M6 3h8l4 4v14H6z" />
       <path d="M14 3v4h4" />
       {parquet && <path d="M9 12h6M9 15h6M9 18h4" />}
@@ -102,7 +117,7 @@ function Node({ entry, level, index, count, state }: { entry: LakeEntryView; lev
         </span>
         {isDir ? <FolderIcon open={expanded} /> : <FileIcon parquet={isParquet} />}
         <span className="tree-name">{entry.name}</span>
-        <span className="tree-meta num">{entry.rows !== null ? `${formatCompactCount(entry.rows)} rows` : ''}</span>
+        <span className="tree-meta num">{entry.rows !== null ? `${formatCount(entry.rows)} rows` : ''}</span>
         <span className="tree-meta num">{isDir && entry.sizeBytes === 0 ? '' : formatBytes(entry.sizeBytes)}</span>
         <span className="tree-meta tree-time" title={formatInstant(entry.modifiedAt)}>
           {formatAgo(entry.modifiedAt)}

@@ -3,12 +3,13 @@ import { Fragment, useState } from 'react';
 import type { ParquetInfoView } from '../../../core/contract/contract-views.ts';
 import { Card } from '../../components/card.tsx';
 import { formatBytes, formatCount } from '../../lib/format.ts';
+import { TableScroll } from '../../components/table-scroll.tsx';
 
 /** The schema table. */
 export function SchemaCard({ info }: { info: ParquetInfoView }) {
   return (
     <Card title="Schema" headingId="schema-heading" testId="parquet-schema" description={`${info.schema.length} columns`} flush>
-      <div className="table-wrap" style={{ maxHeight: 320 }}>
+      <TableScroll label="Schema" maxHeight={320}>
         <table className="table" aria-labelledby="schema-heading">
           <thead>
             <tr>
@@ -31,7 +32,7 @@ export function SchemaCard({ info }: { info: ParquetInfoView }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </Card>
   );
 }
@@ -48,7 +49,7 @@ export function RowGroupsCard({ info }: { info: ParquetInfoView }) {
     });
   return (
     <Card title="Row groups" headingId="row-groups-heading" testId="parquet-row-groups" description={`${info.rowGroups.length} row ${info.rowGroups.length === 1 ? 'group' : 'groups'}`} flush>
-      <div className="table-wrap" style={{ maxHeight: 420 }}>
+      <TableScroll label="Row groups" maxHeight={420}>
         <table className="table" aria-labelledby="row-groups-heading">
           <thead>
             <tr>
@@ -125,7 +126,7 @@ export function RowGroupsCard({ info }: { info: ParquetInfoView }) {
             })}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </Card>
   );
 }

@@ -8,6 +8,7 @@ import { useLayoutEffect } from 'react';
 import { Card } from '../../components/card.tsx';
 import { DataGrid } from '../../components/data-grid.tsx';
 import { Popover } from '../../components/popover.tsx';
+import { TimeZoneToggle } from '../../components/time-zone-toggle.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../../components/feedback.tsx';
 import type { DecodedTable } from '../../lib/arrow-table.ts';
 import { toggleColumn } from '../../lib/column-choice.ts';
@@ -85,7 +86,12 @@ export function ParquetPreview({ rows, schemaColumns, path }: { rows: ParquetPre
       testId="parquet-preview"
       description={query.data ? `Read in ${formatDuration(query.data.elapsedMs)}` : 'The first rows of the file'}
       flush
-      actions={all && <ColumnPicker all={all} shown={columns} onChange={rows.setColumns} />}
+      actions={
+        <>
+          <TimeZoneToggle hasTimestamps={table?.columns.some((c) => c.kind === 'timestamp') ?? false} />
+          {all && <ColumnPicker all={all} shown={columns} onChange={rows.setColumns} />}
+        </>
+      }
     >
       <div className="pager" data-testid="preview-pager">
         <span data-testid="preview-range" aria-live="polite">

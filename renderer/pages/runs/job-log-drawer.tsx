@@ -3,13 +3,18 @@ import type { JobView } from '../../../core/contract/contract-views.ts';
 import { useContractQuery } from '../../api/contract-query.ts';
 import { Drawer } from '../../components/drawer.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../../components/feedback.tsx';
-import { humanize } from '../../lib/format.ts';
+import { formatShortDate, humanize } from '../../lib/format.ts';
 
 /** The log panel for one job. */
 export function JobLogDrawer({ runId, job, title, onClose }: { runId: string; job: JobView; title: string; onClose: () => void }) {
   const log = useContractQuery('jobs.log', { runId, jobId: job.jobId }, { refetchInterval: job.state === 'running' ? 2000 : false });
   return (
-    <Drawer title={`Log · ${title}`} subtitle={`${humanize(job.kind)} · ${job.date} · ${job.jobId}`} onClose={onClose} testId="job-log">
+    <Drawer
+      title={`Log · ${title}`}
+      subtitle={`${humanize(job.kind)} · ${formatShortDate(job.date)} · ${job.jobId}`}
+      onClose={onClose}
+      testId="job-log"
+    >
       {log.isPending && <Loading label="Reading the log…" />}
       {log.isError && (
         <div style={{ padding: 'var(--space-4)' }}>

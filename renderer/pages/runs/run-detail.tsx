@@ -8,8 +8,9 @@ import { JobStateBadge, OutcomeBadge } from '../../components/badge.tsx';
 import { Card } from '../../components/card.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../../components/feedback.tsx';
 import { JobProgressSummary, JobSizeCells } from '../../components/job-progress.tsx';
-import { formatDuration, formatInstant, humanize } from '../../lib/format.ts';
+import { formatCount, formatDuration, formatInstant, formatShortDate, humanize, plural } from '../../lib/format.ts';
 import { JobLogDrawer } from './job-log-drawer.tsx';
+import { TableScroll } from '../../components/table-scroll.tsx';
 
 const RETRYABLE = new Set(['failed', 'crashed']);
 const PROBLEMS = new Set(['failed', 'crashed', 'degraded', 'missing', 'not_entitled']);
@@ -32,14 +33,14 @@ const JobRow = memo(function JobRow({ run, job, title, onLog }: { run: RunDetail
           <div className="cell-title">{title}</div>
           <div className="cell-sub">{humanize(job.kind)}</div>
         </td>
-        <td className="nowrap">{job.date}</td>
+        <td className="nowrap">{formatShortDate(job.date)}</td>
         <td>
           <JobStateBadge state={job.state} />
         </td>
         <td>
           {job.state === 'running' ? <JobProgressSummary runId={run.runId} job={job} /> : <span className="muted">{formatDuration(job.durationMs)}</span>}
         </td>
-        <td className="num">{job.attempts}</td>
+        <td className="num">{formatCount(job.attempts)}</td>
         <JobSizeCells runId={run.runId} job={job} />
         <td>
           <div className="row" style={{ gap: 6, flexWrap: 'nowrap' }}>
@@ -75,7 +76,7 @@ const JobRow = memo(function JobRow({ run, job, title, onLog }: { run: RunDetail
 function JobsTable({ run, jobs, title, onLog }: { run: RunDetailView; jobs: JobView[]; title: (id: string) => string; onLog: (job: JobView) => void }) {
   const [limit, setLimit] = useState(PAGE);
   return (
-    <div className="table-wrap">
+    <TableScroll label="Jobs of this run">
       {/* Fixed layout: live figures changing in one cell must not re-measure the whole table. */}
       <table className="table fixed" aria-labelledby="run-detail-heading" data-testid="run-jobs">
         <colgroup>
@@ -111,14 +112,14 @@ function JobsTable({ run, jobs, title, onLog }: { run: RunDetailView; jobs: JobV
       {jobs.length > limit && (
         <div className="table-note row">
           <span>
-            Showing {limit} of {jobs.length} jobs.
+            Showing {formatCount(limit)} of {formatCount(jobs.length)} jobs.
           </span>
           <button type="button" className="btn btn-small" onClick={() => setLimit((n) => n + PAGE)} data-testid="more-jobs">
-            Show {Math.min(PAGE, jobs.length - limit)} more
+            Show {formatCount(Math.min(PAGE, jobs.length - limit))} more
           </button>
         </div>
       )}
-    </div>
+    </TableScroll>
   );
 }
 
@@ -132,6 +133,8 @@ export function RunDetail({ runId }: { runId: string }) {
   const run = detail.data;
 
   const jobs = (run?.jobs ?? []).filter((j) => filter === 'all' || (filter === 'running' ? j.state === 'running' : PROBLEMS.has(j.state)));
+  const all = run?.jobs.length ?? 0;
+  const shownOf = jobs.length === all ? plural(all, 'job') : `${formatCount(jobs.length)} of ${plural(all, 'job')}`;
 
   if (detail.isPending) return <Loading label="Loading the run…" />;
   if (detail.isError) return <ErrorNotice error={detail.error} title={`Run ${runId} could not be loaded`} testId="run-error" />;
@@ -170,7 +173,8 @@ export function RunDetail({ runId }: { runId: string }) {
           <>
             <dt>Concurrency</dt>
             <dd>
-              {run.concurrency.downloads} downloads · {run.concurrency.ingestWorkers} ingest workers · {run.concurrency.duckdbThreads} DuckDB threads · {run.concurrency.duckdbMemoryLimit} DuckDB memory
+              {plural(run.concurrency.downloads, 'download')} · {plural(run.concurrency.ingestWorkers, 'ingest worker')} ·{' '}
+              {plural(run.concurrency.duckdbThreads, 'DuckDB thread')} · {run.concurrency.duckdbMemoryLimit} DuckDB memory
             </dd>
           </>
         )}
@@ -193,7 +197,7 @@ export function RunDetail({ runId }: { runId: string }) {
             ))}
           </div>
           <span className="muted" style={{ fontSize: 'var(--text-s)' }}>
-            {jobs.length === run.jobs.length ? `${run.jobs.length} jobs` : `${jobs.length} of ${run.jobs.length} jobs`}
+            {shownOf}
           </span>
         </div>
       )}

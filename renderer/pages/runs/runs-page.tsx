@@ -8,6 +8,7 @@ import { EmptyState, ErrorNotice, Loading } from '../../components/feedback.tsx'
 import { formatDuration, formatInstant, humanize } from '../../lib/format.ts';
 import { countsSentence } from '../today/last-run-card.tsx';
 import { RunDetail } from './run-detail.tsx';
+import { TableScroll } from '../../components/table-scroll.tsx';
 
 /** The Runs page. */
 export function RunsPage({ route }: { route: Route }) {
@@ -28,7 +29,7 @@ export function RunsPage({ route }: { route: Route }) {
           </EmptyState>
         )}
         {runs.data && runs.data.length > 0 && (
-          <div className="table-wrap" style={{ maxHeight: 360 }}>
+          <TableScroll label="Run history" maxHeight={360}>
             <table className="table" aria-labelledby="runs-heading">
               <thead>
                 <tr>
@@ -63,7 +64,7 @@ export function RunsPage({ route }: { route: Route }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
       </Card>
       {selected ? (

@@ -22,6 +22,11 @@ export function ConnectionTest() {
       {test.isError && <ErrorNotice error={test.error} title="The connection test could not run" />}
       {r && (
         <div className="connection-results" role="status">
+          {r.notice && (
+            <div className="notice" data-tone="info" data-testid="connection-notice">
+              <span>{r.notice}</span>
+            </div>
+          )}
           <div className="row">
             <Badge tone={r.s3.ok ? 'success' : 'danger'} testId="s3-result">
               Flat files (S3): {r.s3.ok ? 'reachable' : 'not reachable'}

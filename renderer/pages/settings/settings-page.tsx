@@ -1,11 +1,13 @@
 /**
- * Settings: data root, account and credentials, plan, datasets, concurrency and memory thresholds.
- * Input is checked as it is typed with the contract's schema; secrets are write-only (the page
- * only ever learns whether each is configured).
+ * Settings: data root, account and credentials, plan, datasets, concurrency, memory thresholds and
+ * appearance. Input is checked as it is typed with the contract's schema; secrets are write-only
+ * (the page only ever learns whether each is configured). Values a start-up flag or environment
+ * variable forces for this run are named next to their field, and Save writes only what changed.
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useRef, useState } from 'react';
-import type { SettingsView, SystemProfileView } from '../../../core/contract/contract-views.ts';
+import type { ReactNode } from 'react';
+import type { SettingOverrideView, SettingsView, SystemProfileView } from '../../../core/contract/contract-views.ts';
 import { PLAN_NAMES } from '../../../core/config/config-schema.ts';
 import { isContractFailure } from '../../api/contract-client.ts';
 import { contractKey, useContractMutation, useContractQuery } from '../../api/contract-query.ts';
@@ -14,9 +16,11 @@ import { Card, PageHeader } from '../../components/card.tsx';
 import { ErrorNotice, Loading } from '../../components/feedback.tsx';
 import { useToast } from '../../components/toast.tsx';
 import { humanize } from '../../lib/format.ts';
-import { credentialsPayload, formFromSettings, validateSettingsForm } from '../../lib/settings-form.ts';
+import { changedPayload, credentialsPayload, formFromSettings, validateSettingsForm } from '../../lib/settings-form.ts';
 import type { CredentialsForm, SettingsField, SettingsForm } from '../../lib/settings-form.ts';
+import { AppearanceCard } from './appearance-card.tsx';
 import { ConnectionTest } from './connection-test.tsx';
+import { RemoveCredentials } from './remove-credentials.tsx';
 import { SelectField, TextField } from './form-fields.tsx';
 
 const EMPTY_CREDENTIALS: CredentialsForm = { apiKey: '', s3AccessKeyId: '', s3SecretAccessKey: '' };
@@ -27,8 +31,20 @@ const SOURCE_OPTIONS = [
   { value: 'demo', label: 'Demo: the built-in market simulator' },
 ] as const;
 
+const SOURCE_NAMES: Record<string, string> = { auto: 'Automatic', demo: 'Demo', massive: 'Massive' };
+const NO_KEYCHAIN = 'The web host has no access to an OS keychain; the desktop app keeps them encrypted with it instead.';
+
 function sameForm(a: SettingsForm, b: SettingsForm): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** The notice beside a field that a start-up flag or environment variable overrides for this run. */
+function OverrideNotice({ override, children }: { override: SettingOverrideView; children: ReactNode }) {
+  return (
+    <span className="override-note" data-testid={`override-${override.field}`}>
+      <strong>Overridden for this run</strong> by {override.by}. {children}
+    </span>
+  );
 }
 
 function SettingsEditor({ settings, profile, webHost }: { settings: SettingsView; profile: SystemProfileView | undefined; webHost: boolean }) {
@@ -50,12 +66,10 @@ function SettingsEditor({ settings, profile, webHost }: { settings: SettingsView
 
   const update = useContractMutation('settings.update');
   const setCreds = useContractMutation('settings.setCredentials');
-  const clearCreds = useContractMutation('settings.setCredentials', {
-    onSuccess: (view) => {
-      qc.setQueryData(contractKey('settings.get', {}), view);
-      toast('Credentials removed');
-    },
-  });
+  const override = (field: SettingOverrideView['field']) => settings.overrides.find((o) => o.field === field);
+  const sourceOverride = override('source');
+  const rootOverride = override('dataRoot');
+  const keyOverrides = settings.overrides.filter((o) => o.field === 'apiKey' || o.field === 's3Keys');
   const pick = useContractMutation('settings.pickDataRoot', {
     onSuccess: (r) => {
       if (r.path) setForm((f) => ({ ...f, dataRoot: r.path as string }));
@@ -83,7 +97,7 @@ function SettingsEditor({ settings, profile, webHost }: { settings: SettingsView
       return;
     }
     try {
-      let view = await update.mutateAsync(result.payload);
+      let view = await update.mutateAsync(changedPayload(form, saved));
       if (cred.payload) view = await setCreds.mutateAsync(cred.payload);
       qc.setQueryData(contractKey('settings.get', {}), view);
       setForm(formFromSettings(view));
@@ -129,11 +143,17 @@ function SettingsEditor({ settings, profile, webHost }: { settings: SettingsView
             error={shown('dataRoot')}
             spellCheck={false}
             hint={
-              pickerUnavailable
-                ? 'Type the folder path: choosing a folder with a dialog is only available in the desktop app.'
-                : settings.mode === 'demo'
-                  ? `Demo data is kept separately in ${settings.demoDataRoot}.`
-                  : 'A folder on a volume with room for the datasets you enable.'
+              rootOverride ? (
+                <OverrideNotice override={rootOverride}>
+                  This run uses <code>{rootOverride.value}</code>; the data root below applies when QuantMini starts without it.
+                </OverrideNotice>
+              ) : pickerUnavailable ? (
+                'Type the folder path: choosing a folder with a dialog is only available in the desktop app.'
+              ) : settings.mode === 'demo' ? (
+                `Demo data is kept separately in ${settings.demoDataRoot}.`
+              ) : (
+                'A folder on a volume with room for the datasets you enable.'
+              )
             }
             after={
               <button type="button" className="btn" onClick={() => pick.mutate({})} disabled={pickerUnavailable || pick.isPending} data-testid="choose-data-root" title={pickerUnavailable ? 'Only available in the desktop app' : undefined}>
@@ -142,16 +162,46 @@ function SettingsEditor({ settings, profile, webHost }: { settings: SettingsView
             }
           />
           {pick.isError && !isContractFailure(pick.error, 'unavailable') && <ErrorNotice error={pick.error} title="The folder could not be chosen" />}
-          <SelectField id="settings-source" label="Data source" value={form.source} options={SOURCE_OPTIONS} onChange={(v) => set('source', v as SettingsForm['source'])} hint={`Currently using ${settings.mode === 'demo' ? 'demo data' : 'your Massive account'}.`} />
+          <SelectField
+            id="settings-source"
+            label="Data source"
+            value={form.source}
+            options={SOURCE_OPTIONS}
+            onChange={(v) => set('source', v as SettingsForm['source'])}
+            hint={
+              sourceOverride ? (
+                <OverrideNotice override={sourceOverride}>
+                  This run uses {settings.mode === 'demo' ? 'demo data' : 'your Massive account'} (source{' '}
+                  {SOURCE_NAMES[sourceOverride.value ?? ''] ?? sourceOverride.value}); the choice here is what is saved and applies when
+                  QuantMini starts without the flag.
+                </OverrideNotice>
+              ) : (
+                `Currently using ${settings.mode === 'demo' ? 'demo data' : 'your Massive account'}.`
+              )
+            }
+          />
         </div>
       </Card>
 
       <Card
         title="Account"
         headingId="account-heading"
-        description="Massive (Polygon.io) credentials. They are stored securely and never shown again; leave a field empty to keep its current value."
+        description="Massive (Polygon.io) credentials. They are never shown again; leave a field empty to keep its current value."
+        testId="account-card"
       >
         <div className="stack">
+          <p className="credential-store" data-testid="credential-store">
+            <strong>Where they are kept:</strong> {settings.credentialStore.description}.
+            {webHost && settings.credentialStore.kind === 'config-file' && ` ${NO_KEYCHAIN}`}
+          </p>
+          {keyOverrides.map((o) => (
+            <div key={o.field} className="notice" data-tone="info" data-testid={`override-${o.field}`}>
+              <span>
+                <strong>Overridden for this run</strong> by {o.by}: {o.field === 'apiKey' ? 'that API key is' : 'those S3 keys are'} used
+                instead of the saved {o.field === 'apiKey' ? 'one' : 'ones'}.
+              </span>
+            </div>
+          ))}
           <div className="form-grid form-grid-plan">
             <SelectField id="settings-plan" label="Plan" value={form.plan} options={PLAN_NAMES.map((p) => ({ value: p, label: humanize(p) }))} onChange={(v) => set('plan', v)} hint="Sets the REST rate limit and which datasets are expected." />
             <TextField id="settings-s3Endpoint" label="Flat-file endpoint" value={form.s3Endpoint} onChange={(e) => set('s3Endpoint', e.target.value)} error={shown('s3Endpoint')} spellCheck={false} />
@@ -190,21 +240,7 @@ function SettingsEditor({ settings, profile, webHost }: { settings: SettingsView
               placeholder={settings.hasS3Keys ? 'Configured — type to replace' : 'Not set'}
             />
           </div>
-          {(settings.hasApiKey || settings.hasS3Keys) && (
-            <div className="row">
-              {settings.hasApiKey && (
-                <button type="button" className="btn btn-small btn-danger" onClick={() => clearCreds.mutate({ apiKey: null })} disabled={clearCreds.isPending}>
-                  Remove API key
-                </button>
-              )}
-              {settings.hasS3Keys && (
-                <button type="button" className="btn btn-small btn-danger" onClick={() => clearCreds.mutate({ s3AccessKeyId: null, s3SecretAccessKey: null })} disabled={clearCreds.isPending}>
-                  Remove S3 keys
-                </button>
-              )}
-            </div>
-          )}
-          {clearCreds.isError && <ErrorNotice error={clearCreds.error} title="The credentials could not be removed" />}
+          <RemoveCredentials settings={settings} />
           <ConnectionTest />
         </div>
       </Card>
@@ -266,6 +302,8 @@ function SettingsEditor({ settings, profile, webHost }: { settings: SettingsView
           <TextField id="settings-criticalGraceSeconds" label="Grace period (seconds)" inputMode="decimal" value={form.criticalGraceSeconds} onChange={(e) => set('criticalGraceSeconds', e.target.value)} error={shown('criticalGraceSeconds')} />
         </div>
       </Card>
+
+      <AppearanceCard />
 
       <div className="save-bar" data-dirty={dirty}>
         {(update.isError || setCreds.isError) && <ErrorNotice error={update.error ?? setCreds.error} title="The settings were not saved" />}

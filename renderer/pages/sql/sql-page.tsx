@@ -1,50 +1,27 @@
-/** SQL: read-only queries over the lake's views, results as Arrow in the virtualised table. */
+/**
+ * SQL: read-only queries over the lake's views, results as Arrow in the virtualised table. The
+ * editor's text and the history of queries stay across page changes and restarts; view and column
+ * names insert at the caret as one undoable edit; a result exports as CSV or Parquet.
+ */
 import { useMemo, useRef, useState } from 'react';
 import type { SqlResultView } from '../../../core/contract/contract-views.ts';
 import { isContractFailure } from '../../api/contract-client.ts';
-import { useContractMutation, useContractQuery } from '../../api/contract-query.ts';
-import { useDatasetTitles } from '../../api/dataset-titles.ts';
+import { useContractMutation } from '../../api/contract-query.ts';
 import { Card, PageHeader } from '../../components/card.tsx';
 import { DataGrid } from '../../components/data-grid.tsx';
-import { EmptyState, ErrorNotice, Loading } from '../../components/feedback.tsx';
+import { EmptyState, ErrorNotice } from '../../components/feedback.tsx';
+import { TimeZoneToggle } from '../../components/time-zone-toggle.tsx';
 import { decodeArrow } from '../../lib/arrow-table.ts';
-import { formatCount, formatDuration } from '../../lib/format.ts';
+import { formatCount, formatDuration, plural } from '../../lib/format.ts';
 import { newQueryId } from '../../lib/query-id.ts';
+import { addToHistory, insertAtCursor, replaceAll, sqlHistory, sqlText, textToInsert } from '../../lib/sql-workspace.ts';
+import { QueryHistory } from './query-history.tsx';
+import { ResultExport } from './result-export.tsx';
+import { ViewList } from './view-list.tsx';
 
-const VIEWS_SQL = "SELECT table_name AS name, table_type AS kind FROM information_schema.tables WHERE table_schema = 'main' ORDER BY table_name";
-const STARTER_SQL = 'SELECT ticker, count(*) AS days, avg(close) AS avg_close\nFROM stocks_daily\nGROUP BY ticker\nORDER BY days DESC\nLIMIT 100';
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 
-function ViewList({ onInsert }: { onInsert: (name: string) => void }) {
-  const title = useDatasetTitles();
-  const views = useContractQuery('sql.run', { queryId: 'views-list', sql: VIEWS_SQL, maxRows: 1000 }, { staleTime: 60_000 });
-  const names = useMemo(() => {
-    if (!views.data) return [];
-    const t = decodeArrow(views.data.arrow);
-    return Array.from({ length: t.rowCount }, (_, r) => t.cell(r, 0) ?? '').filter(Boolean);
-  }, [views.data]);
-  return (
-    <Card title="Views" headingId="views-heading" description="Click a view to query it." testId="sql-views">
-      {views.isPending && <Loading />}
-      {views.isError && <ErrorNotice error={views.error} title="Views could not be listed" />}
-      {views.isSuccess && names.length === 0 && <EmptyState title="No views yet.">Views appear once a dataset has data in bronze.</EmptyState>}
-      {names.length > 0 && (
-        <ul className="view-list" aria-labelledby="views-heading">
-          {names.map((name) => (
-            <li key={name}>
-              <button type="button" className="view-item" onClick={() => onInsert(name)} data-testid={`sql-view-${name}`}>
-                <code>{name}</code>
-                <span className="muted">{title(name) !== name ? title(name) : ''}</span>
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-    </Card>
-  );
-}
-
-function Result({ result }: { result: SqlResultView }) {
+function Result({ result, sql }: { result: SqlResultView; sql: string }) {
   const table = useMemo(() => decodeArrow(result.arrow), [result]);
   return (
     <Card
@@ -53,12 +30,16 @@ function Result({ result }: { result: SqlResultView }) {
       testId="sql-result"
       description={
         <span data-testid="sql-summary">
-          {formatCount(result.rowCount)} {result.rowCount === 1 ? 'row' : 'rows'} · {result.columns.length} columns · {formatDuration(result.elapsedMs)}
+          {plural(result.rowCount, 'row')} · {plural(result.columns.length, 'column')} · {formatDuration(result.elapsedMs)}
           {result.truncated && <strong className="truncated-note"> · Truncated: only the first {formatCount(result.rowCount)} rows are shown</strong>}
         </span>
       }
+      actions={<TimeZoneToggle hasTimestamps={table.columns.some((c) => c.kind === 'timestamp')} />}
       flush
     >
+      <div className="result-toolbar">
+        <ResultExport sql={sql} />
+      </div>
       {table.rowCount === 0 ? <EmptyState title="The query returned no rows." /> : <DataGrid table={table} label="Query result" testIdPrefix="sql" height={520} />}
     </Card>
   );
@@ -66,23 +47,34 @@ function Result({ result }: { result: SqlResultView }) {
 
 /** The SQL page. */
 export function SqlPage() {
-  const [sql, setSql] = useState(STARTER_SQL);
+  const [sql, setSql] = useState(() => sqlText.get());
   const [maxRows, setMaxRows] = useState(1000);
+  const [ranSql, setRanSql] = useState<string | null>(null);
   const queryId = useRef<string | null>(null);
-  const run = useContractMutation('sql.run');
-  const cancel = useContractMutation('sql.cancel');
   const editor = useRef<HTMLTextAreaElement>(null);
+  const run = useContractMutation('sql.run', {
+    onSettled: (result, error, input) => {
+      const entry = { sql: input.sql, at: new Date().toISOString(), rows: result?.rowCount ?? null, error: error ? error.message : null };
+      sqlHistory.set(addToHistory(sqlHistory.get(), entry));
+    },
+  });
+  const cancel = useContractMutation('sql.cancel');
 
   const execute = () => {
     if (run.isPending || sql.trim() === '') return;
     const id = newQueryId();
     queryId.current = id;
+    setRanSql(sql);
     run.mutate({ queryId: id, sql, maxRows });
   };
 
-  const insertView = (name: string) => {
-    setSql(`SELECT *\nFROM ${name}\nLIMIT 100`);
-    editor.current?.focus();
+  const insertName = (name: string) => {
+    const el = editor.current;
+    if (!el) return;
+    insertAtCursor(el, textToInsert(el.value.slice(0, el.selectionStart), name));
+  };
+  const restore = (text: string) => {
+    if (editor.current) replaceAll(editor.current, text);
   };
 
   const cancelled = run.isError && isContractFailure(run.error, 'cancelled');
@@ -102,7 +94,11 @@ export function SqlPage() {
                 ref={editor}
                 className="textarea sql-editor"
                 value={sql}
-                onChange={(e) => setSql(e.target.value)}
+                onChange={(e) => {
+                  setSql(e.target.value);
+                  // Kept at once (a few bytes of local storage), so neither a page change nor a crash loses it.
+                  sqlText.set(e.target.value);
+                }}
                 onKeyDown={(e) => {
                   if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
                     e.preventDefault();
@@ -116,7 +112,7 @@ export function SqlPage() {
               />
               <div className="row">
                 <button type="button" className="btn btn-primary" onClick={execute} disabled={run.isPending || sql.trim() === ''} data-testid="sql-run">
-                  {run.isPending && <span className="spinner" aria-hidden="true" style={{ borderTopColor: '#fff' }} />}
+                  {run.isPending && <span className="spinner" aria-hidden="true" style={{ borderTopColor: 'var(--on-accent)' }} />}
                   {run.isPending ? 'Running…' : 'Run'}
                 </button>
                 <button
@@ -139,7 +135,7 @@ export function SqlPage() {
                   </select>
                 </label>
                 <span className="muted" id="sql-hint" style={{ fontSize: 'var(--text-s)' }}>
-                  {isMac ? '⌘' : 'Ctrl'}+Enter runs the query.
+                  {isMac ? '⌘' : 'Ctrl'}+Enter runs the query. Your text is kept when you leave the page.
                 </span>
               </div>
             </div>
@@ -150,10 +146,13 @@ export function SqlPage() {
             </div>
           )}
           {run.isError && !cancelled && <ErrorNotice error={run.error} title="The query failed" testId="sql-error" />}
-          {run.data && !run.isPending && !run.isError && <Result result={run.data} />}
+          {run.data && !run.isPending && !run.isError && <Result result={run.data} sql={ranSql ?? sql} />}
           {run.isIdle && <p className="muted">Results appear here. Queries cannot change the lake.</p>}
         </div>
-        <ViewList onInsert={insertView} />
+        <div className="stack">
+          <ViewList onInsert={insertName} />
+          <QueryHistory onRestore={restore} />
+        </div>
       </div>
     </div>
   );

@@ -15,14 +15,28 @@ import { linearScale, nearestIndex, trendPaths } from '../../lib/trend-geometry.
 import type { PlotBox, TrendPoint } from '../../lib/trend-geometry.ts';
 import { useElementWidth } from '../../lib/use-element-width.ts';
 
-const timeOfDay = new Intl.DateTimeFormat('en-US', { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+// New York time, like every clock in the app.
+const timeOfDay = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'America/New_York',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
 const PERCENT_TICKS = [0, 25, 50, 75, 100];
 const PERCENT_DOMAIN = [0, 100] as const;
 const TREND_HEIGHT = 200;
 const MARGIN = { top: 8, right: 16, bottom: 24, left: 44 };
 /** Room one clock label needs on the time axis, with its gap. */
 const TIME_LABEL_PX = 90;
-const COLORS = { line: '#2f5bd3', grid: '#eef0f3', axis: '#5f6874', warning: '#f08c00', critical: '#d6336c' };
+// CSS variables, so the charts follow the theme; SVG takes them through style.
+const COLORS = {
+  line: 'var(--chart-line)',
+  grid: 'var(--chart-grid)',
+  axis: 'var(--chart-axis)',
+  warning: 'var(--chart-warning)',
+  critical: 'var(--chart-critical)',
+};
 
 /** Machine memory in use over the recent samples, with the warning and critical lines. */
 export const MemoryTrend = memo(function MemoryTrend({ samples, warningPercent, criticalPercent }: { samples: readonly MemorySampleView[]; warningPercent: number; criticalPercent: number }) {
@@ -52,32 +66,59 @@ export const MemoryTrend = memo(function MemoryTrend({ samples, warningPercent, 
         <svg width={width} height={TREND_HEIGHT} onPointerMove={onPointerMove} onPointerLeave={() => setHover(null)} aria-hidden="true">
           {PERCENT_TICKS.map((v) => (
             <g key={v}>
-              <line x1={box.left} x2={box.left + box.width} y1={y(v)} y2={y(v)} stroke={COLORS.grid} />
-              <text x={box.left - 6} y={y(v)} dy="0.32em" textAnchor="end" fontSize={11} fill={COLORS.axis}>
+              <line x1={box.left} x2={box.left + box.width} y1={y(v)} y2={y(v)} style={{ stroke: COLORS.grid }} />
+              <text x={box.left - 6} y={y(v)} dy="0.32em" textAnchor="end" fontSize={11} style={{ fill: COLORS.axis }}>
                 {`${v}%`}
               </text>
             </g>
           ))}
           {ticks.map((t) => (
-            <text key={t} x={x(t)} y={box.top + box.height + 16} textAnchor="middle" fontSize={11} fill={COLORS.axis}>
+            <text key={t} x={x(t)} y={box.top + box.height + 16} textAnchor="middle" fontSize={11} style={{ fill: COLORS.axis }}>
               {timeOfDay.format(t)}
             </text>
           ))}
-          <path d={paths.area} fill={COLORS.line} fillOpacity={0.12} />
-          <path d={paths.line} fill="none" stroke={COLORS.line} strokeWidth={2} strokeLinejoin="round" />
-          <line x1={box.left} x2={box.left + box.width} y1={y(warningPercent)} y2={y(warningPercent)} stroke={COLORS.warning} strokeDasharray="4 4" />
-          <line x1={box.left} x2={box.left + box.width} y1={y(criticalPercent)} y2={y(criticalPercent)} stroke={COLORS.critical} strokeDasharray="4 4" />
+          <path d={paths.area} style={{ fill: COLORS.line }} fillOpacity={0.12} />
+          <path d={paths.line} fill="none" style={{ stroke: COLORS.line }} strokeWidth={2} strokeLinejoin="round" />
+          <line
+            x1={box.left}
+            x2={box.left + box.width}
+            y1={y(warningPercent)}
+            y2={y(warningPercent)}
+            style={{ stroke: COLORS.warning }}
+            strokeDasharray="4 4"
+          />
+          <line
+            x1={box.left}
+            x2={box.left + box.width}
+            y1={y(criticalPercent)}
+            y2={y(criticalPercent)}
+            style={{ stroke: COLORS.critical }}
+            strokeDasharray="4 4"
+          />
           {hovered && (
             <g>
-              <line x1={x(hovered.t)} x2={x(hovered.t)} y1={box.top} y2={box.top + box.height} stroke={COLORS.axis} strokeOpacity={0.4} />
-              <circle cx={x(hovered.t)} cy={y(Math.min(100, Math.max(0, hovered.v)))} r={4} fill="#fff" stroke={COLORS.line} strokeWidth={2} />
+              <line
+                x1={x(hovered.t)}
+                x2={x(hovered.t)}
+                y1={box.top}
+                y2={box.top + box.height}
+                style={{ stroke: COLORS.axis }}
+                strokeOpacity={0.4}
+              />
+              <circle
+                cx={x(hovered.t)}
+                cy={y(Math.min(100, Math.max(0, hovered.v)))}
+                r={4}
+                style={{ fill: 'var(--surface)', stroke: COLORS.line }}
+                strokeWidth={2}
+              />
             </g>
           )}
         </svg>
       )}
       {hovered && (
         <div className="chart-tooltip" aria-hidden="true" style={{ left: Math.min(x(hovered.t) + 12, Math.max(0, width - 140)), top: box.top }}>
-          <span className="muted">{timeOfDay.format(hovered.t)}</span>
+          <span className="muted">{timeOfDay.format(hovered.t)} ET</span>
           <strong>{formatPercent(hovered.v)} in use</strong>
         </div>
       )}

@@ -3,8 +3,17 @@ import type { MemorySampleView, PressureLevel } from '../../../core/contract/con
 import { arcPath, gaugeBands, percentToAngle, polar } from '../../lib/gauge-geometry.ts';
 import { formatBytes, formatPercent, humanize } from '../../lib/format.ts';
 
-const LEVEL_COLORS: Record<PressureLevel, string> = { normal: '#2f9e44', warning: '#f08c00', critical: '#d6336c' };
-const BAND_COLORS: Record<PressureLevel, string> = { normal: '#d3f0da', warning: '#ffe3bd', critical: '#fcd2dc' };
+// CSS variables (light and dark themes); SVG takes them through style, not presentation attributes.
+const LEVEL_COLORS: Record<PressureLevel, string> = {
+  normal: 'var(--gauge-normal)',
+  warning: 'var(--gauge-warning)',
+  critical: 'var(--gauge-critical)',
+};
+const BAND_COLORS: Record<PressureLevel, string> = {
+  normal: 'var(--gauge-band-normal)',
+  warning: 'var(--gauge-band-warning)',
+  critical: 'var(--gauge-band-critical)',
+};
 
 /** An SVG meter (role="meter") for one memory sample. */
 export function MemoryGauge({ sample }: { sample: MemorySampleView }) {
@@ -28,17 +37,23 @@ export function MemoryGauge({ sample }: { sample: MemorySampleView }) {
         aria-valuetext={`${formatPercent(sample.usedPercent)} used, ${sample.level}`}
       >
         {gaugeBands(sample.warningPercent, sample.criticalPercent).map((b) => (
-          <path key={b.level} d={arcPath(cx, cy, r, b.from, b.to)} stroke={BAND_COLORS[b.level]} strokeWidth={18} fill="none" />
+          <path key={b.level} d={arcPath(cx, cy, r, b.from, b.to)} style={{ stroke: BAND_COLORS[b.level] }} strokeWidth={18} fill="none" />
         ))}
-        <path d={arcPath(cx, cy, r, percentToAngle(0), value)} stroke={color} strokeWidth={10} strokeLinecap="round" fill="none" />
-        <circle cx={needle.x} cy={needle.y} r={7} fill="#fff" stroke={color} strokeWidth={3} />
-        <text x={cx} y={cy - 4} textAnchor="middle" fontSize="34" fontWeight="700" fill="#1a1e24">
+        <path
+          d={arcPath(cx, cy, r, percentToAngle(0), value)}
+          style={{ stroke: color }}
+          strokeWidth={10}
+          strokeLinecap="round"
+          fill="none"
+        />
+        <circle cx={needle.x} cy={needle.y} r={7} style={{ fill: 'var(--surface)', stroke: color }} strokeWidth={3} />
+        <text x={cx} y={cy - 4} textAnchor="middle" fontSize="34" fontWeight="700" style={{ fill: 'var(--text)' }}>
           {formatPercent(sample.usedPercent)}
         </text>
-        <text x={cx} y={cy + 20} textAnchor="middle" fontSize="13" fill="#5f6874">
+        <text x={cx} y={cy + 20} textAnchor="middle" fontSize="13" style={{ fill: 'var(--text-3)' }}>
           memory in use
         </text>
-        <text x={cx} y={186} textAnchor="middle" fontSize="13" fontWeight="600" fill={color}>
+        <text x={cx} y={186} textAnchor="middle" fontSize="13" fontWeight="600" style={{ fill: 'var(--text-2)' }}>
           {humanize(sample.level)} pressure
         </text>
       </svg>

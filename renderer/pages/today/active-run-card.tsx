@@ -8,9 +8,10 @@ import { Card } from '../../components/card.tsx';
 import { ErrorNotice } from '../../components/feedback.tsx';
 import { JobCounters, JobProgressSummary } from '../../components/job-progress.tsx';
 import { ProgressBar } from '../../components/progress-bar.tsx';
-import { formatInstant, humanize } from '../../lib/format.ts';
+import { formatCount, formatInstant, formatShortDate, humanize, plural } from '../../lib/format.ts';
 import { liveJobWindow } from '../../lib/job-window.ts';
 import { runCompletion } from '../../lib/run-patch.ts';
+import { TableScroll } from '../../components/table-scroll.tsx';
 
 const JobRow = memo(function JobRow({ runId, job, title }: { runId: string; job: JobView; title: string }) {
   return (
@@ -19,7 +20,7 @@ const JobRow = memo(function JobRow({ runId, job, title }: { runId: string; job:
         <div className="cell-title">{title}</div>
         <div className="cell-sub">{humanize(job.kind)}</div>
       </td>
-      <td className="nowrap">{job.date}</td>
+      <td className="nowrap">{formatShortDate(job.date)}</td>
       <td>
         <JobProgressSummary runId={runId} job={job} />
       </td>
@@ -43,7 +44,7 @@ export function ActiveRunCard({ run, title }: { run: RunDetailView; title: (id: 
       testId="active-run"
       description={
         <>
-          Started {formatInstant(run.startedAt)} · {done} of {total} jobs finished ·{' '}
+          Started {formatInstant(run.startedAt)} · {formatCount(done)} of {plural(total, 'job')} finished ·{' '}
           <a href={hrefFor('runs', run.runId)}>Open in Runs</a>
         </>
       }
@@ -68,7 +69,7 @@ export function ActiveRunCard({ run, title }: { run: RunDetailView; title: (id: 
           <ErrorNotice error={cancel.error} title="The run could not be cancelled" />
         </div>
       )}
-      <div className="table-wrap">
+      <TableScroll label="Jobs of the running run">
         {/* Fixed layout: a live figure changing in one cell must not re-measure the whole table. */}
         <table className="table fixed" aria-labelledby="active-run-heading" data-testid="active-jobs">
           <colgroup>
@@ -99,7 +100,7 @@ export function ActiveRunCard({ run, title }: { run: RunDetailView; title: (id: 
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {shown.length < run.jobs.length && (
         <p className="table-note" data-testid="jobs-window-note">
           Showing the {shown.length} most relevant of {run.jobs.length} jobs: everything running, the next queued and the latest finished.{' '}

@@ -71,7 +71,7 @@ export function AlertsCard() {
         </EmptyState>
       )}
       {alerts.length > 0 && (
-        <ul className="alert-list" aria-labelledby="alerts-heading">
+        <ul className="alert-list" aria-labelledby="alerts-heading" tabIndex={0}>
           {alerts.map((a) => (
             <li key={`${a.dataset}:${a.date}:${a.state}`} className="alert-item" data-testid={`alert-${a.dataset}-${a.date}`} data-state={a.state}>
               <CoverageStateBadge state={a.state} />

@@ -3,13 +3,13 @@ import type { JobState, RunSummaryView } from '../../../core/contract/contract-v
 import { hrefFor } from '../../app/hash-route.ts';
 import { OutcomeBadge } from '../../components/badge.tsx';
 import { Card } from '../../components/card.tsx';
-import { formatAgo, formatDuration, formatInstant, humanize, plural } from '../../lib/format.ts';
+import { formatAgo, formatCount, formatDuration, formatInstant, humanize, plural } from '../../lib/format.ts';
 
 const COUNT_ORDER: readonly JobState[] = ['complete', 'skipped', 'degraded', 'pending', 'not_entitled', 'missing', 'failed', 'crashed', 'cancelled', 'queued', 'running'];
 
 /** One sentence per non-zero job state: "4 complete · 1 failed". */
 export function countsSentence(counts: RunSummaryView['counts']): string {
-  const parts = COUNT_ORDER.filter((s) => (counts[s] ?? 0) > 0).map((s) => `${counts[s]} ${humanize(s).toLowerCase()}`);
+  const parts = COUNT_ORDER.filter((s) => (counts[s] ?? 0) > 0).map((s) => `${formatCount(counts[s] ?? 0)} ${humanize(s).toLowerCase()}`);
   return parts.length > 0 ? parts.join(' · ') : 'No jobs';
 }
 

@@ -5,6 +5,7 @@ import { useDatasetTitles } from '../../api/dataset-titles.ts';
 import { Card } from '../../components/card.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../../components/feedback.tsx';
 import { formatBytes, formatCount, formatShortDate, formatTradingDate, plural } from '../../lib/format.ts';
+import { TableScroll } from '../../components/table-scroll.tsx';
 
 const KIND_WORDS: Record<string, string> = { download: 'Download', ingest: 'Ingest', 'rest-fetch': 'Fetch from the API' };
 
@@ -57,7 +58,7 @@ export function UpdatePlanCard() {
               </span>
             </EmptyState>
           ) : (
-            <div className="table-wrap" style={{ maxHeight: 320 }}>
+            <TableScroll label="Plan steps" maxHeight={320}>
               <table className="table" aria-labelledby="plan-heading">
                 <thead>
                   <tr>
@@ -78,7 +79,7 @@ export function UpdatePlanCard() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )}
         </>
       )}

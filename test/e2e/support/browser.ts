@@ -30,10 +30,21 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-/** Launches Chromium headless with a 1440x900 window and opens `url`. */
-export async function openApp(url: string): Promise<TestBrowser> {
+/** Window size and the system appearance the page sees (prefers-color-scheme). */
+export interface OpenOptions {
+  viewport?: { width: number; height: number };
+  colorScheme?: 'light' | 'dark';
+}
+
+/** Launches Chromium headless with a 1440x900 window (unless told otherwise) and opens `url`. */
+export async function openApp(url: string, options: OpenOptions = {}): Promise<TestBrowser> {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1440, height: 900 },
+    deviceScaleFactor: 1,
+    colorScheme: options.colorScheme ?? 'light',
+    acceptDownloads: true,
+  });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (msg) => {

@@ -19,18 +19,20 @@ import {
 } from '../../../renderer/lib/format.ts';
 
 describe('formatBytes', () => {
-  it('uses decimal units with 3 significant digits', () => {
+  it('uses binary units, labelled KiB/MiB/GiB, with 3 significant digits', () => {
     expect(formatBytes(0)).toBe('0 B');
     expect(formatBytes(950)).toBe('950 B');
-    expect(formatBytes(1500)).toBe('1.50 KB');
-    expect(formatBytes(28_000_000)).toBe('28.0 MB');
-    expect(formatBytes(58_400_000)).toBe('58.4 MB');
-    expect(formatBytes(412e9)).toBe('412 GB');
-    expect(formatBytes(2.5e12)).toBe('2.50 TB');
+    expect(formatBytes(1023)).toBe('1023 B');
+    expect(formatBytes(1024)).toBe('1.00 KiB');
+    expect(formatBytes(1536)).toBe('1.50 KiB');
+    expect(formatBytes(28 * 1024 * 1024)).toBe('28.0 MiB');
+    expect(formatBytes(58_400_000)).toBe('55.7 MiB');
+    expect(formatBytes(412 * 1024 ** 3)).toBe('412 GiB');
+    expect(formatBytes(2.5 * 1024 ** 4)).toBe('2.50 TiB');
   });
-  it('carries into the next unit instead of printing 1000', () => {
-    expect(formatBytes(999_960)).toBe('1.00 MB');
-    expect(formatBytes(999_499)).toBe('999 KB');
+  it('carries into the next unit instead of printing 1024', () => {
+    expect(formatBytes(1024 * 1024 - 10)).toBe('1.00 MiB');
+    expect(formatBytes(999 * 1024)).toBe('999 KiB');
   });
   it('renders missing values as a dash', () => {
     expect(formatBytes(null)).toBe('—');
@@ -69,7 +71,7 @@ describe('durations, rates and ETA', () => {
     expect(formatDuration(-5)).toBe('—');
   });
   it('formats rates, dashing unknown or zero', () => {
-    expect(formatByteRate(12_400_000)).toBe('12.4 MB/s');
+    expect(formatByteRate(12.4 * 1024 * 1024)).toBe('12.4 MiB/s');
     expect(formatByteRate(0)).toBe('—');
     expect(formatRowRate(452_000)).toBe('452k rows/s');
     expect(formatRowRate(null)).toBe('—');
@@ -91,9 +93,11 @@ describe('dates', () => {
   });
   it('shows instants in New York time', () => {
     // 2024-03-28T20:00:00Z is 16:00 EDT.
-    expect(formatInstant('2024-03-28T20:00:00Z')).toBe('Mar 28, 2024, 16:00:00 ET');
-    // In January New York is UTC-5.
-    expect(formatInstant('2024-01-15T14:30:05Z')).toBe('Jan 15, 2024, 09:30:05 ET');
+    expect(formatInstant('2024-03-28T20:00:00Z')).toBe('28 Mar 2024, 16:00:00 ET');
+    // In January New York is UTC-5; the date comes day first like every date in the app.
+    expect(formatInstant('2024-01-15T14:30:05Z')).toBe('15 Jan 2024, 09:30:05 ET');
+    // Just after midnight UTC it is still the previous evening in New York.
+    expect(formatInstant('2024-07-01T02:15:00Z')).toBe('30 Jun 2024, 22:15:00 ET');
   });
   it('says how long ago', () => {
     const now = Date.parse('2024-03-28T20:00:00Z');

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { COVERAGE_STATES } from '../../../core/vocabulary/coverage-states.ts';
 import type { CoverageState } from '../../../core/vocabulary/coverage-states.ts';
 import type { CoverageGrid } from '../../../renderer/lib/coverage-grid.ts';
-import { aggregateCode, axisTicks, columnDays, columnExtent, hitTest, layoutHeatmap, ROW_GAP, ROW_HEIGHT, rowTop } from '../../../renderer/lib/heatmap-layout.ts';
+import { aggregateCode, axisTicks, cellAt, columnDays, columnExtent, hitTest } from '../../../renderer/lib/heatmap-layout.ts';
+import { layoutHeatmap } from '../../../renderer/lib/heatmap-layout.ts';
+import { ROW_GAP, ROW_HEIGHT, rowTop, stepColumns } from '../../../renderer/lib/heatmap-layout.ts';
 import { clampSelection, moveCursor, selectionCells, selectionContains, selectionSize, spanSelection } from '../../../renderer/lib/heatmap-selection.ts';
 
 const c = (s: CoverageState) => COVERAGE_STATES.indexOf(s);
@@ -66,9 +68,60 @@ describe('axisTicks', () => {
     const late = ['2026-08-27', '2026-08-28', '2026-08-31', ...Array.from({ length: 40 }, (_, i) => `2026-${i < 20 ? '09' : '10'}-${String((i % 20) + 1).padStart(2, '0')}`)];
     expect(axisTicks(late, layoutHeatmap(late.length, 1, 400)).map((t) => t.label)).toEqual(['Sep 2026', 'Oct']);
     const years = Array.from({ length: 20 }, (_, i) => [`${2006 + i}-01-03`, `${2006 + i}-06-01`]).flat();
-    const long = axisTicks(years, layoutHeatmap(years.length, 1, 300), 44);
+    const long = axisTicks(years, layoutHeatmap(years.length, 1, 300), 44).filter((t) => t.label);
     expect(long.every((t) => /^\d{4}$/.test(t.label))).toBe(true);
     for (let i = 1; i < long.length; i++) expect(long[i]!.x - long[i - 1]!.x).toBeGreaterThanOrEqual(44);
+  });
+});
+
+/** Every NYSE-ish weekday from `from` for `years` years (weekends skipped; enough for axis geometry). */
+function weekdays(from: string, years: number): string[] {
+  const out: string[] = [];
+  const end = Date.parse(`${Number(from.slice(0, 4)) + years}${from.slice(4)}T00:00:00Z`);
+  for (let t = Date.parse(`${from}T00:00:00Z`); t < end; t += 86_400_000) {
+    const d = new Date(t);
+    if (d.getUTCDay() !== 0 && d.getUTCDay() !== 6) out.push(d.toISOString().slice(0, 10));
+  }
+  return out;
+}
+
+describe('axisTicks on long ranges at 1280 px', () => {
+  // The heatmap's plot is about 730 px wide in a 1280 px window.
+  it('thins 20 years to round steps, with a minor tick for every other year and no label past the edge', () => {
+    const days = weekdays('2006-12-04', 20);
+    const ticks = axisTicks(days, layoutHeatmap(days.length, 10, 730));
+    const labelled = ticks.filter((t) => t.label);
+    expect(labelled.map((t) => t.label)).toEqual(['2008', '2010', '2012', '2014', '2016', '2018', '2020', '2022', '2024']);
+    expect(ticks.filter((t) => !t.label).length).toBeGreaterThan(8);
+    for (let i = 1; i < labelled.length; i++) expect(labelled[i]!.x - labelled[i - 1]!.x).toBeGreaterThanOrEqual(44);
+  });
+
+  it('labels every year of a 5-year range, and every few years when the plot is narrow', () => {
+    const days = weekdays('2021-12-02', 5);
+    expect(axisTicks(days, layoutHeatmap(days.length, 4, 730)).map((t) => t.label)).toEqual(['2022', '2023', '2024', '2025', '2026']);
+    const narrow = axisTicks(weekdays('2001-01-02', 25), layoutHeatmap(6000, 4, 400)).filter((t) => t.label);
+    expect(narrow.map((t) => Number(t.label) % 5)).toEqual(narrow.map(() => 0));
+  });
+
+  it('keeps several month labels on a one-year range (a crowded first label gives way once, not in a cascade)', () => {
+    const days = weekdays('2025-12-02', 1);
+    const labels = axisTicks(days, layoutHeatmap(days.length, 2, 720)).map((t) => t.label).filter(Boolean);
+    expect(labels.length).toBeGreaterThanOrEqual(6);
+    expect(labels[0]).toMatch(/^(Dec 2025|Jan 2026)$/);
+  });
+});
+
+describe('keyboard cursor over drawn columns', () => {
+  it('steps one drawn column at a time in a compressed view and lands on each column\'s first day', () => {
+    const l = layoutHeatmap(5040, 10, 1000);
+    expect(stepColumns(l, 0, 1)).toBe(5);
+    expect(stepColumns(l, 7, 1)).toBe(10);
+    expect(stepColumns(l, 7, -1)).toBe(0);
+    expect(stepColumns(l, 0, -3)).toBe(0);
+    expect(stepColumns(l, 5039, 5)).toBe(5034);
+    expect(cellAt(l, 3, 12)).toEqual({ row: 3, column: 2, dayStart: 10, dayEnd: 14 });
+    const daily = layoutHeatmap(20, 2, 400);
+    expect(stepColumns(daily, 4, 1)).toBe(5);
   });
 });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Float64, Int64, Table, TimestampNanosecond, Utf8, tableToIPC, vectorFromArray } from 'apache-arrow';
+import { Float64, Int64, Table, TimestampNanosecond, TimeUnit, Utf8, tableToIPC, vectorFromArray } from 'apache-arrow';
 import type { JobProgressView } from '../../../core/contract/contract-views.ts';
 import { createProgressStore } from '../../../renderer/api/progress-store.ts';
-import { decodeArrow } from '../../../renderer/lib/arrow-table.ts';
+import { decodeArrow, formatTimestampUnits } from '../../../renderer/lib/arrow-table.ts';
 import { createFrameBatcher } from '../../../renderer/lib/frame-batcher.ts';
 
 /** A scheduler the test flushes by hand, standing in for requestAnimationFrame. */
@@ -86,8 +86,19 @@ describe('decodeArrow', () => {
     expect(t.cell(0, 1)).toBe('171.48');
     expect(t.cell(1, 1)).toBe('0.3');
     expect(t.cell(0, 2)).toBe('9007199254740993');
-    expect(t.cell(0, 3)).toBe('2024-03-28T20:00:00Z');
-    expect(t.cell(1, 3)).toBe('2024-03-28T20:01:00.500Z');
+    expect(t.cell(0, 3)).toBe('2024-03-28 20:00:00Z');
+    expect(t.cell(1, 3)).toBe('2024-03-28 20:01:00.5Z');
+    expect(t.cell(0, 3, 'America/New_York')).toBe('2024-03-28 16:00:00-04:00');
     expect(t.cell(0, 9)).toBeNull();
+  });
+
+  it('shows timestamps from their exact stored units, nanoseconds included, in New York or UTC', () => {
+    // 2024-01-02 14:30:00.123456789 UTC: a float of milliseconds cannot hold the last digits.
+    expect(formatTimestampUnits(1704205800123456789n, TimeUnit.NANOSECOND, 'UTC')).toBe('2024-01-02 14:30:00.123456789Z');
+    expect(formatTimestampUnits(1704205800123456789n, TimeUnit.NANOSECOND, 'America/New_York')).toBe('2024-01-02 09:30:00.123456789-05:00');
+    expect(formatTimestampUnits(1704205800000000n, TimeUnit.MICROSECOND, 'UTC')).toBe('2024-01-02 14:30:00Z');
+    expect(formatTimestampUnits(1719800100n, TimeUnit.SECOND, 'America/New_York')).toBe('2024-06-30 22:15:00-04:00');
+    // Before 1970 the remainder is negative: -1 ms is 1969-12-31 23:59:59.999.
+    expect(formatTimestampUnits(-1n, TimeUnit.MILLISECOND, 'UTC')).toBe('1969-12-31 23:59:59.999Z');
   });
 });

@@ -20,6 +20,8 @@ const settings: SettingsView = {
   concurrency: { downloads: 4, ingestWorkers: null, duckdbThreads: null, duckdbMemoryLimit: '2GB' },
   memory: { warningPercent: 75, criticalPercent: 90, criticalGraceSeconds: 30 },
   userFile: '/Users/r/.config/quantmini/config.yaml',
+  overrides: [],
+  credentialStore: { kind: 'config-file', description: 'in plain text in the user configuration file', path: '/Users/r/.config/q.yaml' },
 };
 
 describe('settings form', () => {
@@ -30,6 +32,22 @@ describe('settings form', () => {
     expect(errors).toEqual({});
     expect(payload?.concurrency).toEqual({ downloads: 4, ingestWorkers: null, duckdbThreads: null, duckdbMemoryLimit: '2GB' });
     expect(payload?.memory).toEqual({ warningPercent: 75, criticalPercent: 90, criticalGraceSeconds: 30 });
+  });
+
+  it('starts fields a start-up flag overrides from their saved values, so saving keeps the file as it was', () => {
+    const flagged: SettingsView = {
+      ...settings,
+      source: 'demo',
+      dataRoot: '/tmp/flag-lake',
+      overrides: [
+        { field: 'source', by: 'the --source flag', value: 'demo', saved: 'massive' },
+        { field: 'dataRoot', by: 'the --data-root flag', value: '/tmp/flag-lake', saved: '/Users/r/QuantMiniLake' },
+      ],
+    };
+    const form = formFromSettings(flagged);
+    expect(form.source).toBe('massive');
+    expect(form.dataRoot).toBe('/Users/r/QuantMiniLake');
+    expect(payloadFromForm(form).source).toBe('massive');
   });
 
   it('reports each bad field with a sentence, using the contract schema', () => {
