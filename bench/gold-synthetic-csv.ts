@@ -77,3 +77,28 @@ export function syntheticCsvDir(shape: SyntheticShape): { dir: string; days: str
   fs.writeFileSync(path.join(dir, '.complete'), '');
   return { dir, days };
 }
+
+/**
+ * The same CSVs cut before their last two calendar days: `head` (everything before), `day1` and
+ * `day2` (the rows of each of those days), for timing one-day updates. Written once beside the set.
+ */
+export function splitLastTwoDays(dir: string, days: readonly string[]): { head: string; day1: string; day2: string } {
+  const out = { head: `${dir}-head`, day1: `${dir}-day1`, day2: `${dir}-day2` };
+  if (fs.existsSync(path.join(out.day2, '.complete'))) return out;
+  const [d1, d2] = [days.at(-2)!, days.at(-1)!];
+  for (const p of Object.values(out)) {
+    fs.rmSync(p, { recursive: true, force: true });
+    fs.mkdirSync(p, { recursive: true });
+  }
+  for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.csv'))) {
+    const [header, ...rows] = fs.readFileSync(path.join(dir, name), 'utf8').trimEnd().split('\n');
+    const parts = { head: rows.filter(
+      (r) => r.slice(0, 10) < d1,
+    ), day1: rows.filter((r) => r.startsWith(d1)), day2: rows.filter((r) => r.startsWith(d2)) };
+    for (const [k, kept] of Object.entries(parts)) {
+      if (kept.length) fs.writeFileSync(path.join(out[k as keyof typeof out], name), `${[header, ...kept].join('\n')}\n`);
+    }
+  }
+  for (const p of Object.values(out)) fs.writeFileSync(path.join(p, '.complete'), '');
+  return out;
+}

@@ -23,7 +23,7 @@ export const enum CellKind {
 }
 
 /** The parsed value of the last classified cell (valid for Int and Float). */
-export const cellResult = { value: 0, digits: 0, isInt: false };
+export const cellResult = { value: 0, digits: 0, isInt: false, end: 0 };
 
 /** pandas 1.5's default na_values (pandas 2 adds 'None'). */
 const NA_STRINGS = new Set([
@@ -49,6 +49,17 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
  * cellResult.isInt when the text had neither a decimal point nor an exponent (pandas' int64 syntax).
  */
 export function xstrtod(buf: Uint8Array, s: number, e: number): number {
+  const v = scanNumber(buf, s, e);
+  return cellResult.end === e ? v : Number.NaN;
+}
+
+/**
+ * The converter's scan from `s`, stopping at the first byte it cannot use (at most `e`): returns the
+ * value (NaN when there were no digits or it is out of range) and leaves in cellResult.end where it
+ * stopped, after trailing whitespace. A CSV reader calls it on the rest of a line and checks that
+ * the scan stopped at a comma.
+ */
+export function scanNumber(buf: Uint8Array, s: number, e: number): number {
   let p = s;
   while (p < e && isSpace(buf[p]!)) p++;
   let negative = false;
@@ -83,6 +94,7 @@ export function xstrtod(buf: Uint8Array, s: number, e: number): number {
     exponent -= decimals;
   }
   cellResult.digits = digits;
+  cellResult.end = -1;
   if (digits === 0) return Number.NaN;
   if (negative) number = -number;
   if (p < e && (buf[p] === 69 || buf[p] === 101)) {
@@ -113,7 +125,8 @@ export function xstrtod(buf: Uint8Array, s: number, e: number): number {
   if (number === Infinity || number === -Infinity) return Number.NaN;
   while (p < e && isSpace(buf[p]!)) p++;
   cellResult.isInt = isInt;
-  return p === e ? number : Number.NaN;
+  cellResult.end = p;
+  return number;
 }
 
 const latin1 = (buf: Uint8Array, s: number, e: number) => Buffer.from(buf.buffer, buf.byteOffset + s, e - s).toString('latin1');

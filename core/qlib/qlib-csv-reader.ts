@@ -4,8 +4,8 @@
  * silently guess (dates in other spellings) or numpy would raise (a non-numeric column), this
  * throws a QlibCsvError naming the file, line and column.
  */
-import { CellKind, cellResult, classifyCell, integerToFloat32, pythonFloat } from './qlib-csv-numbers.ts';
-import { QlibCsvError, tokenizeCsv } from './qlib-csv-tokenizer.ts';
+import { CellKind, cellResult, classifyCell, integerToFloat32, pythonFloat, scanNumber } from './qlib-csv-numbers.ts';
+import { forEachSimpleLine, isSimpleCsv, QlibCsvError, tokenizeCsv } from './qlib-csv-tokenizer.ts';
 import { calendarFormat, hasTimeOfDay, parseTimestampKey } from './qlib-datetime.ts';
 
 export { QlibCsvError } from './qlib-csv-tokenizer.ts';
@@ -153,23 +153,45 @@ class Growable {
 export function readQlibCsvDates(buf: Buffer, file: string, opts: QlibCsvOptions): QlibCsvDates {
   const header = readHeader(buf, file, opts.dateField);
   const rows = new Growable();
-  let first = true;
-  tokenizeCsv(
-    buf,
-    file,
-    (src, starts, ends, count, line) => {
+  const col = header.dateCol;
+  if (isSimpleCsv(buf)) {
+    let first = true;
+    forEachSimpleLine(buf, (ls, le, line) => {
       if (first) {
         first = false;
         return;
       }
-      // A short row lacks its date cell: pandas gives NaT, which is not a date either.
-      if (count <= header.dateCol) throw new QlibCsvError(file, line, opts.dateField, 'the row has no date cell');
-      rows.push(rowKey(src, starts[header.dateCol]!, ends[header.dateCol]!, file, line, opts), line);
-    },
-    header.dateCol + 1,
-  );
+      // Walk to the date cell; a short row lacks it (pandas gives NaT, which is not a date either).
+      let s = ls;
+      for (let c = 0; c < col; c++) {
+        while (s < le && buf[s] !== COMMA) s++;
+        if (s === le) throw new QlibCsvError(file, line, opts.dateField, 'the row has no date cell');
+        s++;
+      }
+      let e = s;
+      while (e < le && buf[e] !== COMMA) e++;
+      rows.push(rowKey(buf, s, e, file, line, opts), line);
+    });
+  } else {
+    let first = true;
+    tokenizeCsv(
+      buf,
+      file,
+      (src, starts, ends, count, line) => {
+        if (first) {
+          first = false;
+          return;
+        }
+        if (count <= col) throw new QlibCsvError(file, line, opts.dateField, 'the row has no date cell');
+        rows.push(rowKey(src, starts[col]!, ends[col]!, file, line, opts), line);
+      },
+      col + 1,
+    );
+  }
   return { keys: rows.keys.slice(0, rows.n), lines: rows.lines.slice(0, rows.n) };
 }
+
+const COMMA = 44;
 
 /** Per-column tallies while reading, from which the column's pandas dtype follows. */
 interface ColumnScan {
@@ -179,6 +201,12 @@ interface ColumnScan {
   bigInts: Map<number, bigint> | null;
 }
 const seenBit = (k: CellKind) => 1 << k;
+
+function countCells(buf: Uint8Array, s: number, e: number): number {
+  let n = 1;
+  for (let i = s; i < e; i++) if (buf[i] === COMMA) n++;
+  return n;
+}
 
 /** Pass two: dates and float32 values of every dumped field, typed per column as pandas would. */
 export function readQlibCsv(buf: Buffer, file: string, opts: QlibCsvOptions): QlibCsvTable {
@@ -201,44 +229,100 @@ export function readQlibCsv(buf: Buffer, file: string, opts: QlibCsvOptions): Ql
   const scans: ColumnScan[] = fields.map(
     () => ({ doubles: new Float64Array(capacity), kinds: new Uint8Array(capacity), seen: 0, bigInts: null }),
   );
-  let first = true;
   const width = header.names.length;
-  tokenizeCsv(buf, file, (src, starts, ends, count, line) => {
-    if (first) {
-      first = false;
-      return;
+  const ensureCapacity = () => {
+    if (rows.n < capacity) return;
+    capacity *= 2;
+    for (const sc of scans) {
+      const d = new Float64Array(capacity);
+      d.set(sc.doubles);
+      sc.doubles = d;
+      const k = new Uint8Array(capacity);
+      k.set(sc.kinds);
+      sc.kinds = k;
     }
-    if (count > width) throw new QlibCsvError(file, line, null, `expected ${width} fields (as in the header), saw ${count}`);
-    if (count <= header.dateCol) throw new QlibCsvError(file, line, opts.dateField, 'the row has no date cell');
-    const row = rows.n;
-    rows.push(rowKey(src, starts[header.dateCol]!, ends[header.dateCol]!, file, line, opts), line);
-    if (row === capacity) {
-      capacity *= 2;
-      for (const s of scans) {
-        const d = new Float64Array(capacity);
-        d.set(s.doubles);
-        s.doubles = d;
-        const k = new Uint8Array(capacity);
-        k.set(s.kinds);
-        s.kinds = k;
+  };
+  /** Records one field cell [s, e) of `row` whose kind is known. */
+  const record = (scan: ColumnScan, row: number, kind: CellKind, src: Uint8Array, s: number, e: number) => {
+    scan.kinds[row] = kind;
+    scan.seen |= seenBit(kind);
+    if (kind === CellKind.Int || kind === CellKind.Float) {
+      scan.doubles[row] = cellResult.value;
+      // More than 15 digits: the integer may not be exact in a double; keep it exactly.
+      if (kind === CellKind.Int && e - s > 15) (scan.bigInts ??= new Map()).set(row, BigInt(cellText(src, s, e).trim()));
+    }
+  };
+  if (isSimpleCsv(buf)) {
+    // One pass per line: numbers are scanned where they stand and must stop at a comma; anything else
+    // takes the general classification of the cell.
+    const role = new Int32Array(width).fill(-2);
+    role[header.dateCol] = -1;
+    cols.forEach((c, f) => (role[c] = f));
+    let first = true;
+    forEachSimpleLine(buf, (ls, le, line) => {
+      if (first) {
+        first = false;
+        return;
       }
-    }
-    for (let f = 0; f < cols.length; f++) {
-      const c = cols[f]!;
-      const scan = scans[f]!;
-      // A short row: pandas fills the missing cells with NaN.
-      const kind = c < count ? classifyCell(src, starts[c]!, ends[c]!) : CellKind.Na;
-      scan.kinds[row] = kind;
-      scan.seen |= seenBit(kind);
-      if (kind === CellKind.Int || kind === CellKind.Float) {
-        scan.doubles[row] = cellResult.value;
-        // More than 15 digits: the integer may not be exact in a double; keep it exactly.
-        if (kind === CellKind.Int && ends[c]! - starts[c]! > 15) {
-          (scan.bigInts ??= new Map()).set(row, BigInt(cellText(src, starts[c]!, ends[c]!).trim()));
+      ensureCapacity();
+      const row = rows.n;
+      let key = Number.NaN;
+      let count = 0;
+      let p = ls;
+      for (;;) {
+        if (count === width) throw new QlibCsvError(
+          file,
+          line,
+          null,
+          `expected ${width} fields (as in the header), saw ${countCells(buf, ls, le)}`,
+        );
+        const r = role[count]!;
+        let e: number;
+        if (r >= 0) {
+          const v = scanNumber(buf, p, le);
+          const end = cellResult.end;
+          if (end >= 0 && (end === le || buf[end] === COMMA) && !Number.isNaN(v)) {
+            e = end;
+            cellResult.value = v;
+            record(scans[r]!, row, cellResult.isInt ? CellKind.Int : CellKind.Float, buf, p, e);
+          } else {
+            e = p;
+            while (e < le && buf[e] !== COMMA) e++;
+            record(scans[r]!, row, classifyCell(buf, p, e), buf, p, e);
+          }
+        } else {
+          e = p;
+          while (e < le && buf[e] !== COMMA) e++;
+          if (r === -1) key = rowKey(buf, p, e, file, line, opts);
         }
+        count++;
+        if (e >= le) break;
+        p = e + 1;
       }
-    }
-  });
+      if (count <= header.dateCol) throw new QlibCsvError(file, line, opts.dateField, 'the row has no date cell');
+      // A short row: pandas fills the missing cells with NaN.
+      for (let c = count; c < width; c++) if (role[c]! >= 0) record(scans[role[c]!]!, row, CellKind.Na, buf, 0, 0);
+      rows.push(key, line);
+    });
+  } else {
+    let first = true;
+    tokenizeCsv(buf, file, (src, starts, ends, count, line) => {
+      if (first) {
+        first = false;
+        return;
+      }
+      if (count > width) throw new QlibCsvError(file, line, null, `expected ${width} fields (as in the header), saw ${count}`);
+      if (count <= header.dateCol) throw new QlibCsvError(file, line, opts.dateField, 'the row has no date cell');
+      ensureCapacity();
+      const row = rows.n;
+      rows.push(rowKey(src, starts[header.dateCol]!, ends[header.dateCol]!, file, line, opts), line);
+      for (let f = 0; f < cols.length; f++) {
+        const c = cols[f]!;
+        if (c >= count) record(scans[f]!, row, CellKind.Na, src, 0, 0);
+        else record(scans[f]!, row, classifyCell(src, starts[c]!, ends[c]!), src, starts[c]!, ends[c]!);
+      }
+    });
+  }
   const n = rows.n;
   const values: Float32Array[] = [];
   const gappedValues: (Float32Array | null)[] = [];

@@ -99,6 +99,10 @@ interface Entry extends GoldInstrumentState {
   inBase: boolean;
   /** Written by an operation of this build. */
   touched: boolean;
+  /** The active generation's bytes from its manifest's changedFrom on, when the manifest kept them. */
+  baseTail?: { from: number; bytes: ReadonlyMap<string, Buffer> };
+  /** This build's bytes from changedFrom on, when one small patch made all its changes. */
+  tail?: Map<string, Buffer>;
 }
 
 const NAN_BITS = 0x7fc00000;
@@ -152,6 +156,8 @@ function lowerBound(labels: readonly string[], label: string): number {
 }
 
 const MARKET_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+/** Longest change (values per bin) whose bytes the manifest keeps for the next update (a day of minutes). */
+const MAX_TAIL_VALUES = 960;
 
 /** Internal: an open build with its commit (used by writeGold/updateGold in gold-writer.ts). */
 export interface OpenGoldBuild {
@@ -237,6 +243,7 @@ function prepare(layout: GoldLayout, options: GoldBuildOptions, started: number,
         inBase: true,
         touched: false,
         disk: initialDisk(startedFrom, base, standbyByCode.get(base.code)),
+        baseTail: base.tail && base.changedFrom !== null ? { from: base.changedFrom, bytes: base.tail } : undefined,
       });
     }
   }
@@ -274,9 +281,17 @@ function prepare(layout: GoldLayout, options: GoldBuildOptions, started: number,
     for (const n of names) if (!wanted.has(n)) fs.rmSync(path.join(folder, n), { recursive: true, force: true });
   };
 
-  /** Bytes of the active generation's bin for [from, to) (indices), header excluded. */
-  const activeBytes = (e: Entry, field: string, from: number, to: number): Buffer =>
-    to <= from ? Buffer.alloc(0) : readRange(activePath(e.code, field), off(from, e.binStart), 4 * (to - from));
+  /**
+   * Bytes of the active generation's bin for [from, to) (indices), header excluded: from the tail its
+   * manifest kept when it covers them (no file to open), else read from the file.
+   */
+  const activeBytes = (e: Entry, field: string, from: number, to: number): Buffer => {
+    if (to <= from) return Buffer.alloc(0);
+    const t = e.baseTail;
+    const kept = t?.bytes.get(field);
+    if (t && kept && from >= t.from && 4 * (to - t.from) <= kept.length) return kept.subarray(4 * (from - t.from), 4 * (to - t.from));
+    return readRange(activePath(e.code, field), off(from, e.binStart), 4 * (to - from));
+  };
 
   /**
    * Writes one field's bin so it holds the current bytes for [binStart, keepTo), then `tail` from
@@ -384,7 +399,14 @@ function prepare(layout: GoldLayout, options: GoldBuildOptions, started: number,
     }
     prepareFolder(e);
     const gap = nanBytes(from - keepTo);
-    for (const f of e.fields) writeField(e, f, keepTo, [gap, valueBytes(cols.get(f)!)], off(from + n, e.binStart));
+    // The first change of this instrument in this build: its bytes from keepTo on are exactly gap + values.
+    const tail = e.changedFrom === null && (from - keepTo + n) <= MAX_TAIL_VALUES ? new Map<string, Buffer>() : undefined;
+    for (const f of e.fields) {
+      const values = valueBytes(cols.get(f)!);
+      writeField(e, f, keepTo, [gap, values], off(from + n, e.binStart));
+      tail?.set(f, Buffer.concat([gap, values]));
+    }
+    e.tail = tail;
     if (e.fields.length === 0) ensureDir(instDir(dir, code), made);
     e.length = newLength;
     e.spans = newSpans;
@@ -588,6 +610,17 @@ function prepare(layout: GoldLayout, options: GoldBuildOptions, started: number,
     }
   };
 
+  /** Tails the manifest keeps, within a total budget so that a manifest stays small. */
+  let tailBudget = 16 * 1024 * 1024;
+  const keepTail = (e: Entry): Map<string, Buffer> | undefined => {
+    if (!e.tail || !e.inBase || options.fresh || e.changedFrom === null) return undefined;
+    let size = 0;
+    for (const b of e.tail.values()) size += b.length;
+    if (size > tailBudget) return undefined;
+    tailBudget -= size;
+    return e.tail;
+  };
+
   let finished = false;
   const commit = async (): Promise<GoldCommitStats> => {
     if (finished) throw new Error('this gold build is already finished');
@@ -626,6 +659,7 @@ function prepare(layout: GoldLayout, options: GoldBuildOptions, started: number,
           length: e.length,
           fields: e.fields,
           changedFrom: e.inBase && !options.fresh ? e.changedFrom : e.binStart,
+          tail: keepTail(e),
         })),
       };
       if (options.durable) {

@@ -22,6 +22,8 @@ const instrumentSchema = z
     fields: z.array(z.string()),
     /** First index differing from the parent generation; null when identical to it. */
     changedFrom: z.number().int().nonnegative().nullable(),
+    /** The bytes of each bin from changedFrom to the end (base64), when small: the next update's copy source. */
+    tail: z.record(z.string(), z.string()).optional(),
   })
   .strict();
 
@@ -43,6 +45,8 @@ const manifestSchema = z
 /** A manifest instrument: its state plus what changed since the parent generation. */
 export interface ManifestInstrument extends GoldInstrumentState {
   changedFrom: number | null;
+  /** Per field, the bin's bytes from changedFrom to its end (kept for small changes such as a daily append). */
+  tail?: ReadonlyMap<string, Buffer>;
 }
 
 /** The parsed manifest of one generation. */
@@ -87,6 +91,7 @@ export function readGoldManifest(file: string): GoldManifest | null {
       length: i.length,
       fields: i.fields,
       changedFrom: i.changedFrom,
+      tail: i.tail ? new Map(Object.entries(i.tail).map(([f, b64]) => [f, Buffer.from(b64, 'base64')] as const)) : undefined,
     })),
   };
 }
@@ -111,6 +116,7 @@ export async function writeGoldManifest(file: string, m: GoldManifest): Promise<
       length: i.length,
       fields: i.fields,
       changedFrom: i.changedFrom,
+      ...(i.tail ? { tail: Object.fromEntries([...i.tail].map(([f, b]) => [f, b.toString('base64')])) } : {}),
     })),
   };
   await writeFileAtomic(file, `${JSON.stringify(body)}\n`);
