@@ -61,7 +61,11 @@ export function listCsvFiles(csvPath: string): string[] {
 }
 
 /** Pass one: every file's date range, the union of all dates, and the symbol rules checked. */
-async function scanFiles(files: readonly string[], pool: CsvPool): Promise<{ scanned: CsvFile[]; keys: Set<number>; empty: string[] }> {
+async function scanFiles(
+  files: readonly string[],
+  session: ParseSession,
+): Promise<{ scanned: CsvFile[]; keys: Set<number>; empty: string[] }> {
+  const { pool, cache } = session;
   const keys = new Set<number>();
   const scanned: CsvFile[] = [];
   const empty: string[] = [];
@@ -71,8 +75,10 @@ async function scanFiles(files: readonly string[], pool: CsvPool): Promise<{ sca
     const code = codeFromFileStem(name.slice(0, name.length - path.extname(name).length));
     if (!code) throw new QlibCsvError(file, null, null, 'the file name gives an empty Qlib symbol');
   }
-  for await (const [file, r] of orderedResults(files, (file) => pool.run({ kind: 'dates', file }), 4 * Math.max(1, pool.threads))) {
-    if (r.kind !== 'dates') throw new Error('internal: expected dates');
+  const kind = cache ? 'table' : 'dates';
+  for await (const [file, res] of orderedResults(files, (file) => pool.run({ kind, file }), 4 * Math.max(1, pool.threads))) {
+    const r = res.kind === 'dates' ? res : datesOf(res.table);
+    if (res.kind === 'table' && r.rows > 0) cache!.set(file, res.table);
     const name = path.basename(file);
     const code = codeFromFileStem(name.slice(0, name.length - path.extname(name).length));
     if (r.rows === 0) {
@@ -93,8 +99,36 @@ async function scanFiles(files: readonly string[], pool: CsvPool): Promise<{ sca
   return { scanned, keys, empty };
 }
 
-/** The tables of the scanned files, in file order, parsed ahead by the pool. */
-async function* tables(scanned: readonly CsvFile[], pool: CsvPool): AsyncGenerator<[CsvFile, QlibCsvTable]> {
+/** A small input's tables parsed once, in pass one, instead of read again (at most CACHE_BYTES of CSV). */
+const CACHE_BYTES = 16 * 1024 * 1024;
+
+/** The parse pool, and for small inputs the tables kept from pass one. */
+interface ParseSession {
+  pool: CsvPool;
+  cache: Map<string, QlibCsvTable> | null;
+}
+
+function datesOf(t: QlibCsvTable): { rows: number; minKey: number; maxKey: number; keys: Iterable<number> } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const k of t.keys) {
+    if (k < min) min = k;
+    if (k > max) max = k;
+  }
+  return { rows: t.keys.length, minKey: min, maxKey: max, keys: t.keys };
+}
+
+/** The tables of the scanned files, in file order, parsed ahead by the pool (or kept from pass one). */
+async function* tables(scanned: readonly CsvFile[], session: ParseSession): AsyncGenerator<[CsvFile, QlibCsvTable]> {
+  const { pool, cache } = session;
+  if (cache) {
+    for (const f of scanned) {
+      const t = cache.get(f.path)!;
+      cache.delete(f.path);
+      yield [f, t];
+    }
+    return;
+  }
   for await (const [f, r] of orderedResults(scanned, (f) => pool.run({ kind: 'table', file: f.path }), 2 * Math.max(1, pool.threads))) {
     if (r.kind !== 'table') throw new Error('internal: expected a table');
     yield [f, r.table];
@@ -102,12 +136,12 @@ async function* tables(scanned: readonly CsvFile[], pool: CsvPool): AsyncGenerat
 }
 
 /** Runs `body` with a parse pool sized for the input, closing it afterwards. */
-async function withPool<T>(files: readonly string[], opts: CsvDumpOptions, body: (pool: CsvPool) => Promise<T>): Promise<T> {
+async function withPool<T>(files: readonly string[], opts: CsvDumpOptions, body: (session: ParseSession) => Promise<T>): Promise<T> {
   let bytes = 0;
-  if (opts.threads === undefined) for (const f of files) bytes += fs.statSync(f).size;
+  for (const f of files) bytes += fs.statSync(f).size;
   const pool = createCsvPool(readerOptions(opts), opts.threads ?? poolSizeFor(bytes));
   try {
-    return await body(pool);
+    return await body({ pool, cache: bytes <= CACHE_BYTES ? new Map() : null });
   } finally {
     await pool.close();
   }
@@ -162,12 +196,12 @@ export async function dumpCsvToGold(
   writeOpts: GoldWriteOptions = {},
 ): Promise<CsvDumpResult> {
   const files = listCsvFiles(csvPath);
-  return withPool(files, opts, async (pool) => {
-    const { scanned, keys, empty } = await scanFiles(files, pool);
+  return withPool(files, opts, async (session) => {
+    const { scanned, keys, empty } = await scanFiles(files, session);
     const { labels, index } = calendarOf(keys, opts.freq);
     const indexOfKey = (k: number) => index.get(k)!;
     async function* instruments(): AsyncGenerator<GoldInstrument> {
-      for await (const [f, table] of tables(scanned, pool)) {
+      for await (const [f, table] of tables(scanned, session)) {
         const start = indexOfKey(f.minKey);
         const end = indexOfKey(f.maxKey);
         yield { code: f.code, key: f.name, spans: [{ start, end }], fields: columnsOver(table, indexOfKey, start, end).fields };
@@ -200,8 +234,8 @@ export async function updateGoldFromCsv(
   writeOpts: GoldWriteOptions = {},
 ): Promise<CsvDumpResult> {
   const files = listCsvFiles(csvPath);
-  return withPool(files, opts, async (pool) => {
-    const { scanned, keys, empty } = await scanFiles(files, pool);
+  return withPool(files, opts, async (session) => {
+    const { scanned, keys, empty } = await scanFiles(files, session);
     let changed = 0;
     let first: string | null = null;
     let last: string | null = null;
@@ -215,7 +249,7 @@ export async function updateGoldFromCsv(
           if (i < 0) throw new Error(`internal: ${formatTimestampKey(k, opts.freq)} missing from the merged calendar`);
           return i;
         };
-        for await (const [f, table] of tables(scanned, pool)) if (mergeFile(b, f, table, index)) changed++;
+        for await (const [f, table] of tables(scanned, session)) if (mergeFile(b, f, table, index)) changed++;
         first = b.calendar[0] ?? null;
         last = b.calendar.at(-1) ?? null;
       },
