@@ -56,6 +56,14 @@ describe('quantmini qlib dump', () => {
     }
   });
 
+  it('writes 1-minute CSVs as dump_all --freq 1min did', () => {
+    const minute = path.resolve('test/fixtures/qlib-minute');
+    const out = path.join(home, 'minute');
+    const r = cli(['qlib', 'dump', '--freq', '1min', '--csv-dir', path.join(minute, 'csv'), '--qlib-dir', out]);
+    expect(r.code).toBe(0);
+    expect(treeDiff(path.join(minute, 'qlib'), out)).toEqual([]);
+  });
+
   it('--update of a tail equals one dump of all rows (gaps, early ends and new symbols in the tail)', () => {
     // Tail from 2021-07-15: S0003 and MIXD01 end inside it, S0005 first appears in it, S0004 and S0008 miss days in it.
     const head = path.join(home, 'head');

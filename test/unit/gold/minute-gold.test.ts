@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { earlyCloses, tradingDays } from '../../../core/calendar/index.ts';
 import { minuteCalendar, minuteLabelsOfDay } from '../../../core/layers/gold/minute-calendar.ts';
 import { writeMinuteGold, type MinuteDayInput } from '../../../core/layers/gold/minute-gold-writer.ts';
+import { checkGold } from '../../../core/layers/gold/gold-check.ts';
 import { writeGold } from '../../../core/layers/gold/gold-writer.ts';
 import { readQlibCalendar, readQlibInstruments } from '../../../core/qlib/qlib-dir-reader.ts';
 import { treeDiff } from './qlib-dir-compare.ts';
@@ -94,6 +95,10 @@ describe('1-minute gold', () => {
     const want = path.join(tmp, 'want');
     await expected(want, false);
     expect(treeDiff(want, out)).toEqual([]);
+    // The calendar is the NYSE's session minutes, early close included; the bins match their spans.
+    const report = checkGold(out, { freq: '1min' });
+    expect(report.findings.filter((f) => f.level === 'error')).toEqual([]);
+    expect(checkGold(out, { freq: '1min', session: 'extended' }).findings.some((f) => f.rule === 'calendar_nyse')).toBe(true);
   });
 
   it('uses point-in-time listings for spans, including an instrument that never traded', async () => {
