@@ -31,6 +31,8 @@ const MINUTE = { seed: 42, tickers: 60, from: '2024-03-01', to: '2024-03-28' };
 interface ChildResult {
   /** Time of the work inside the process (after Node and tsx started). */
   ms: number;
+  /** CPU time (user + system, all threads) of that work: what load from other processes moves least. */
+  cpuMs: number;
   /** Whole process, start to exit. */
   wallMs: number;
   maxRssBytes: number;
@@ -82,12 +84,15 @@ const OPTS = { freq: 'day', dateField: 'date' };
 async function childMain(args: string[]): Promise<void> {
   const [step, ...rest] = args;
   const t = performance.now();
+  const cpu = process.cpuUsage();
   const run = { dump: dumpCsvToGold, update: updateGoldFromCsv }[step as 'dump' | 'update'];
   let detail: Record<string, unknown>;
   if (run) detail = { ...(await run(rest[0]!, rest[1]!, OPTS)) };
   else if (step === 'minute') detail = { ...(await minuteMonth(rest[0]!)) };
   else throw new Error(`unknown step ${step}`);
-  const out = { ms: performance.now() - t, maxRssBytes: process.resourceUsage().maxRSS * 1024, detail };
+  const used = process.cpuUsage(cpu);
+  const maxRssBytes = process.resourceUsage().maxRSS * 1024;
+  const out = { ms: performance.now() - t, cpuMs: (used.user + used.system) / 1000, maxRssBytes, detail };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
@@ -156,6 +161,7 @@ export async function runGoldBench(): Promise<BenchRow[]> {
     rows.push(judged(`qlib dump, ${shape} (whole process)`, whole, 's', '20x faster than dump_all', whole * 20 <= peer.value, peer));
     rows.push(judged('  speed-up over dump_all', peer.value / whole, 'x', '>= 20x', peer.value / whole >= 20));
     rows.push({ name: '  of which the dump itself (after Node and tsx start)', value: s(ours.ms), unit: 's' });
+    rows.push({ name: '  CPU time of the dump itself (user + system, all threads)', value: s(ours.cpuMs), unit: 's' });
     rows.push({ name: '  peak memory of qlib dump', value: ours.maxRssBytes / 2 ** 20, unit: 'MiB' });
 
     // One-day updates beside a full rebuild of the same rows.
@@ -169,6 +175,7 @@ export async function runGoldBench(): Promise<BenchRow[]> {
     console.log(`gold: a dump of all but the last two days + two one-day updates ${verdict} the full dump`);
     const full = { name: 'full rebuild (in process)', value: s(ours.ms), unit: 's' };
     rows.push(judged('one-day update, steady state (recycled standby)', s(steady.ms), 's', '< 1 s', steady.ms < 1000, full));
+    rows.push({ name: '  same, CPU time (user + system)', value: s(steady.cpuMs), unit: 's' });
     rows.push({ name: '  same, whole process (Node + tsx start included)', value: s(steady.wallMs), unit: 's' });
     rows.push({ name: 'one-day update, first after a full dump (hard links + new files)', value: s(first.ms), unit: 's', peer: full });
     rows.push(judged('  the updates equal the full rebuild byte for byte', same ? 1 : 0, same ? '(yes)' : '(NO)', 'yes', same));
@@ -180,6 +187,8 @@ export async function runGoldBench(): Promise<BenchRow[]> {
     const name = `1-minute gold, ${MINUTE.tickers} demo tickers, ${MINUTE.from}..${MINUTE.to} (${what})`;
     rows.push({ name, value: s(minute.ms), unit: 's' });
     rows.push({ name: '  peak memory of that process', value: minute.maxRssBytes / 2 ** 20, unit: 'MiB' });
+    // Other work on the machine slows both sides of each comparison; this says how much there was.
+    rows.push({ name: 'load average over the last minute', value: os.loadavg()[0]!, unit: `on ${os.availableParallelism()} cores` });
     return rows;
   } finally {
     await fs.promises.rm(work, { recursive: true, force: true });
