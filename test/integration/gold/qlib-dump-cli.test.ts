@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { goldCheckReportSchema } from '../../../core/layers/gold/gold-check-report.ts';
-import { treeDiff } from '../../unit/gold/qlib-dir-compare.ts';
+import { readTree, treeDiff } from '../../unit/gold/qlib-dir-compare.ts';
 
 const bin = path.resolve('bin/quantmini.js');
 const SMALL = path.resolve('test/fixtures/qlib-small');
@@ -54,6 +54,17 @@ describe('quantmini qlib dump', () => {
       expect(JSON.parse(r.stdout)).toMatchObject({ instruments: 11, calendarLength: 16, files: 12 });
       expect(treeDiff(path.join(TRICKY, 'qlib'), out)).toEqual([]);
     }
+  });
+
+  it('--include-fields and --exclude-fields pick bins as dump_all does', () => {
+    const full = readTree(path.join(SMALL, 'qlib'));
+    const only = (keep: (file: string) => boolean) => new Map([...full].filter(([f]) => !f.startsWith('features/') || keep(f)));
+    const inc = path.join(home, 'include');
+    expect(cli(['qlib', 'dump', '--csv-dir', path.join(SMALL, 'csv'), '--qlib-dir', inc, '--include-fields', 'close,volume']).code).toBe(0);
+    expect(readTree(inc)).toEqual(only((f) => /\/(close|volume)\.day\.bin$/.test(f)));
+    const exc = path.join(home, 'exclude');
+    expect(cli(['qlib', 'dump', '--csv-dir', path.join(SMALL, 'csv'), '--qlib-dir', exc, '--exclude-fields', 'vwap,factor']).code).toBe(0);
+    expect(readTree(exc)).toEqual(only((f) => !/\/(vwap|factor)\.day\.bin$/.test(f)));
   });
 
   it('writes 1-minute CSVs as dump_all --freq 1min did', () => {
