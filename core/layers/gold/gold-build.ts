@@ -16,7 +16,7 @@ import path from 'node:path';
 import { MAX_EXACT_INDEX } from '../../qlib/qlib-bin.ts';
 import { featureDirName, instrumentName } from '../../qlib/qlib-symbols.ts';
 import { compareCodePoints, formatCalendarText, formatInstrumentsText } from '../../qlib/qlib-text-files.ts';
-import { createFile, ensureDir, fsyncAll, linkFile, newCounters, patchFile, readRange, sameInode } from './gold-files.ts';
+import { cloneFile, createFile, ensureDir, fsyncAll, linkFile, newCounters, patchFile, readRange, sameInode } from './gold-files.ts';
 import { readGoldManifest, writeGoldManifest, type GoldManifest, type ManifestInstrument } from './gold-manifest.ts';
 import {
   activeGeneration,
@@ -307,6 +307,14 @@ function prepare(layout: GoldLayout, options: GoldBuildOptions, started: number,
     if (d.kind === 'stale' && d.from > e.binStart) {
       const from = Math.min(d.from, keepTo);
       patchFile(file, off(from, e.binStart), [activeBytes(e, field, from, keepTo), ...tail], endLength, counters);
+      return;
+    }
+    // A new file of this generation's own: a clone of the active one patched in place where the file
+    // system clones (the Mac's APFS), else the active prefix read and written with the new bytes.
+    if (d.kind === 'absent' && cloneFile(activePath(e.code, field), file, counters)) {
+      patchFile(file, off(keepTo, e.binStart), tail, endLength, counters);
+      counters.patched--;
+      counters.created++;
       return;
     }
     const prefix = readRange(activePath(e.code, field), 0, off(keepTo, e.binStart));

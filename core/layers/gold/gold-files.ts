@@ -127,6 +127,30 @@ export function linkFile(from: string, to: string, c: FileCounters): void {
   if (c.trackTouched) c.touched.push(to);
 }
 
+/** Set once the file system has refused a clone; copies are then made by reading and writing. */
+let cloneUnsupported = false;
+
+/**
+ * Makes `to` a copy-on-write clone of `from` (APFS, btrfs, XFS: no data copied, a file of its own).
+ * Returns false where the file system cannot clone (ext4), so the caller copies by hand.
+ */
+export function cloneFile(from: string, to: string, c: FileCounters): boolean {
+  // Counted by the caller, which patches the clone next.
+  if (cloneUnsupported) return false;
+  try {
+    fs.copyFileSync(from, to, fs.constants.COPYFILE_FICLONE_FORCE);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'EXDEV' || code === 'ENOSYS' || code === 'EINVAL' || code === 'ERR_FS_CP_EINVAL') {
+      cloneUnsupported = true;
+      return false;
+    }
+    throw err;
+  }
+  if (c.trackTouched) c.touched.push(to);
+  return true;
+}
+
 /** True when two paths are the same inode (a hard link), i.e. certainly the same bytes. */
 export function sameInode(a: string, b: string): boolean {
   try {
