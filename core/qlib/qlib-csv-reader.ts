@@ -152,7 +152,7 @@ class Growable {
 /** Pass one of dump_all: the date of every row (the header must name the date column). */
 export function readQlibCsvDates(buf: Buffer, file: string, opts: QlibCsvOptions): QlibCsvDates {
   const header = readHeader(buf, file, opts.dateField);
-  const rows = new Growable();
+  const rows = scratchRows();
   const col = header.dateCol;
   if (isSimpleCsv(buf)) {
     let first = true;
@@ -193,6 +193,26 @@ export function readQlibCsvDates(buf: Buffer, file: string, opts: QlibCsvOptions
 
 const COMMA = 44;
 
+// Work arrays reused from file to file (the functions here are synchronous, so never shared): one
+// dump reads thousands of small files, where allocating them afresh costs more than the parse.
+const rowsPool = new Growable();
+const scansPool: ColumnScan[] = [];
+
+function scratchRows(): Growable {
+  rowsPool.n = 0;
+  return rowsPool;
+}
+
+function scratchScans(count: number): ColumnScan[] {
+  while (scansPool.length < count) scansPool.push({ doubles: new Float64Array(256), kinds: new Uint8Array(256), seen: 0, bigInts: null });
+  const out = scansPool.slice(0, count);
+  for (const sc of out) {
+    sc.seen = 0;
+    sc.bigInts = null;
+  }
+  return out;
+}
+
 /** Per-column tallies while reading, from which the column's pandas dtype follows. */
 interface ColumnScan {
   doubles: Float64Array;
@@ -224,16 +244,15 @@ export function readQlibCsv(buf: Buffer, file: string, opts: QlibCsvOptions): Ql
     );
     lower.set(f.toLowerCase(), f);
   }
-  const rows = new Growable();
-  let capacity = 256;
-  const scans: ColumnScan[] = fields.map(
-    () => ({ doubles: new Float64Array(capacity), kinds: new Uint8Array(capacity), seen: 0, bigInts: null }),
-  );
+  const rows = scratchRows();
+  const scans = scratchScans(fields.length);
+  let capacity = Math.min(...scans.map((sc) => sc.doubles.length));
   const width = header.names.length;
   const ensureCapacity = () => {
     if (rows.n < capacity) return;
     capacity *= 2;
     for (const sc of scans) {
+      if (sc.doubles.length >= capacity) continue;
       const d = new Float64Array(capacity);
       d.set(sc.doubles);
       sc.doubles = d;

@@ -310,7 +310,9 @@ function mergeFile(b: GoldBuild, f: CsvFile, table: QlibCsvTable, index: (k: num
     b.patch(f.code, start, incoming.fields);
     return true;
   }
-  const old = new Map(cur.fields.map((name) => [name, b.values(f.code, name)!] as const));
+  // Stored values from the first index this file can touch (all of them when it reaches back before the start).
+  const lo = Math.max(oldStart, start);
+  const old = new Map(cur.fields.map((name) => [name, b.values(f.code, name, lo)!] as const));
   // Compare every incoming row that falls inside the old range with what is stored.
   let firstChange = end > oldEnd ? oldEnd + 1 : Infinity;
   const seen = new Set<number>();
@@ -322,10 +324,10 @@ function mergeFile(b: GoldBuild, f: CsvFile, table: QlibCsvTable, index: (k: num
     let equal = true;
     let differing = '';
     for (const name of cur.fields) {
-      const o = old.get(name)![i - oldStart]!;
+      const o = old.get(name)![i - lo]!;
       const n = incoming.fields.get(name)![i - start]!;
       if (!Number.isNaN(o)) allOldNaN = false;
-      const same = Number.isNaN(o) ? Number.isNaN(n) : bitsOf(old.get(name)!)[i - oldStart] === bitsOf(
+      const same = Number.isNaN(o) ? Number.isNaN(n) : bitsOf(old.get(name)!)[i - lo] === bitsOf(
         incoming.fields.get(name)!,
       )[i - start];
       if (!same && !differing) differing = `${name}: ${o} in gold, ${n} here`;
@@ -356,9 +358,9 @@ function mergeFile(b: GoldBuild, f: CsvFile, table: QlibCsvTable, index: (k: num
       const inOld = i >= oldStart && i <= oldEnd;
       const hasRow = i >= start && i <= end && incoming.present[i - start]! >= 0;
       // A stored row wins (the incoming one was checked to be equal); an incoming row fills a day without one.
-      if (inOld && !allNaNAt(old, cur.fields, i - oldStart)) outBits[i - from] = ob[i - oldStart]!;
+      if (inOld && !allNaNAt(old, cur.fields, i - lo)) outBits[i - from] = ob[i - lo]!;
       else if (hasRow) outBits[i - from] = nb[i - start]!;
-      else if (inOld) outBits[i - from] = ob[i - oldStart]!;
+      else if (inOld) outBits[i - from] = ob[i - lo]!;
     }
     cols.set(name, out);
   }

@@ -56,8 +56,11 @@ export interface GoldBuild {
   state(code: string): GoldInstrumentState | undefined;
   /** Codes of every instrument in this build. */
   codes(): string[];
-  /** Values of a field as they stand in this build, or null when the instrument has no such bin. */
-  values(code: string, field: string): Float32Array | null;
+  /**
+   * Values of a field as they stand in this build from calendar index `from` (default: its first) to
+   * its end, or null when the instrument has no such bin.
+   */
+  values(code: string, field: string, from?: number): Float32Array | null;
   /** Appends calendar labels (each after the last). */
   appendCalendar(labels: readonly string[]): void;
   /**
@@ -423,11 +426,13 @@ function prepare(layout: GoldLayout, options: GoldBuildOptions, started: number,
     e.touched = true;
   };
 
-  const currentValues = (e: Entry, field: string): Float32Array => {
+  const currentValues = (e: Entry, field: string, from = e.binStart): Float32Array => {
+    const start = Math.min(Math.max(from, e.binStart), e.binStart + e.length);
+    const n = e.binStart + e.length - start;
     const file = e.disk.kind === 'synced' ? partialPath(e.code, field) : activePath(e.code, field);
-    const bytes = readRange(file, 4, 4 * e.length);
-    if (bytes.length !== 4 * e.length) throw new Error(`${file}: ${bytes.length + 4} bytes, expected ${4 + 4 * e.length}`);
-    return new Float32Array(bytes.buffer, bytes.byteOffset, e.length).slice();
+    const bytes = readRange(file, off(start, e.binStart), 4 * n);
+    if (bytes.length !== 4 * n) throw new Error(`${file}: shorter than its ${e.length} values`);
+    return new Float32Array(bytes.buffer, bytes.byteOffset, n).slice();
   };
 
   const remapCalendar = (labels: readonly string[]) => {
@@ -476,9 +481,9 @@ function prepare(layout: GoldLayout, options: GoldBuildOptions, started: number,
       return { code: e.code, key: e.key, spans, binStart: e.binStart, length: e.length, fields: [...e.fields] };
     },
     codes: () => [...entries.keys()],
-    values(code, field) {
+    values(code, field, from) {
       const e = entries.get(code);
-      return e && e.fields.includes(field) ? currentValues(e, field) : null;
+      return e && e.fields.includes(field) ? currentValues(e, field, from) : null;
     },
     appendCalendar(labels) {
       for (const l of labels) {
