@@ -79,26 +79,25 @@ export function syntheticCsvDir(shape: SyntheticShape): { dir: string; days: str
 }
 
 /**
- * The same CSVs cut before their last two calendar days: `head` (everything before), `day1` and
- * `day2` (the rows of each of those days), for timing one-day updates. Written once beside the set.
+ * The same CSVs cut before their last `count` calendar days: `head` (everything before) and one
+ * folder per day holding that day's rows, for timing one-day updates. Written once beside the set.
  */
-export function splitLastTwoDays(dir: string, days: readonly string[]): { head: string; day1: string; day2: string } {
-  const out = { head: `${dir}-head`, day1: `${dir}-day1`, day2: `${dir}-day2` };
-  if (fs.existsSync(path.join(out.day2, '.complete'))) return out;
-  const [d1, d2] = [days.at(-2)!, days.at(-1)!];
-  for (const p of Object.values(out)) {
+export function splitLastDays(dir: string, days: readonly string[], count: number): { head: string; days: string[] } {
+  const last = days.slice(-count);
+  const out = { head: `${dir}-head${count}`, days: last.map((d) => `${dir}-${d}`) };
+  if (fs.existsSync(path.join(out.head, '.complete'))) return out;
+  for (const p of [out.head, ...out.days]) {
     fs.rmSync(p, { recursive: true, force: true });
     fs.mkdirSync(p, { recursive: true });
   }
   for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.csv'))) {
     const [header, ...rows] = fs.readFileSync(path.join(dir, name), 'utf8').trimEnd().split('\n');
-    const parts = { head: rows.filter(
-      (r) => r.slice(0, 10) < d1,
-    ), day1: rows.filter((r) => r.startsWith(d1)), day2: rows.filter((r) => r.startsWith(d2)) };
-    for (const [k, kept] of Object.entries(parts)) {
-      if (kept.length) fs.writeFileSync(path.join(out[k as keyof typeof out], name), `${[header, ...kept].join('\n')}\n`);
-    }
+    const parts = [rows.filter((r) => r.slice(0, 10) < last[0]!), ...last.map((d) => rows.filter((r) => r.startsWith(d)))];
+    parts.forEach((kept, k) => {
+      if (kept.length) fs.writeFileSync(path.join(k === 0 ? out.head : out.days[k - 1]!, name), `${[header, ...kept].join('\n')}\n`);
+    });
   }
-  for (const p of Object.values(out)) fs.writeFileSync(path.join(p, '.complete'), '');
+  for (const p of out.days) fs.writeFileSync(path.join(p, '.complete'), '');
+  fs.writeFileSync(path.join(out.head, '.complete'), '');
   return out;
 }
