@@ -324,12 +324,13 @@ function mergeFile(b: GoldBuild, f: CsvFile, table: QlibCsvTable, index: (k: num
     let equal = true;
     let differing = '';
     for (const name of cur.fields) {
-      const o = old.get(name)![i - lo]!;
-      const n = incoming.fields.get(name)![i - start]!;
+      const stored = old.get(name)!;
+      const given = incoming.fields.get(name)!;
+      const o = stored[i - lo]!;
+      const n = given[i - start]!;
       if (!Number.isNaN(o)) allOldNaN = false;
-      const same = Number.isNaN(o) ? Number.isNaN(n) : bitsOf(old.get(name)!)[i - lo] === bitsOf(
-        incoming.fields.get(name)!,
-      )[i - start];
+      // Equal means the same float32 bits (any NaN equals any NaN: both are "no value").
+      const same = Number.isNaN(o) ? Number.isNaN(n) : bitsOf(stored)[i - lo] === bitsOf(given)[i - start];
       if (!same && !differing) differing = `${name}: ${o} in gold, ${n} here`;
       equal &&= same;
     }

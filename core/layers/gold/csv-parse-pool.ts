@@ -78,14 +78,9 @@ export function createCsvPool(opts: QlibCsvOptions, threads: number): CsvPool {
         if (reply.result) p.resolve(reply.result);
         else {
           const e = reply.error ?? {};
-          p.reject(
-            e.problem !== undefined ? new QlibCsvError(
-              e.file ?? '?',
-              e.line ?? null,
-              e.column ?? null,
-              e.problem,
-            ) : new Error(e.message ?? 'CSV worker failed'),
-          );
+          // A CSV problem crosses the thread boundary as data and becomes the same error again.
+          if (e.problem !== undefined) p.reject(new QlibCsvError(e.file ?? '?', e.line ?? null, e.column ?? null, e.problem));
+          else p.reject(new Error(e.message ?? 'CSV worker failed'));
         }
       }
       dispatch();

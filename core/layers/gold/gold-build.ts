@@ -346,9 +346,9 @@ function prepare(layout: GoldLayout, options: GoldBuildOptions, started: number,
     const prev = entries.get(code);
     const header = headerBytes(binStart);
     const folder = instDir(dir, code);
-    const disk: Disk = prev ? prev.disk : doomedDirs.has(
-      featureDirName(code),
-    ) || startedFrom === 'leftover' ? { kind: 'unknown' } : { kind: 'absent' };
+    // A folder the recycled directory may still hold for this code is of unknown content.
+    const mayExist = doomedDirs.has(featureDirName(code)) || startedFrom === 'leftover';
+    const disk: Disk = prev ? prev.disk : mayExist ? { kind: 'unknown' } : { kind: 'absent' };
     doomedDirs.delete(featureDirName(code));
     ensureDir(folder, made);
     if (disk.kind === 'absent') {
@@ -603,15 +603,12 @@ function prepare(layout: GoldLayout, options: GoldBuildOptions, started: number,
     ensureDir(instDirPath, made);
     const calFile = `${freq}.txt`;
     const instFiles = new Set(['all.txt', ...[...markets.keys()].map((m) => `${m}.txt`)]);
-    for (const n of fs.readdirSync(calDir)) if (n !== calFile) fs.rmSync(path.join(calDir, n), { recursive: true, force: true });
-    for (const n of fs.readdirSync(instDirPath)) if (!instFiles.has(n)) fs.rmSync(
-      path.join(instDirPath, n),
-      { recursive: true, force: true },
-    );
+    const gone = { recursive: true, force: true };
+    for (const n of fs.readdirSync(calDir)) if (n !== calFile) fs.rmSync(path.join(calDir, n), gone);
+    for (const n of fs.readdirSync(instDirPath)) if (!instFiles.has(n)) fs.rmSync(path.join(instDirPath, n), gone);
     createFile(path.join(calDir, calFile), [Buffer.from(formatCalendarText(calendar))], counters);
-    const lines = ordered.flatMap(
-      (e) => e.spans.map((s) => ({ instrument: instrumentName(e.code), start: calendar[s.start]!, end: calendar[s.end]! })),
-    );
+    const lineOf = (e: Entry, s: GoldSpan) => ({ instrument: instrumentName(e.code), start: calendar[s.start]!, end: calendar[s.end]! });
+    const lines = ordered.flatMap((e) => e.spans.map((s) => lineOf(e, s)));
     createFile(path.join(instDirPath, 'all.txt'), [Buffer.from(formatInstrumentsText(lines))], counters);
     for (const [name, ml] of markets) {
       for (const l of ml) {

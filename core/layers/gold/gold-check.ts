@@ -112,10 +112,8 @@ export function checkGold(qlibDir: string, options: GoldCheckOptions = {}): Gold
 
   // Feature folders.
   const featuresDir = path.join(dir, 'features');
-  const folders = fs.existsSync(featuresDir) ? fs.readdirSync(
-    featuresDir,
-    { withFileTypes: true },
-  ).filter((d) => d.isDirectory()).map((d) => d.name) : [];
+  const entries = fs.existsSync(featuresDir) ? fs.readdirSync(featuresDir, { withFileTypes: true }) : [];
+  const folders = entries.filter((d) => d.isDirectory()).map((d) => d.name);
   const upper = folders.filter((n) => n !== n.toLowerCase());
   for (const n of upper) add(
     'features_dir_lowercase',
@@ -203,9 +201,8 @@ export function checkGold(qlibDir: string, options: GoldCheckOptions = {}): Gold
   }
   if (options.expectedSpans) compareSpans(spans, options.expectedSpans, calendar, add);
 
-  findings.sort(
-    (a, b) => GOLD_CHECK_RULES.indexOf(a.rule) - GOLD_CHECK_RULES.indexOf(b.rule) || (a.instrument ?? '').localeCompare(b.instrument ?? ''),
-  );
+  const rank = (f: GoldFinding) => GOLD_CHECK_RULES.indexOf(f.rule);
+  findings.sort((a, b) => rank(a) - rank(b) || (a.instrument ?? '').localeCompare(b.instrument ?? ''));
   const errors = findings.filter((f) => f.level === 'error').length;
   return {
     format: 'quantmini-qlib-check',

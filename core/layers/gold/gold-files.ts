@@ -127,6 +127,8 @@ export function linkFile(from: string, to: string, c: FileCounters): void {
   if (c.trackTouched) c.touched.push(to);
 }
 
+/** Errors meaning "this file system cannot clone" (as opposed to a missing file or a full disk). */
+const CANNOT_CLONE = new Set(['ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'ENOSYS', 'EINVAL']);
 /** Set once the file system has refused a clone; copies are then made by reading and writing. */
 let cloneUnsupported = false;
 
@@ -140,8 +142,7 @@ export function cloneFile(from: string, to: string, c: FileCounters): boolean {
   try {
     fs.copyFileSync(from, to, fs.constants.COPYFILE_FICLONE_FORCE);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'EXDEV' || code === 'ENOSYS' || code === 'EINVAL' || code === 'ERR_FS_CP_EINVAL') {
+    if (CANNOT_CLONE.has((err as NodeJS.ErrnoException).code ?? '')) {
       cloneUnsupported = true;
       return false;
     }
