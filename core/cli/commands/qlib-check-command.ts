@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { checkGold, type GoldCheckOptions } from '../../layers/gold/gold-check.ts';
+import { lakeGoldDir } from '../../layers/gold/gold-store.ts';
+import { writeFileAtomic } from '../../lake/atomic-write.ts';
+import { createCliContext } from '../cli-context.ts';
+import { CliError } from '../cli-errors.ts';
+import { parseNonNegativeInt } from '../cli-options.ts';
+
+interface CheckOptions {
+  qlibDir?: string;
+  freq: string;
+  report?: string;
+  priceStep: number;
+  volumeStep: number;
+  missingDataNum: number;
+  calendar: 'nyse' | 'none';
+  session?: 'regular' | 'extended';
+  expectedSpans?: string;
+  tradedDays?: string;
+}
+
+const parsePositive = (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`"${v}" is not a positive number`);
+  return n;
+};
+
+/** Reads a JSON object file { INSTRUMENT: value } into a Map. */
+function readJsonMap<T>(file: string, what: string, valid: (v: unknown) => v is T): Map<string, T> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new CliError(`${what} ${file}: ${(err as Error).message}`);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new CliError(`${what} ${file}: expected a JSON object keyed by instrument`);
+  }
+  const out = new Map<string, T>();
+  for (const [k, v] of Object.entries(parsed)) {
+    if (!valid(v)) throw new CliError(`${what} ${file}: the value for ${k} has the wrong shape`);
+    out.set(k, v);
+  }
+  return out;
+}
+
+const isSpanList = (v: unknown): v is Array<{ start: string; end: string }> =>
+  Array.isArray(v) &&
+  v.every((s) => {
+    const span = s as { start?: unknown; end?: unknown } | null;
+    return Boolean(span) && typeof span === 'object' && typeof span!.start === 'string' && typeof span!.end === 'string';
+  });
+const isDateList = (v: unknown): v is string[] => Array.isArray(v) && v.every((d) => typeof d === 'string');
+
+/** `quantmini qlib check`: Qlib's check_data_health rules and ours; exit 1 when a finding is an error. */
+export function registerQlibCheckCommand(qlib: Command): void {
+  qlib
+    .command('check')
+    .description("check a Qlib directory: Qlib's check_data_health rules plus calendar, span and bin-length rules; exit 1 on errors")
+    .option('--qlib-dir <dir>', "Qlib directory (default: the lake's gold/qlib/us for day data)")
+    .option('--freq <freq>', 'frequency to check', 'day')
+    .option('--report <file>', 'also write the JSON report to this file')
+    .option('--price-step <x>', 'report price changes above this fraction (Qlib: 0.5)', parsePositive, 0.5)
+    .option('--volume-step <x>', 'report volume changes above this multiple (Qlib: 3)', parsePositive, 3)
+    .option('--missing-data-num <n>', 'report fields with more NaN than this (Qlib: 0)', parseNonNegativeInt, 0)
+    .addOption(
+      new Option('--calendar <kind>', 'compare the calendar with the NYSE calendar, or not').choices(['nyse', 'none']).default('nyse'),
+    )
+    .addOption(new Option('--session <session>', 'minute data: the session the calendar should hold').choices(['regular', 'extended']))
+    .option('--expected-spans <file>', 'JSON {INSTRUMENT: [{start, end}, ...]}: the spans all.txt must have')
+    .option('--traded-days <file>', 'JSON {INSTRUMENT: [date, ...]}: days each instrument traded (NaN there is an error)')
+    .action((opts: CheckOptions, cmd: Command) => {
+      const ctx = createCliContext(cmd);
+      const dir = opts.qlibDir ?? lakeGoldDir(ctx.dataRoot, 'us', opts.freq);
+      if (!fs.existsSync(dir)) throw new CliError(`no Qlib directory at ${dir}`);
+      const checkOpts: GoldCheckOptions = {
+        freq: opts.freq,
+        priceStep: opts.priceStep,
+        volumeStep: opts.volumeStep,
+        missingDataNum: opts.missingDataNum,
+        calendar: opts.calendar,
+        session: opts.session,
+        expectedSpans: opts.expectedSpans ? readJsonMap(opts.expectedSpans, '--expected-spans', isSpanList) : undefined,
+        tradedDays: opts.tradedDays ? readJsonMap(opts.tradedDays, '--traded-days', isDateList) : undefined,
+      };
+      const report = checkGold(dir, checkOpts);
+      return (async () => {
+        if (opts.report) await writeFileAtomic(opts.report, `${JSON.stringify(report, null, 2)}\n`);
+        if (!report.ok) process.exitCode = 1;
+        if (ctx.json) return ctx.printJson(report);
+        ctx.print(
+          `${report.qlibDir}: ${report.instruments} instruments, ${report.bins} bins, ` +
+            `calendar ${report.calendar.first ?? '-'} .. ${report.calendar.last ?? '-'} (${report.calendar.length})`,
+        );
+        for (const f of report.findings) {
+          const who = [f.instrument, f.field].filter(Boolean).join(' ');
+          const when = f.dates.length ? ` [${f.dates.slice(0, 5).join(', ')}${f.dateCount > 5 ? `, ... ${f.dateCount} in all` : ''}]` : '';
+          ctx.print(`  ${f.level === 'error' ? 'ERROR  ' : 'warning'} ${f.rule}${who ? ` ${who}` : ''}: ${f.message}${when}`);
+        }
+        ctx.print(`${report.counts.error} errors, ${report.counts.warning} warnings`);
+      })();
+    });
+}

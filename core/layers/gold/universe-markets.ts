@@ -1,0 +1,125 @@
+/**
+ * Market files beside all.txt, such as `liquid500`: the N common stocks with the highest dollar
+ * volume over the trailing window (20 trading days), reconstituted at the first trading day of each
+ * month, point in time: month M's members are chosen from the days before M starts only. The result
+ * is instruments/<market>.txt lines, so `D.instruments("liquid500")` works in Qlib; a name that
+ * leaves and comes back gets one line per stay, and a member delisted during a month ends its line
+ * on its last day.
+ */
+import { compareCodePoints, type InstrumentLine } from '../../qlib/qlib-text-files.ts';
+
+/** One instrument on one trading day. */
+export interface UniverseDayRow {
+  date: string;
+  /** Instrument name as all.txt spells it. */
+  instrument: string;
+  /** Close x volume (or the day's traded value); 0 when it did not trade. */
+  dollarVolume: number;
+  /** Security type as of that day (Polygon's codes: CS common stock, ETF, ADRC, ...). */
+  type: string;
+}
+
+/** How to build a liquidity universe. */
+export interface LiquidUniverseOptions {
+  /** Trading days, ascending (rows must fall on them). */
+  calendar: readonly string[];
+  /** Members per month (500 for liquid500). */
+  size: number;
+  /** Trailing window in trading days (default 20); a day without a row counts as 0. */
+  windowDays?: number;
+  /** Types that qualify (default common stock only). */
+  types?: readonly string[];
+}
+
+/**
+ * Membership lines of a liquidity universe from per-day rows given in date order (as date-partitioned
+ * data gives them). A month is skipped when fewer than `windowDays` trading days precede it in the
+ * calendar. Ties in dollar volume go to the lower instrument name, so the result is deterministic.
+ */
+export function liquidUniverse(rows: Iterable<UniverseDayRow>, opts: LiquidUniverseOptions): InstrumentLine[] {
+  const window = opts.windowDays ?? 20;
+  const types = new Set(opts.types ?? ['CS']);
+  if (!Number.isInteger(opts.size) || opts.size <= 0) throw new RangeError(`universe size ${opts.size} must be a positive whole number`);
+  if (!Number.isInteger(window) || window <= 0) throw new RangeError(`window ${window} must be a positive whole number`);
+  const cal = opts.calendar;
+  const dayIndex = new Map(cal.map((d, i) => [d, i]));
+  // Per instrument: the last `window` days' dollar volumes (ring buffer), its type, its last row.
+  interface Track {
+    ring: Float64Array;
+    type: string;
+    lastRow: number;
+  }
+  const tracks = new Map<string, Track>();
+  const months: Array<{ start: number; end: number; members: string[] }> = [];
+  let day = -1;
+  let seenToday = new Set<string>();
+
+  /** Moves the rolling windows forward to calendar index `to`, choosing members at each month start on the way. */
+  const advance = (to: number) => {
+    while (day < to) {
+      day++;
+      seenToday = new Set();
+      // Choose before the window moves: the sums still cover the `window` days before this one.
+      const monthStart = day === 0 || cal[day]!.slice(0, 7) !== cal[day - 1]!.slice(0, 7);
+      if (monthStart) {
+        if (months.length) months.at(-1)!.end = day - 1;
+        months.push({ start: day, end: cal.length - 1, members: day >= window ? choose(day) : [] });
+      }
+      const slot = day % window;
+      for (const t of tracks.values()) t.ring[slot] = 0;
+    }
+  };
+  /** Members for the month starting at `day`, from the window that ended the day before. */
+  const choose = (start: number): string[] => {
+    const eligible: Array<[string, number]> = [];
+    for (const [name, t] of tracks) {
+      // Listed on the last day before the month (a row that day), as known at the time.
+      if (!types.has(t.type) || t.lastRow !== start - 1) continue;
+      // Summed afresh in slot order, so equal histories give equal sums whatever came before.
+      let sum = 0;
+      for (let k = 0; k < window; k++) sum += t.ring[k]!;
+      if (sum > 0) eligible.push([name, sum]);
+    }
+    eligible.sort((a, b) => b[1] - a[1] || compareCodePoints(a[0], b[0]));
+    return eligible.slice(0, opts.size).map(([n]) => n);
+  };
+
+  for (const r of rows) {
+    const i = dayIndex.get(r.date);
+    if (i === undefined) throw new RangeError(`universe row ${r.instrument} ${r.date}: not a day of the calendar`);
+    if (i < day) throw new RangeError(`universe rows must come in date order (${r.date} after ${cal[day]})`);
+    if (!Number.isFinite(r.dollarVolume) || r.dollarVolume < 0) throw new RangeError(
+      `universe row ${r.instrument} ${r.date}: dollar volume ${r.dollarVolume}`,
+    );
+    advance(i);
+    if (seenToday.has(r.instrument)) throw new RangeError(`universe rows: ${r.instrument} appears twice on ${r.date}`);
+    seenToday.add(r.instrument);
+    let t = tracks.get(r.instrument);
+    if (!t) {
+      t = { ring: new Float64Array(window), type: r.type, lastRow: i };
+      tracks.set(r.instrument, t);
+    }
+    const slot = i % window;
+    t.ring[slot] = r.dollarVolume;
+    t.type = r.type;
+    t.lastRow = i;
+  }
+  advance(cal.length - 1);
+
+  // Lines: each member's months, cut at its last row (a delisting), consecutive months merged.
+  const stays = new Map<string, Array<{ start: number; end: number }>>();
+  for (const m of months) {
+    for (const name of m.members) {
+      const end = Math.min(m.end, tracks.get(name)!.lastRow);
+      if (end < m.start) continue;
+      const list = stays.get(name) ?? [];
+      const prev = list.at(-1);
+      if (prev && prev.end === m.start - 1) prev.end = end;
+      else list.push({ start: m.start, end });
+      stays.set(name, list);
+    }
+  }
+  return [...stays.keys()]
+    .sort(compareCodePoints)
+    .flatMap((name) => stays.get(name)!.map((s) => ({ instrument: name, start: cal[s.start]!, end: cal[s.end]! })));
+}
