@@ -5,6 +5,7 @@ import { registerConfigCommand } from './config-command.ts';
 import { registerDownloadCommand } from './download-command.ts';
 import { registerGapsCommand } from './gaps-command.ts';
 import { registerIngestCommand } from './ingest-command.ts';
+import { registerQlibCommand } from './qlib-command.ts';
 import { registerQueryCommand } from './query-command.ts';
 import { registerRunsCommand } from './runs-command.ts';
 import { registerServeCommand } from './serve-command.ts';
@@ -28,4 +29,5 @@ export function registerCommands(program: Command): void {
   registerSystemCommand(program);
   registerServeCommand(program);
   registerSimulateCommand(program);
+  registerQlibCommand(program);
 }

@@ -1,0 +1,168 @@
+/**
+ * Evaluating a feature set over a Qlib data directory with Qlib's row rules (facts from
+ * qlib/data/data.py, see shared reference sections 1.8 and 3):
+ * - `--instruments all` lists instruments/all.txt, clips each span to the query dates and drops rows
+ *   outside the spans after computing; an explicit list keeps every row of the bin files;
+ * - each expression is computed over the rows Qlib loads for it: [start - lft, end + rght] (its
+ *   extended window) within the bin range, so outputs are evaluated in groups that share a load range;
+ * - rows are the union of the expressions' rows within [start, end]; an instrument without rows is dropped;
+ * - instruments come out sorted by name.
+ */
+import { readQlibCalendar, readQlibFeature, readQlibInstruments } from '../../qlib/qlib-dir-reader.ts';
+import type { CompiledFeatureSet } from '../engine/feature-set-compiler.ts';
+import { evaluatorFor, planForOutputs } from '../engine/feature-set-compiler.ts';
+import type { FieldColumn } from '../engine/plan-evaluator.ts';
+
+export interface QlibQuery {
+  qlibDir: string;
+  /** `all` (instruments/all.txt spans) or explicit instrument names (bin ranges, no span filter). */
+  instruments: 'all' | readonly string[];
+  /** First and last date (YYYY-MM-DD, inclusive); default the whole calendar. */
+  start?: string;
+  end?: string;
+}
+
+/** One instrument to evaluate: its name and, for `all`, the spans its rows must fall in. */
+export interface QlibInstrumentJob {
+  instrument: string;
+  spans: Array<[string, string]> | null;
+}
+
+export interface QlibQueryPlan {
+  qlibDir: string;
+  calendar: string[];
+  /** Calendar indices of the first and last query day (startIndex > endIndex: nothing to compute). */
+  startIndex: number;
+  endIndex: number;
+  jobs: QlibInstrumentJob[];
+}
+
+/** One instrument's result: calendar indices of its rows and the values, row-major (rows x outputs). */
+export interface QlibInstrumentRows {
+  instrument: string;
+  rows: Int32Array;
+  values: Float32Array;
+}
+
+/** Resolves the calendar range and the instruments of a query. */
+export function planQlibQuery(query: QlibQuery): QlibQueryPlan {
+  const calendar = readQlibCalendar(query.qlibDir);
+  if (calendar.length === 0) throw new Error(`${query.qlibDir}: the calendar is empty`);
+  const first = query.start ?? calendar[0]!;
+  const last = query.end ?? calendar[calendar.length - 1]!;
+  const startIndex = lowerBound(calendar, first);
+  if (startIndex >= calendar.length) throw new Error(`--start ${first} is after the last calendar day ${calendar[calendar.length - 1]}`);
+  const endIndex = upperBound(calendar, last) - 1;
+  let jobs: QlibInstrumentJob[];
+  if (query.instruments === 'all') {
+    const spans = new Map<string, Array<[string, string]>>();
+    for (const s of readQlibInstruments(query.qlibDir, 'all')) {
+      const a = s.start > first ? s.start : first;
+      const b = s.end < last ? s.end : last;
+      const list = spans.get(s.instrument) ?? [];
+      if (a <= b) list.push([a, b]);
+      spans.set(s.instrument, list);
+    }
+    jobs = [...spans].filter(([, l]) => l.length > 0).map(([instrument, l]) => ({ instrument, spans: l }));
+  } else {
+    jobs = [...new Set(query.instruments)].map((instrument) => ({ instrument, spans: null }));
+  }
+  jobs.sort((a, b) => (a.instrument < b.instrument ? -1 : a.instrument > b.instrument ? 1 : 0));
+  return { qlibDir: query.qlibDir, calendar, startIndex, endIndex, jobs };
+}
+
+/** Evaluates one instrument as Qlib's D.features would; null when it has no rows. */
+export function evaluateQlibInstrument(compiled: CompiledFeatureSet, plan: QlibQueryPlan, job: QlibInstrumentJob): QlibInstrumentRows | null {
+  const { calendar, startIndex, endIndex } = plan;
+  if (startIndex > endIndex) return null;
+  const bins = new Map<string, { start: number; values: Float32Array }>();
+  let binLo = Infinity;
+  let binHi = -Infinity; // inclusive
+  for (const field of compiled.fields) {
+    const s = readQlibFeature(plan.qlibDir, job.instrument, field);
+    if (!s || s.values.length === 0) continue;
+    const end = s.start + s.values.length - 1;
+    if (end >= calendar.length) {
+      throw new Error(`${job.instrument}: $${field} runs to calendar index ${end} but the calendar has ${calendar.length} days`);
+    }
+    bins.set(field, s);
+    binLo = Math.min(binLo, s.start);
+    binHi = Math.max(binHi, end);
+  }
+  if (bins.size === 0) return null;
+
+  // Group the outputs by the rows Qlib loads for them, clipped to this instrument's data.
+  const groups = new Map<string, { lo: number; hi: number; outputs: number[] }>();
+  compiled.windows.forEach((w, k) => {
+    const lo = Math.max(binLo, Math.max(0, startIndex - w.qlibLeft));
+    const hi = Math.min(binHi, endIndex + w.qlibRight);
+    const key = `${lo}:${hi}`;
+    const g = groups.get(key) ?? { lo, hi, outputs: [] };
+    g.outputs.push(k);
+    groups.set(key, g);
+  });
+
+  const nOut = compiled.names.length;
+  const cols: (Float32Array | null)[] = new Array(nOut).fill(null);
+  const colBase = new Array<number>(nOut).fill(0);
+  let rowLo = Infinity;
+  let rowHi = -Infinity; // inclusive, calendar indices
+  for (const g of groups.values()) {
+    if (g.hi < g.lo) continue;
+    const length = g.hi - g.lo + 1;
+    const fields: Record<string, FieldColumn> = {};
+    for (const [field, s] of bins) {
+      const a = Math.max(s.start, g.lo);
+      const b = Math.min(s.start + s.values.length - 1, g.hi);
+      if (a > b) continue;
+      fields[field] = { offset: a - g.lo, values: s.values.subarray(a - s.start, b - s.start + 1) };
+    }
+    const out = evaluatorFor(planForOutputs(compiled, g.outputs)).evaluate({ length, fields });
+    g.outputs.forEach((k, j) => {
+      cols[k] = out.columns[j]!;
+      colBase[k] = g.lo;
+    });
+    if (out.hi > out.lo) {
+      // every output of the group covers a sub-range of [out.lo, out.hi); Qlib keeps rows in [start, end]
+      rowLo = Math.min(rowLo, Math.max(startIndex, g.lo + out.lo));
+      rowHi = Math.max(rowHi, Math.min(endIndex, g.lo + out.hi - 1));
+    }
+  }
+  if (!(rowLo <= rowHi)) return null;
+
+  const keep: number[] = [];
+  for (let r = rowLo; r <= rowHi; r++) {
+    if (job.spans && !job.spans.some(([a, b]) => calendar[r]! >= a && calendar[r]! <= b)) continue;
+    keep.push(r);
+  }
+  if (keep.length === 0) return null;
+  const values = new Float32Array(keep.length * nOut);
+  keep.forEach((r, i) => {
+    for (let k = 0; k < nOut; k++) {
+      const col = cols[k];
+      const j = r - colBase[k]!;
+      values[i * nOut + k] = col && j >= 0 && j < col.length ? col[j]! : NaN;
+    }
+  });
+  return { instrument: job.instrument, rows: Int32Array.from(keep), values };
+}
+
+function lowerBound(a: string[], v: string): number {
+  let lo = 0, hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function upperBound(a: string[], v: string): number {
+  let lo = 0, hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
