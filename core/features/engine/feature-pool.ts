@@ -5,8 +5,6 @@
  * With `threads: 1` everything runs on the calling thread (no worker start-up cost).
  */
 import os from 'node:os';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CompiledFeatureSet } from './feature-set-compiler.ts';
 import { evaluateInstrument } from './feature-set-compiler.ts';
@@ -107,15 +105,19 @@ interface Pool {
   close(): Promise<void>;
 }
 
-/** tsx's loader for workers started from TypeScript sources (the CLI runs from source). */
-function workerExecArgv(entry: URL): string[] {
-  if (!entry.pathname.endsWith('.ts')) return [];
-  return ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href];
+/**
+ * Starts a worker on the TypeScript entry. The CLI runs from source through tsx, whose loader hooks
+ * are per thread, so the worker first registers tsx itself (a tiny bootstrap) and then imports the entry.
+ */
+function startWorker(init: WorkerInit): Worker {
+  const entry = new URL('./feature-worker.ts', import.meta.url);
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData: init });
 }
 
 function startPool(init: WorkerInit, threads: number): Pool {
-  const entry = new URL('./feature-worker.ts', import.meta.url);
-  const workers = Array.from({ length: threads }, () => new Worker(entry, { workerData: init, execArgv: workerExecArgv(entry) }));
+  const workers = Array.from({ length: threads }, () => startWorker(init));
   const perWorker = 3;
   return {
     async *run(items, toJob, fromReply) {

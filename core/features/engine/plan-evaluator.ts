@@ -11,7 +11,7 @@ import { binaryStep, comparisonDtype, deltaStep, refStep, unaryStep, whereStep, 
 import type { FeaturePlan, OpNode, PlanOperand } from './feature-plan.ts';
 import { expandingEmaApply, ewmMean, rollingMad, rollingWma } from '../kernels/rolling-apply.ts';
 import { rollingKurt, rollingSkew } from '../kernels/rolling-moments.ts';
-import { rankValues, rollingArgExtreme, rollingExtreme, rollingQuantile, rollingRank, type ValueRanks } from '../kernels/rolling-order.ts';
+import { rankValues, rollingArgExtreme, sortedWindowStats, usesValueRanks, type WindowStat, rollingExtreme, rollingQuantile, rollingRank, type ValueRanks } from '../kernels/rolling-order.ts';
 import { pairScratch, rollingPair, type PairScratch } from '../kernels/rolling-pair.ts';
 import { rollingCount, rollingMean, rollingStd, rollingSum, rollingVar } from '../kernels/rolling-sums.ts';
 import { rollingRegression } from '../kernels/regression.ts';
@@ -41,9 +41,15 @@ export class EvaluationError extends Error {
   override name = 'EvaluationError';
 }
 
+/** Receives output k's float64 values for rows [lo, hi) as soon as they are computed (valid only during the call). */
+export type OutputSink = (output: number, values: Float64Array, lo: number, hi: number) => void;
+
 /** An evaluator for one plan, reusable across instruments (it keeps its buffers). */
 export interface PlanEvaluator {
+  /** Evaluates into fresh float32 columns. */
   evaluate(input: InstrumentInput): InstrumentOutput;
+  /** Evaluates, handing each output to `sink` (no column allocation); returns the rows covered. */
+  evaluateInto(input: InstrumentInput, sink: OutputSink): { lo: number; hi: number };
 }
 
 const CORR_STD_ATOL = 2e-5; // Qlib: np.isclose(rolling std, 0, atol=2e-05)
@@ -59,6 +65,9 @@ export function createPlanEvaluator(plan: FeaturePlan): PlanEvaluator {
   const outputsOf: number[][] = plan.nodes.map(() => []);
   plan.outputs.forEach((node, k) => outputsOf[node]!.push(k));
   const rankCache = new Map<number, ValueRanks>();
+  const siblings = orderStatSiblings(plan);
+  // pandas' prepared copy of a node (±inf -> NaN): the node's own buffer when it holds no infinity.
+  const prepared: (Float64Array | null)[] = new Array(plan.nodes.length).fill(null);
 
   const take = (): Float64Array => pool.pop() ?? new Float64Array(capacity);
   const release = (id: number) => {
@@ -67,10 +76,14 @@ export function createPlanEvaluator(plan: FeaturePlan): PlanEvaluator {
       pool.push(b);
       buffers[id] = null;
     }
+    const p = prepared[id];
+    if (p) {
+      if (p !== b) pool.push(p);
+      prepared[id] = null;
+    }
   };
 
-  return {
-    evaluate(input: InstrumentInput): InstrumentOutput {
+  const evaluateInto = (input: InstrumentInput, sink: OutputSink): { lo: number; hi: number } => {
       const length = input.length;
       if (length > capacity) {
         capacity = Math.max(length, Math.ceil(capacity * 1.5));
@@ -78,24 +91,21 @@ export function createPlanEvaluator(plan: FeaturePlan): PlanEvaluator {
         scratch = null;
       }
       scratch ??= pairScratch(capacity);
-      const columns = plan.outputs.map(() => new Float32Array(length).fill(NaN));
       rankCache.clear();
       let rowsLo = length;
       let rowsHi = 0;
       try {
         for (const node of plan.nodes) {
-          const out = take();
-          buffers[node.id] = out;
-          if (node.kind === 'field') {
-            loadField(input.fields[node.field], length, out, node.id);
-          } else {
-            runOp(node, out);
+          let out = buffers[node.id];
+          if (!out) {
+            // (a node can already be computed: order statistics sharing a window are done in one pass)
+            out = take();
+            buffers[node.id] = out;
+            if (node.kind === 'field') loadField(input.fields[node.field], length, out, node.id);
+            else runOp(node, out);
           }
           if (outputsOf[node.id]!.length) {
-            for (const k of outputsOf[node.id]!) {
-              const col = columns[k]!;
-              for (let i = lo[node.id]!; i < hi[node.id]!; i++) col[i] = out[i]!;
-            }
+            for (const k of outputsOf[node.id]!) sink(k, out, lo[node.id]!, hi[node.id]!);
             if (hi[node.id]! > lo[node.id]!) {
               rowsLo = Math.min(rowsLo, lo[node.id]!);
               rowsHi = Math.max(rowsHi, hi[node.id]!);
@@ -110,7 +120,7 @@ export function createPlanEvaluator(plan: FeaturePlan): PlanEvaluator {
       } finally {
         for (let i = 0; i < buffers.length; i++) release(i);
       }
-      return { columns, lo: rowsLo < rowsHi ? rowsLo : 0, hi: rowsLo < rowsHi ? rowsHi : 0 };
+      return { lo: rowsLo < rowsHi ? rowsLo : 0, hi: rowsLo < rowsHi ? rowsHi : 0 };
 
       function loadField(col: Float32Array | FieldColumn | null | undefined, len: number, out: Float64Array, id: number): void {
         if (!col) {
@@ -127,8 +137,42 @@ export function createPlanEvaluator(plan: FeaturePlan): PlanEvaluator {
         hi[id] = offset + values.length;
         for (let i = 0; i < values.length; i++) out[offset + i] = values[i]!;
       }
+  };
+
+  const evaluator: PlanEvaluator = {
+    evaluateInto,
+    evaluate(input) {
+      const columns = plan.outputs.map(() => new Float32Array(input.length).fill(NaN));
+      const rows = evaluateInto(input, (k, values, l, h) => {
+        const col = columns[k]!;
+        for (let i = l; i < h; i++) col[i] = values[i]!;
+      });
+      return { columns, ...rows };
     },
   };
+  return evaluator;
+
+  /** The node's values as pandas' rolling functions see them (±inf as NaN), computed once per node. */
+  function prep(id: number): Float64Array {
+    let p = prepared[id];
+    if (p) return p;
+    const b = buffers[id]!;
+    const l = lo[id]!;
+    const h = hi[id]!;
+    let i = l;
+    while (i < h && b[i] !== Infinity && b[i] !== -Infinity) i++;
+    if (i === h) {
+      p = b;
+    } else {
+      p = take();
+      for (let j = l; j < h; j++) {
+        const v = b[j]!;
+        p[j] = v === Infinity || v === -Infinity ? NaN : v;
+      }
+    }
+    prepared[id] = p;
+    return p;
+  }
 
   function operand(o: PlanOperand): Operand {
     return 'node' in o ? { values: buffers[o.node]! } : { constant: o.constant };
@@ -234,7 +278,12 @@ export function createPlanEvaluator(plan: FeaturePlan): PlanEvaluator {
     // single-series rolling operators
     setRows(xl, xh);
     if (xh <= xl) return;
-    const src = x!;
+    const firstId = (first as { node: number }).node;
+    // Qlib's Cython regressions and pandas' count see ±inf; every other rolling function sees NaN there.
+    const raw = node.op === 'Count' || node.op === 'Slope' || node.op === 'Rsquare' || node.op === 'Resi';
+    const src = raw ? x! : prep(firstId);
+    const group = siblings[id];
+    if (group) return runSortedWindow(group, src, xl, xh, n);
     switch (node.op) {
       case 'Mean': return rollingMean(src, xl, xh, n, out);
       case 'Sum': return rollingSum(src, xl, xh, n, out);
@@ -247,9 +296,10 @@ export function createPlanEvaluator(plan: FeaturePlan): PlanEvaluator {
       case 'IdxMax': return rollingArgExtreme(src, xl, xh, n, true, out);
       case 'IdxMin': return rollingArgExtreme(src, xl, xh, n, false, out);
       case 'Count': return rollingCount(src, xl, xh, n, out);
-      case 'Med': return rollingQuantile(src, xl, xh, n, 0.5, ranksOf(first, src, xl, xh), out, true);
-      case 'Quantile': return rollingQuantile(src, xl, xh, n, node.params[1]!, ranksOf(first, src, xl, xh), out);
-      case 'Rank': return rollingRank(src, xl, xh, n, ranksOf(first, src, xl, xh), out);
+      case 'Med': return rollingQuantile(src, xl, xh, n, 0.5, usesValueRanks(n) ? ranksOf(first, src, xl, xh) : null, out, true);
+      case 'Quantile':
+        return rollingQuantile(src, xl, xh, n, node.params[1]!, usesValueRanks(n) ? ranksOf(first, src, xl, xh) : null, out);
+      case 'Rank': return rollingRank(src, xl, xh, n, usesValueRanks(n) ? ranksOf(first, src, xl, xh) : null, out);
       case 'Mad': return rollingMad(src, xl, xh, n, out);
       case 'WMA': return rollingWma(src, xl, xh, n, out);
       case 'EMA': return n === 0 ? expandingEmaApply(src, xl, xh, out) : ewmMean(src, xl, xh, n, out);
@@ -262,6 +312,18 @@ export function createPlanEvaluator(plan: FeaturePlan): PlanEvaluator {
       default:
         throw new Error(`operator ${node.op} has no kernel`);
     }
+  }
+
+  /** Computes a group of Quantile/Med/Rank nodes over one input and window in a single pass. */
+  function runSortedWindow(group: number[], src: Float64Array, l: number, h: number, n: number): void {
+    const stats: WindowStat[] = group.map((g) => {
+      const node = plan.nodes[g] as OpNode;
+      buffers[g] ??= take();
+      lo[g] = l;
+      hi[g] = h;
+      return { kind: node.op === 'Rank' ? 'rank' : node.op === 'Med' ? 'median' : 'quantile', q: node.params[1] ?? 0.5, out: buffers[g]! };
+    });
+    sortedWindowStats(src, l, h, n, stats);
   }
 
   function ranksOf(o: PlanOperand, src: Float64Array, l: number, h: number): ValueRanks {
@@ -283,4 +345,20 @@ export function createPlanEvaluator(plan: FeaturePlan): PlanEvaluator {
       for (let i = Math.max(l, ml); i < Math.min(h, mh); i++) if (Math.abs(std[i]!) <= CORR_STD_ATOL) out[i] = NaN;
     }
   }
+}
+
+/** For each Quantile/Med/Rank node with a short window, the nodes sharing its input and window (if more than one). */
+function orderStatSiblings(plan: FeaturePlan): (number[] | null)[] {
+  const groups = new Map<string, number[]>();
+  for (const node of plan.nodes) {
+    if (node.kind !== 'op' || (node.op !== 'Quantile' && node.op !== 'Med' && node.op !== 'Rank')) continue;
+    const n = node.params[0]!;
+    const input = node.operands[0]!;
+    if (usesValueRanks(n) || !('node' in input)) continue;
+    const key = `${input.node}:${n}`;
+    groups.set(key, [...(groups.get(key) ?? []), node.id]);
+  }
+  const out: (number[] | null)[] = plan.nodes.map(() => null);
+  for (const g of groups.values()) if (g.length > 1) for (const id of g) out[id] = g;
+  return out;
 }

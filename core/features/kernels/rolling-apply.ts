@@ -3,9 +3,9 @@
  * and EMA with N >= 1 or 0 < N < 1 (pandas `ewm().mean()`). The apply-based ones are O(n·N) in Qlib
  * and stay so here on purpose: their values depend on numpy's pairwise summation order within each
  * window, which a running sum would not reproduce. numpy's `a ** k` (EMA with N = 0) is computed with
- * Math.pow, which may differ from numpy's vectorised pow in the last float64 bit.
+ * Math.pow, which may differ from numpy's vectorised pow in the last float64 bit. Inputs must be
+ * pandas-prepared (±inf already NaN).
  */
-import { prep } from './rolling-sums.ts';
 
 /** numpy's float64 sum of a contiguous run (pairwise, blocks of 8 unrolled, as np.add.reduce does it). */
 export function numpySum(a: Float64Array, start: number, n: number): number {
@@ -40,15 +40,15 @@ function eachWindow(
   const buf = new Float64Array(Math.min(hi - lo, w === Infinity ? hi - lo : w));
   let finite = 0;
   for (let i = lo; i < hi; i++) {
-    if (prep(x[i]!) === prep(x[i]!)) finite++;
-    if (i - w >= lo && prep(x[i - w]!) === prep(x[i - w]!)) finite--;
+    if (x[i]! === x[i]!) finite++;
+    if (i - w >= lo && x[i - w]! === x[i - w]!) finite--;
     if (finite === 0) {
       out[i] = NaN;
       continue;
     }
     const start = Math.max(lo, i - w + 1);
     const len = i - start + 1;
-    for (let j = 0; j < len; j++) buf[j] = prep(x[start + j]!);
+    for (let j = 0; j < len; j++) buf[j] = x[start + j]!;
     out[i] = fn(buf, len);
   }
 }
@@ -110,12 +110,12 @@ export function ewmMean(x: Float64Array, lo: number, hi: number, n: number, out:
   const alpha = 1 / (1 + com);
   const oldWtFactor = 1 - alpha;
   const newWt = 1;
-  let weighted = prep(x[lo]!);
+  let weighted = x[lo]!;
   let nobs = weighted === weighted ? 1 : 0;
   out[lo] = nobs >= 1 ? weighted : NaN;
   let oldWt = 1;
   for (let i = lo + 1; i < hi; i++) {
-    const cur = prep(x[i]!);
+    const cur = x[i]!;
     const isObs = cur === cur;
     if (isObs) nobs++;
     if (weighted === weighted) {

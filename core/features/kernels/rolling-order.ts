@@ -4,24 +4,23 @@
  * (pandas uses a skiplist; the results are functions of the window's multiset, so any order-statistic
  * structure gives the same float64 values), and Qlib's IdxMax/IdxMin (numpy argmax + 1 of the
  * truncated window, where a NaN in the window wins). O(n log n) per series: one sort of its values,
- * then O(log n) per window step. Inputs are pandas-prepared (±inf read as NaN).
+ * then O(log n) per window step. Inputs must be pandas-prepared (±inf already NaN, see rolling-sums.ts).
  */
-import { prep } from './rolling-sums.ts';
 
 /** Rolling max (or min) of the non-NaN values; NaN for a window without any. */
 export function rollingExtreme(x: Float64Array, lo: number, hi: number, n: number, isMax: boolean, out: Float64Array): void {
   const w = n === 0 ? Infinity : n;
-  const q = new Int32Array(hi - lo);
+  const q = scratchInt32(0, hi - lo);
   let head = 0, tail = 0;
   for (let i = lo; i < hi; i++) {
-    const v = prep(x[i]!);
+    const v = x[i]!;
     if (v === v) {
-      if (isMax) while (tail > head && prep(x[q[tail - 1]!]!) <= v) tail--;
-      else while (tail > head && prep(x[q[tail - 1]!]!) >= v) tail--;
+      if (isMax) while (tail > head && x[q[tail - 1]!]! <= v) tail--;
+      else while (tail > head && x[q[tail - 1]!]! >= v) tail--;
       q[tail++] = i;
     }
     while (tail > head && q[head]! <= i - w) head++;
-    out[i] = tail > head ? prep(x[q[head]!]!) : NaN;
+    out[i] = tail > head ? x[q[head]!]! : NaN;
   }
 }
 
@@ -32,15 +31,15 @@ export function rollingExtreme(x: Float64Array, lo: number, hi: number, n: numbe
  */
 export function rollingArgExtreme(x: Float64Array, lo: number, hi: number, n: number, isMax: boolean, out: Float64Array): void {
   const w = n === 0 ? Infinity : n;
-  const q = new Int32Array(hi - lo);
-  const nans = new Int32Array(hi - lo);
+  const q = scratchInt32(0, hi - lo);
+  const nans = scratchInt32(1, hi - lo);
   let head = 0, tail = 0, nHead = 0, nTail = 0;
   for (let i = lo; i < hi; i++) {
-    const v = prep(x[i]!);
+    const v = x[i]!;
     if (v === v) {
       // Strict comparison keeps earlier equal values in front: argmax returns the first occurrence.
-      if (isMax) while (tail > head && prep(x[q[tail - 1]!]!) < v) tail--;
-      else while (tail > head && prep(x[q[tail - 1]!]!) > v) tail--;
+      if (isMax) while (tail > head && x[q[tail - 1]!]! < v) tail--;
+      else while (tail > head && x[q[tail - 1]!]! > v) tail--;
       q[tail++] = i;
     } else {
       nans[nTail++] = i;
@@ -53,6 +52,107 @@ export function rollingArgExtreme(x: Float64Array, lo: number, hi: number, n: nu
   }
 }
 
+/**
+ * Windows up to this many rows keep their values in a sorted array (binary search, then a block
+ * shift of at most this many slots: O(1) per step in the window size's bound); longer and expanding
+ * windows use the Fenwick tree over value ranks (O(log n) per step).
+ */
+export const SORTED_WINDOW_MAX = 128;
+
+/** Whether a window of N rows needs the series' value ranks (rankValues). */
+export function usesValueRanks(n: number): boolean {
+  return n === 0 || n > SORTED_WINDOW_MAX;
+}
+
+/** Inserts v into sorted a[0..count) after any equal values (as pandas' skiplist does). */
+function insertSorted(a: Float64Array, count: number, v: number): void {
+  let l = 0, h = count;
+  while (l < h) {
+    const m = (l + h) >>> 1;
+    if (a[m]! <= v) l = m + 1;
+    else h = m;
+  }
+  for (let j = count; j > l; j--) a[j] = a[j - 1]!;
+  a[l] = v;
+}
+
+/** Removes one value equal to v from sorted a[0..count). */
+function removeSorted(a: Float64Array, count: number, v: number): void {
+  let l = 0, h = count;
+  while (l < h) {
+    const m = (l + h) >>> 1;
+    if (a[m]! < v) l = m + 1;
+    else h = m;
+  }
+  for (let j = l; j < count - 1; j++) a[j] = a[j + 1]!;
+}
+
+/** One statistic of a sorted-window pass: a quantile (q), the median, or the percentile rank of the current value. */
+export interface WindowStat {
+  kind: 'quantile' | 'median' | 'rank';
+  q: number;
+  out: Float64Array;
+}
+
+/**
+ * Several order statistics over the same series and window in one pass (Alpha158 asks for the 0.8
+ * and 0.2 quantiles and the rank of $close over each window): the window's values are kept sorted,
+ * removals before additions as in pandas' roll_rank (quantiles do not depend on the order).
+ */
+export function sortedWindowStats(x: Float64Array, lo: number, hi: number, n: number, stats: readonly WindowStat[]): void {
+  const a = scratchFloat64(n + 1);
+  let nobs = 0;
+  for (let i = lo; i < hi; i++) {
+    if (i - n >= lo) {
+      const old = x[i - n]!;
+      if (old === old) removeSorted(a, nobs--, old);
+    }
+    const v = x[i]!;
+    if (v === v) insertSorted(a, nobs++, v);
+    for (const st of stats) {
+      const out = st.out;
+      if (nobs === 0) {
+        out[i] = NaN;
+      } else if (st.kind === 'rank') {
+        out[i] = v === v ? rankIn(a, nobs, v) : NaN;
+      } else if (st.kind === 'median') {
+        const mid = nobs >>> 1;
+        out[i] = nobs % 2 ? a[mid]! : (a[mid]! + a[mid - 1]!) / 2;
+      } else if (st.q === 1) {
+        out[i] = a[nobs - 1]!;
+      } else if (st.q === 0 || nobs === 1) {
+        out[i] = a[0]!;
+      } else {
+        const pos = st.q * (nobs - 1);
+        const k = Math.trunc(pos);
+        const vlow = a[k]!;
+        out[i] = pos === k ? vlow : vlow + (a[k + 1]! - vlow) * (pos - k);
+      }
+    }
+  }
+}
+
+/** Percentile rank of v in sorted a[0..nobs): pandas' average rank divided by the count. */
+function rankIn(a: Float64Array, nobs: number, v: number): number {
+  let l = 0, h = nobs;
+  while (l < h) {
+    const m = (l + h) >>> 1;
+    if (a[m]! < v) l = m + 1;
+    else h = m;
+  }
+  const less = l;
+  h = nobs;
+  while (l < h) {
+    const m = (l + h) >>> 1;
+    if (a[m]! <= v) l = m + 1;
+    else h = m;
+  }
+  const rmin = less + 1;
+  const rmax = l;
+  // pandas: ((hi*(hi+1)/2) - ((lo-1)*lo/2)) / (hi-lo+1) with lo = less+1, hi = less+equal: exact here
+  return ((rmax * (rmax + 1)) / 2 - ((rmin - 1) * rmin) / 2) / (rmax - rmin + 1) / nobs;
+}
+
 /** Sorted distinct non-NaN values of x[lo..hi) and each row's index into them (-1 for NaN). */
 export interface ValueRanks {
   sorted: Float64Array;
@@ -62,7 +162,7 @@ export interface ValueRanks {
 /** Ranks the values of a series once, so every order-statistic window over it can share the sort. */
 export function rankValues(x: Float64Array, lo: number, hi: number): ValueRanks {
   const idx: number[] = [];
-  for (let i = lo; i < hi; i++) if (prep(x[i]!) === prep(x[i]!)) idx.push(i);
+  for (let i = lo; i < hi; i++) if (x[i]! === x[i]!) idx.push(i);
   idx.sort((a, b) => x[a]! - x[b]!);
   const rankOf = new Int32Array(hi - lo).fill(-1);
   const sorted: number[] = [];
@@ -76,7 +176,7 @@ export function rankValues(x: Float64Array, lo: number, hi: number): ValueRanks 
 
 /** A Fenwick tree of counts over value ranks: insert/remove, count below, k-th smallest in O(log n). */
 function fenwick(size: number) {
-  const tree = new Int32Array(size + 1);
+  const tree = scratchInt32(2, size + 1).fill(0);
   let top = 1;
   while (top * 2 <= size) top *= 2;
   return {
@@ -110,8 +210,10 @@ function fenwick(size: number) {
  * roll_max there, which give the same values), and the median when `median` is set (roll_median_c).
  */
 export function rollingQuantile(
-  x: Float64Array, lo: number, hi: number, n: number, q: number, ranks: ValueRanks, out: Float64Array, median = false,
+  x: Float64Array, lo: number, hi: number, n: number, q: number, ranks: ValueRanks | null, out: Float64Array, median = false,
 ): void {
+  if (!usesValueRanks(n)) return sortedWindowStats(x, lo, hi, n, [{ kind: median ? 'median' : 'quantile', q, out }]);
+  if (!ranks) throw new Error('rollingQuantile: value ranks are required for this window');
   const w = n === 0 ? Infinity : n;
   const ft = fenwick(ranks.sorted.length);
   const { sorted, rankOf } = ranks;
@@ -151,7 +253,9 @@ export function rollingQuantile(
  * Rolling percentile rank of the current value (pandas `rank(pct=True)`, method average, ascending):
  * the average 1-based rank of x_t among the window's values, divided by their count; NaN when x_t is.
  */
-export function rollingRank(x: Float64Array, lo: number, hi: number, n: number, ranks: ValueRanks, out: Float64Array): void {
+export function rollingRank(x: Float64Array, lo: number, hi: number, n: number, ranks: ValueRanks | null, out: Float64Array): void {
+  if (!usesValueRanks(n)) return sortedWindowStats(x, lo, hi, n, [{ kind: 'rank', q: 0, out }]);
+  if (!ranks) throw new Error('rollingRank: value ranks are required for this window');
   const w = n === 0 ? Infinity : n;
   const ft = fenwick(ranks.sorted.length);
   const { rankOf } = ranks;
@@ -178,4 +282,22 @@ export function rollingRank(x: Float64Array, lo: number, hi: number, n: number, 
     const rmax = less + equal;
     out[i] = ((rmax * (rmax + 1)) / 2 - ((rmin - 1) * rmin) / 2) / (rmax - rmin + 1) / nobs;
   }
+}
+
+const scratch: Int32Array[] = [];
+let scratchF64: Float64Array | null = null;
+
+function scratchFloat64(n: number): Float64Array {
+  if (!scratchF64 || scratchF64.length < n) scratchF64 = new Float64Array(Math.max(n, 256));
+  return scratchF64;
+}
+
+/** A reusable scratch array (slot 0..2) of at least n entries: kernels run one at a time per thread. */
+function scratchInt32(slot: number, n: number): Int32Array {
+  let a = scratch[slot];
+  if (!a || a.length < n) {
+    a = new Int32Array(Math.max(n, 1024));
+    scratch[slot] = a;
+  }
+  return a;
 }

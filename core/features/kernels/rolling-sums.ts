@@ -6,7 +6,9 @@
  * roll_mean. O(n) per series. Every kernel reads `x[lo..hi)` as the series (windows truncated at lo,
  * Qlib's min_periods=1) and writes `out[lo..hi)`; N = 0 means an expanding window.
  *
- * Inputs are pandas' prepared values: ±inf count as NaN (`_prep_values`), applied here on read.
+ * Inputs must be pandas' prepared values (`_prep_values`: ±inf turned into NaN); the evaluator
+ * prepares each input once (see `prep`) and shares it among the windows that read it. rollingCount
+ * is the exception: it takes raw values, since pandas counts ±inf as present.
  */
 
 /** Rolling sum over N rows (pandas `rolling(N, min_periods=1).sum()`). */
@@ -16,12 +18,12 @@ export function rollingSum(x: Float64Array, lo: number, hi: number, n: number, o
   for (let i = lo; i < hi; i++) {
     const s = Math.max(lo, i - w + 1);
     if (i === lo || s >= i) {
-      prev = prep(x[s]!);
+      prev = x[s]!;
       same = 0;
       sum = compAdd = compRem = 0;
       nobs = 0;
       for (let j = s; j <= i; j++) {
-        const v = prep(x[j]!);
+        const v = x[j]!;
         if (v === v) {
           nobs++;
           const y = v - compAdd;
@@ -35,7 +37,7 @@ export function rollingSum(x: Float64Array, lo: number, hi: number, n: number, o
       }
     } else {
       if (s > lo && i - w >= lo) {
-        const v = prep(x[i - w]!);
+        const v = x[i - w]!;
         if (v === v) {
           nobs--;
           const y = -v - compRem;
@@ -44,7 +46,7 @@ export function rollingSum(x: Float64Array, lo: number, hi: number, n: number, o
           sum = t;
         }
       }
-      const v = prep(x[i]!);
+      const v = x[i]!;
       if (v === v) {
         nobs++;
         const y = v - compAdd;
@@ -69,10 +71,10 @@ export function rollingMean(x: Float64Array, lo: number, hi: number, n: number, 
     if (i === lo || s >= i) {
       compAdd = compRem = sum = 0;
       nobs = neg = 0;
-      prev = prep(x[s]!);
+      prev = x[s]!;
       same = 0;
       for (let j = s; j <= i; j++) {
-        const v = prep(x[j]!);
+        const v = x[j]!;
         if (v === v) {
           nobs++;
           const y = v - compAdd;
@@ -87,7 +89,7 @@ export function rollingMean(x: Float64Array, lo: number, hi: number, n: number, 
       }
     } else {
       if (i - w >= lo) {
-        const v = prep(x[i - w]!);
+        const v = x[i - w]!;
         if (v === v) {
           nobs--;
           const y = -v - compRem;
@@ -97,7 +99,7 @@ export function rollingMean(x: Float64Array, lo: number, hi: number, n: number, 
           if (v < 0 || Object.is(v, -0)) neg--;
         }
       }
-      const v = prep(x[i]!);
+      const v = x[i]!;
       if (v === v) {
         nobs++;
         const y = v - compAdd;
@@ -129,11 +131,11 @@ export function rollingVar(x: Float64Array, lo: number, hi: number, n: number, o
   for (let i = lo; i < hi; i++) {
     const s = Math.max(lo, i - w + 1);
     if (i === lo || s >= i) {
-      prev = prep(x[s]!);
+      prev = x[s]!;
       same = 0;
       mean = ssq = nobs = compAdd = compRem = 0;
       for (let j = s; j <= i; j++) {
-        const v = prep(x[j]!);
+        const v = x[j]!;
         if (v !== v) continue;
         nobs++;
         if (v === prev) same++;
@@ -148,7 +150,7 @@ export function rollingVar(x: Float64Array, lo: number, hi: number, n: number, o
       }
     } else {
       if (i - w >= lo) {
-        const v = prep(x[i - w]!);
+        const v = x[i - w]!;
         if (v === v) {
           nobs--;
           if (nobs) {
@@ -164,7 +166,7 @@ export function rollingVar(x: Float64Array, lo: number, hi: number, n: number, o
           }
         }
       }
-      const v = prep(x[i]!);
+      const v = x[i]!;
       if (v === v) {
         nobs++;
         if (v === prev) same++;
@@ -202,7 +204,7 @@ export function rollingCount(x: Float64Array, lo: number, hi: number, n: number,
   }
 }
 
-/** pandas turns ±inf into NaN before every rolling computation. */
+/** pandas turns ±inf into NaN before every rolling computation (`_prep_values`). */
 export function prep(v: number): number {
   return v === Infinity || v === -Infinity ? NaN : v;
 }

@@ -9,15 +9,14 @@ export function csvHeader(names: readonly string[]): string {
   return `instrument,datetime,${names.join(',')}\n`;
 }
 
-/** One instrument's lines: `rows` are calendar indices, `values` row-major (rows x width). */
+/** One instrument's lines: `rows` are calendar indices, `values` column-major (column k at k * rows.length). */
 export function formatCsvRows(instrument: string, rows: ArrayLike<number>, calendar: readonly string[], values: Float32Array, width: number): string {
   const inst = csvField(instrument);
   const lines: string[] = new Array(rows.length);
   for (let r = 0; r < rows.length; r++) {
     let line = `${inst},${calendar[rows[r]!]}`;
-    const base = r * width;
-    for (let k = 0; k < width; k++) {
-      const v = values[base + k]!;
+    for (let k = 0, at = r; k < width; k++, at += rows.length) {
+      const v = values[at]!;
       line += v !== v ? ',' : `,${formatG9(v)}`;
     }
     lines[r] = line;

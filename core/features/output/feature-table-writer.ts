@@ -12,7 +12,7 @@ import { commitTempFile, tempPathFor } from '../../lake/atomic-write.ts';
 import { openDuckDb, sqlIdent, sqlString, type DuckDbHandle } from '../../duckdb/duckdb-instance.ts';
 import { csvHeader, formatCsvRows } from './csv-rows.ts';
 
-/** Rows of one instrument: calendar indices into `calendar` and values row-major (rows x names). */
+/** Rows of one instrument: calendar indices into `calendar` and values column-major (name k at k * rows.length). */
 export interface FeatureRows {
   instrument: string;
   rows: Int32Array;
@@ -110,8 +110,9 @@ async function openParquetWriter(target: string, names: readonly string[], calen
         date.flush();
         for (let k = 0; k < width; k++) {
           const vec = chunk.getColumnVector(k + 2) as DuckDBFloatVector;
+          const col = k * rows.rows.length + start;
           for (let r = 0; r < count; r++) {
-            const v = rows.values[(start + r) * width + k]!;
+            const v = rows.values[col + r]!;
             vec.setItem(r, v !== v ? null : v);
           }
           vec.flush();

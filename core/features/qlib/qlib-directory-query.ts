@@ -37,7 +37,7 @@ export interface QlibQueryPlan {
   jobs: QlibInstrumentJob[];
 }
 
-/** One instrument's result: calendar indices of its rows and the values, row-major (rows x outputs). */
+/** One instrument's result: calendar indices of its rows and the values, column-major (output k's rows at k*rows). */
 export interface QlibInstrumentRows {
   instrument: string;
   rows: Int32Array;
@@ -103,8 +103,13 @@ export function evaluateQlibInstrument(compiled: CompiledFeatureSet, plan: QlibQ
   });
 
   const nOut = compiled.names.length;
-  const cols: (Float32Array | null)[] = new Array(nOut).fill(null);
-  const colBase = new Array<number>(nOut).fill(0);
+  // Rows can only be in [base, top]; each output's buffer is copied straight into its column.
+  const base = Math.max(startIndex, binLo);
+  const top = Math.min(endIndex, binHi);
+  if (top < base) return null;
+  const span = top - base + 1;
+  const values = new Float32Array(span * nOut);
+  const filled = new Uint8Array(nOut);
   let rowLo = Infinity;
   let rowHi = -Infinity; // inclusive, calendar indices
   for (const g of groups.values()) {
@@ -117,34 +122,38 @@ export function evaluateQlibInstrument(compiled: CompiledFeatureSet, plan: QlibQ
       if (a > b) continue;
       fields[field] = { offset: a - g.lo, values: s.values.subarray(a - s.start, b - s.start + 1) };
     }
-    const out = evaluatorFor(planForOutputs(compiled, g.outputs)).evaluate({ length, fields });
-    g.outputs.forEach((k, j) => {
-      cols[k] = out.columns[j]!;
-      colBase[k] = g.lo;
+    const shift = g.lo - base; // group row i is result row i + shift
+    const rows = evaluatorFor(planForOutputs(compiled, g.outputs)).evaluateInto({ length, fields }, (j, v, l, h) => {
+      const k = g.outputs[j]!;
+      const col = values.subarray(k * span, (k + 1) * span);
+      const from = Math.max(l + shift, 0);
+      const to = Math.min(h + shift, span);
+      col.fill(NaN, 0, Math.max(0, from));
+      if (to > from) col.set(v.subarray(from - shift, to - shift), from); // float64 -> float32: Qlib's final cast
+      col.fill(NaN, Math.max(from, to));
+      filled[k] = 1;
     });
-    if (out.hi > out.lo) {
-      // every output of the group covers a sub-range of [out.lo, out.hi); Qlib keeps rows in [start, end]
-      rowLo = Math.min(rowLo, Math.max(startIndex, g.lo + out.lo));
-      rowHi = Math.max(rowHi, Math.min(endIndex, g.lo + out.hi - 1));
+    if (rows.hi > rows.lo) {
+      // Qlib keeps each expression's rows within [start, end]; the frame's rows are their union
+      rowLo = Math.min(rowLo, Math.max(startIndex, g.lo + rows.lo));
+      rowHi = Math.max(rowHi, Math.min(endIndex, g.lo + rows.hi - 1));
     }
   }
+  for (let k = 0; k < nOut; k++) if (!filled[k]) values.fill(NaN, k * span, (k + 1) * span);
   if (!(rowLo <= rowHi)) return null;
 
+  const spans = job.spans?.map(([a, b]) => [lowerBound(calendar, a), upperBound(calendar, b) - 1] as const) ?? null;
   const keep: number[] = [];
-  for (let r = rowLo; r <= rowHi; r++) {
-    if (job.spans && !job.spans.some(([a, b]) => calendar[r]! >= a && calendar[r]! <= b)) continue;
-    keep.push(r);
-  }
+  for (let r = rowLo; r <= rowHi; r++) if (!spans || spans.some(([a, b]) => r >= a && r <= b)) keep.push(r);
   if (keep.length === 0) return null;
-  const values = new Float32Array(keep.length * nOut);
-  keep.forEach((r, i) => {
-    for (let k = 0; k < nOut; k++) {
-      const col = cols[k];
-      const j = r - colBase[k]!;
-      values[i * nOut + k] = col && j >= 0 && j < col.length ? col[j]! : NaN;
-    }
-  });
-  return { instrument: job.instrument, rows: Int32Array.from(keep), values };
+  if (keep.length === span) return { instrument: job.instrument, rows: Int32Array.from(keep), values };
+  const out = new Float32Array(keep.length * nOut);
+  for (let k = 0; k < nOut; k++) {
+    const col = values.subarray(k * span, (k + 1) * span);
+    const dst = k * keep.length;
+    keep.forEach((r, i) => (out[dst + i] = col[r - base]!));
+  }
+  return { instrument: job.instrument, rows: Int32Array.from(keep), values: out };
 }
 
 function lowerBound(a: string[], v: string): number {
