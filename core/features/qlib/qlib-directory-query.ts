@@ -11,7 +11,7 @@
 import { readQlibCalendar, readQlibFeature, readQlibInstruments } from '../../qlib/qlib-dir-reader.ts';
 import type { CompiledFeatureSet } from '../engine/feature-set-compiler.ts';
 import { evaluatorFor, planForOutputs } from '../engine/feature-set-compiler.ts';
-import type { FieldColumn } from '../engine/plan-evaluator.ts';
+import { EvaluationError, type FieldColumn } from '../engine/plan-evaluator.ts';
 
 export interface QlibQuery {
   qlibDir: string;
@@ -123,7 +123,8 @@ export function evaluateQlibInstrument(compiled: CompiledFeatureSet, plan: QlibQ
       fields[field] = { offset: a - g.lo, values: s.values.subarray(a - s.start, b - s.start + 1) };
     }
     const shift = g.lo - base; // group row i is result row i + shift
-    const rows = evaluatorFor(planForOutputs(compiled, g.outputs)).evaluateInto({ length, fields }, (j, v, l, h) => {
+    const evaluator = evaluatorFor(planForOutputs(compiled, g.outputs));
+    const rows = withInstrument(job.instrument, () => evaluator.evaluateInto({ length, fields }, (j, v, l, h) => {
       const k = g.outputs[j]!;
       const col = values.subarray(k * span, (k + 1) * span);
       const from = Math.max(l + shift, 0);
@@ -132,7 +133,7 @@ export function evaluateQlibInstrument(compiled: CompiledFeatureSet, plan: QlibQ
       if (to > from) col.set(v.subarray(from - shift, to - shift), from); // float64 -> float32: Qlib's final cast
       col.fill(NaN, Math.max(from, to));
       filled[k] = 1;
-    });
+    }));
     if (rows.hi > rows.lo) {
       // Qlib keeps each expression's rows within [start, end]; the frame's rows are their union
       rowLo = Math.min(rowLo, Math.max(startIndex, g.lo + rows.lo));
@@ -154,6 +155,16 @@ export function evaluateQlibInstrument(compiled: CompiledFeatureSet, plan: QlibQ
     keep.forEach((r, i) => (out[dst + i] = col[r - base]!));
   }
   return { instrument: job.instrument, rows: Int32Array.from(keep), values: out };
+}
+
+/** Runs `fn`, naming the instrument in an evaluation error. */
+function withInstrument<T>(instrument: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof EvaluationError) throw new EvaluationError(`${instrument}: ${err.message}`);
+    throw err;
+  }
 }
 
 function lowerBound(a: string[], v: string): number {
