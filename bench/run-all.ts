@@ -13,6 +13,7 @@ const suites: Suite[] = [
   { name: 'simulator', load: async () => (await import('./simulator-bench.ts')).runSimulatorBench },
   { name: 'lake', load: async () => (await import('./lake-bench.ts')).runLakeBench },
   { name: 'ui', load: async () => (await import('./ui-bench.ts')).runUiBench },
+  { name: 'features', load: async () => (await import('./features-bench.ts')).runFeaturesBench },
 ];
 
 const wanted = process.argv.slice(2);

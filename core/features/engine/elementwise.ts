@@ -41,35 +41,46 @@ export function binaryStep(op: BinaryOperatorName, a: Operand, b: Operand, dtype
     }
     return;
   }
-  switch (op) {
-    case 'Add':
-      if (av && bv) for (let i = lo; i < hi; i++) out[i] = f32 ? fround(av[i]! + bv[i]!) : av[i]! + bv[i]!;
-      else if (av) for (let i = lo; i < hi; i++) out[i] = f32 ? fround(av[i]! + bc) : av[i]! + bc;
-      else for (let i = lo; i < hi; i++) out[i] = f32 ? fround(ac + bv![i]!) : ac + bv![i]!;
-      return;
-    case 'Sub':
-      if (av && bv) for (let i = lo; i < hi; i++) out[i] = f32 ? fround(av[i]! - bv[i]!) : av[i]! - bv[i]!;
-      else if (av) for (let i = lo; i < hi; i++) out[i] = f32 ? fround(av[i]! - bc) : av[i]! - bc;
-      else for (let i = lo; i < hi; i++) out[i] = f32 ? fround(ac - bv![i]!) : ac - bv![i]!;
-      return;
-    case 'Mul':
-      if (av && bv) for (let i = lo; i < hi; i++) out[i] = f32 ? fround(av[i]! * bv[i]!) : av[i]! * bv[i]!;
-      else if (av) for (let i = lo; i < hi; i++) out[i] = f32 ? fround(av[i]! * bc) : av[i]! * bc;
-      else for (let i = lo; i < hi; i++) out[i] = f32 ? fround(ac * bv![i]!) : ac * bv![i]!;
-      return;
-    case 'Div':
-      if (av && bv) for (let i = lo; i < hi; i++) out[i] = f32 ? fround(av[i]! / bv[i]!) : av[i]! / bv[i]!;
-      else if (av) for (let i = lo; i < hi; i++) out[i] = f32 ? fround(av[i]! / bc) : av[i]! / bc;
-      else for (let i = lo; i < hi; i++) out[i] = f32 ? fround(ac / bv![i]!) : ac / bv![i]!;
-      return;
-    default:
-      break;
+  if (op === 'Add' || op === 'Sub' || op === 'Mul' || op === 'Div') {
+    arithmetic(op, av, bv, ac, bc, f32, lo, hi, out);
+    return;
   }
   for (let i = lo; i < hi; i++) {
     const x = av ? av[i]! : ac;
     const y = bv ? bv[i]! : bc;
     out[i] = f32 ? fround(scalar(op, x, y)) : scalar(op, x, y);
   }
+}
+
+/** + - * / with the float32 rounding and the operand shape decided outside the loops. */
+function arithmetic(
+  op: 'Add' | 'Sub' | 'Mul' | 'Div', av: Float64Array | null, bv: Float64Array | null, ac: number, bc: number,
+  f32: boolean, lo: number, hi: number, out: Float64Array,
+): void {
+  if (av && bv) {
+    if (f32) {
+      if (op === 'Add') for (let i = lo; i < hi; i++) out[i] = fround(av[i]! + bv[i]!);
+      else if (op === 'Sub') for (let i = lo; i < hi; i++) out[i] = fround(av[i]! - bv[i]!);
+      else if (op === 'Mul') for (let i = lo; i < hi; i++) out[i] = fround(av[i]! * bv[i]!);
+      else for (let i = lo; i < hi; i++) out[i] = fround(av[i]! / bv[i]!);
+    } else if (op === 'Add') for (let i = lo; i < hi; i++) out[i] = av[i]! + bv[i]!;
+    else if (op === 'Sub') for (let i = lo; i < hi; i++) out[i] = av[i]! - bv[i]!;
+    else if (op === 'Mul') for (let i = lo; i < hi; i++) out[i] = av[i]! * bv[i]!;
+    else for (let i = lo; i < hi; i++) out[i] = av[i]! / bv[i]!;
+    return;
+  }
+  // one side is a number: broadcast it through a one-element view of the loop
+  const series = (av ?? bv)!;
+  const c = av ? bc : ac;
+  const left = !av; // the number is the left operand
+  if (op === 'Add') for (let i = lo; i < hi; i++) out[i] = series[i]! + c;
+  else if (op === 'Mul') for (let i = lo; i < hi; i++) out[i] = series[i]! * c;
+  else if (op === 'Sub') {
+    if (left) for (let i = lo; i < hi; i++) out[i] = c - series[i]!;
+    else for (let i = lo; i < hi; i++) out[i] = series[i]! - c;
+  } else if (left) for (let i = lo; i < hi; i++) out[i] = c / series[i]!;
+  else for (let i = lo; i < hi; i++) out[i] = series[i]! / c;
+  if (f32) for (let i = lo; i < hi; i++) out[i] = fround(out[i]!);
 }
 
 function scalar(op: BinaryOperatorName, x: number, y: number): number {

@@ -2,7 +2,8 @@
  * Evaluates many instruments on worker threads (one per core by default), results delivered in
  * input order. At most a few jobs per worker are in flight, so memory stays bounded however many
  * instruments there are; inputs and outputs move between threads as transferred buffers (no copies).
- * With `threads: 1` everything runs on the calling thread (no worker start-up cost).
+ * With `threads: 1` everything runs on the calling thread (no worker start-up cost); with more, the
+ * calling thread also evaluates until the first worker has loaded.
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -11,7 +12,7 @@ import { evaluateInstrument } from './feature-set-compiler.ts';
 import type { WorkerInit, WorkerJob, WorkerReply } from './feature-worker-protocol.ts';
 import type { InstrumentInput, InstrumentOutput } from './plan-evaluator.ts';
 import { EvaluationError } from './plan-evaluator.ts';
-import { evaluateQlibInstrument, type QlibInstrumentRows, type QlibQueryPlan } from '../qlib/qlib-directory-query.ts';
+import { evaluateQlibInstrument, type QlibInstrumentJob, type QlibInstrumentRows, type QlibQueryPlan } from '../qlib/qlib-directory-query.ts';
 import { formatCsvRows } from '../output/csv-rows.ts';
 
 export interface PoolOptions {
@@ -41,13 +42,18 @@ export async function* evaluateMany<K>(
   }
   const pool = startPool({ definitions: definitionsOf(compiled) }, threads);
   try {
-    yield* pool.run(inputs, ({ input }, id) => ({
-      job: { id, kind: 'columns', input } as WorkerJob,
-      transfer: Object.values(input.fields).flatMap((f) => (f ? [(f instanceof Float32Array ? f : f.values).buffer as ArrayBuffer] : [])),
-    }), (item, reply) => {
-      if (reply.kind !== 'columns') throw new Error('unexpected reply');
-      return { key: item.key, output: { columns: reply.columns, lo: reply.lo, hi: reply.hi } };
-    });
+    yield* pool.run(
+      inputs,
+      ({ input }, id) => ({
+        job: { id, kind: 'columns', input } as WorkerJob,
+        transfer: Object.values(input.fields).flatMap((f) => (f ? [(f instanceof Float32Array ? f : f.values).buffer as ArrayBuffer] : [])),
+      }),
+      (item, reply) => {
+        if (reply.kind !== 'columns') throw new Error('unexpected reply');
+        return { key: item.key, output: { columns: reply.columns, lo: reply.lo, hi: reply.hi } };
+      },
+      (item) => ({ key: item.key, output: evaluateInstrument(compiled, item.input) }),
+    );
   } finally {
     await pool.close();
   }
@@ -67,11 +73,15 @@ export async function* evaluateQlibQuery(
 ): AsyncGenerator<QlibPoolResult> {
   const threads = Math.min(options.threads ?? defaultThreads(), Math.max(1, plan.jobs.length));
   const csv = Boolean(options.csv);
+  const here = (job: QlibInstrumentJob): QlibPoolResult | null => {
+    const r = evaluateQlibInstrument(compiled, plan, job);
+    if (!r) return null;
+    return { ...r, csv: csv ? formatCsvRows(r.instrument, r.rows, plan.calendar, r.values, compiled.names.length) : null };
+  };
   if (threads <= 1) {
     for (const job of plan.jobs) {
-      const r = evaluateQlibInstrument(compiled, plan, job);
-      if (!r) continue;
-      yield { ...r, csv: csv ? formatCsvRows(r.instrument, r.rows, plan.calendar, r.values, compiled.names.length) : null };
+      const r = here(job);
+      if (r) yield r;
     }
     return;
   }
@@ -81,11 +91,16 @@ export async function* evaluateQlibQuery(
   };
   const pool = startPool(init, threads);
   try {
-    const results = pool.run(plan.jobs, (job, id) => ({ job: { id, kind: 'qlib', job } as WorkerJob, transfer: [] }), (_, reply) => {
-      if (reply.kind !== 'qlib') throw new Error('unexpected reply');
-      if (reply.empty) return null;
-      return { instrument: reply.instrument, rows: reply.rows, values: reply.values ?? new Float32Array(0), csv: reply.csv };
-    });
+    const results = pool.run(
+      plan.jobs,
+      (job, id) => ({ job: { id, kind: 'qlib', job } as WorkerJob, transfer: [] }),
+      (_, reply) => {
+        if (reply.kind !== 'qlib') throw new Error('unexpected reply');
+        if (reply.empty) return null;
+        return { instrument: reply.instrument, rows: reply.rows, values: reply.values ?? new Float32Array(0), csv: reply.csv };
+      },
+      here,
+    );
     for await (const r of results) if (r) yield r;
   } finally {
     await pool.close();
@@ -101,6 +116,7 @@ interface Pool {
     items: Iterable<T> | AsyncIterable<T>,
     toJob: (item: T, id: number) => { job: WorkerJob; transfer: ArrayBuffer[] },
     fromReply: (item: T, reply: WorkerReply) => R,
+    inline: (item: T) => R,
   ): AsyncGenerator<R>;
   close(): Promise<void>;
 }
@@ -116,32 +132,48 @@ function startWorker(init: WorkerInit): Worker {
   return new Worker(bootstrap, { eval: true, workerData: init });
 }
 
+/**
+ * A pool of `threads` workers. Until the first worker has loaded (a second or so: each thread
+ * compiles the engine's modules), the calling thread evaluates jobs itself, so start-up costs little.
+ */
 function startPool(init: WorkerInit, threads: number): Pool {
   const workers = Array.from({ length: threads }, () => startWorker(init));
+  const ready = workers.map(() => false);
   const perWorker = 3;
   return {
-    async *run(items, toJob, fromReply) {
+    async *run(items, toJob, fromReply, inline) {
       const iterator = (Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : (items as Iterable<never>)[Symbol.iterator]()) as
         AsyncIterator<unknown> | Iterator<unknown>;
-      type Slot = { item: unknown; reply?: WorkerReply; error?: Error };
+      type Slot = { item: unknown; done: boolean; result?: unknown; error?: Error };
       const slots = new Map<number, Slot>();
       const load = workers.map(() => 0);
       let nextId = 0;
       let nextOut = 0;
       let exhausted = false;
       let wake: (() => void) | null = null;
-      const failure: { error: Error | null } = { error: null };
+      let failure: Error | null = null;
       const onMessage = (w: number) => (reply: WorkerReply) => {
-        load[w]!--;
-        const slot = slots.get(reply.id);
-        if (slot) {
-          if (reply.kind === 'error') slot.error = new EvaluationError(reply.message);
-          else slot.reply = reply;
+        if (reply.kind === 'ready') {
+          ready[w] = true;
+        } else {
+          load[w]!--;
+          const slot = slots.get(reply.id);
+          if (slot) {
+            slot.done = true;
+            if (reply.kind === 'error') slot.error = new EvaluationError(reply.message);
+            else {
+              try {
+                slot.result = fromReply(slot.item as never, reply);
+              } catch (err) {
+                slot.error = err as Error;
+              }
+            }
+          }
         }
         wake?.();
       };
       const onError = (err: Error) => {
-        failure.error = err;
+        failure = err;
         wake?.();
       };
       const listeners = workers.map((w, i) => {
@@ -150,36 +182,61 @@ function startPool(init: WorkerInit, threads: number): Pool {
         w.on('error', onError);
         return m;
       });
+      const lookahead = threads * perWorker * 2;
+      const nextItem = async (): Promise<{ id: number; item: unknown } | null> => {
+        const n = await iterator.next();
+        if (n.done) {
+          exhausted = true;
+          return null;
+        }
+        const id = nextId++;
+        slots.set(id, { item: n.value, done: false });
+        return { id, item: n.value };
+      };
+      // Dispatch to loaded workers; while none has loaded, evaluate one job here.
       const fill = async () => {
-        // Bounded look-ahead: results waiting for a slow earlier one must not pile up.
-        while (!exhausted && nextId - nextOut < threads * perWorker * 2) {
-          const w = load.findIndex((l) => l < perWorker);
-          if (w < 0) return;
-          const n = await iterator.next();
-          if (n.done) {
-            exhausted = true;
-            return;
+        while (!exhausted && nextId - nextOut < lookahead) {
+          const w = load.findIndex((l, i) => ready[i] && l < perWorker);
+          if (w >= 0) {
+            const next = await nextItem();
+            if (!next) return;
+            const { job, transfer } = toJob(next.item as never, next.id);
+            load[w]!++;
+            workers[w]!.postMessage(job, transfer);
+            continue;
           }
-          const id = nextId++;
-          const { job, transfer } = toJob(n.value as never, id);
-          slots.set(id, { item: n.value });
-          load[w]!++;
-          workers[w]!.postMessage(job, transfer);
+          if (ready.some(Boolean)) return;
+          const next = await nextItem();
+          if (!next) return;
+          const slot = slots.get(next.id)!;
+          try {
+            slot.result = inline(next.item as never);
+          } catch (err) {
+            slot.error = err as Error;
+          }
+          slot.done = true;
+          await new Promise((r) => setImmediate(r)); // let the workers' "ready" messages in
+          return;
         }
       };
       try {
         await fill();
         while (nextOut < nextId || !exhausted) {
+          if (failure) throw failure;
           const slot = slots.get(nextOut);
-          if (failure.error) throw failure.error;
-          if (slot && (slot.reply || slot.error)) {
+          if (slot?.done) {
             slots.delete(nextOut++);
             if (slot.error) throw slot.error;
-            yield fromReply(slot.item as never, slot.reply!);
+            yield slot.result as never;
             await fill();
             continue;
           }
           if (!slot && exhausted) break;
+          if (!slot || !ready.some(Boolean) || load.some((l, i) => ready[i] && l < perWorker)) {
+            const before = nextId;
+            await fill();
+            if (nextId !== before || slots.get(nextOut)?.done) continue;
+          }
           await new Promise<void>((resolve) => (wake = resolve));
           wake = null;
           await fill();

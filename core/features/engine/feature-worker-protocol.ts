@@ -19,6 +19,7 @@ export type WorkerJob =
   | { id: number; kind: 'qlib'; job: QlibInstrumentJob };
 
 export type WorkerReply =
+  | { kind: 'ready' }
   | { id: number; kind: 'columns'; columns: Float32Array[]; lo: number; hi: number }
   | { id: number; kind: 'qlib'; instrument: string; rows: Int32Array; values: Float32Array | null; csv: string | null; empty: boolean }
   | { id: number; kind: 'error'; message: string };

@@ -32,10 +32,12 @@ parentPort!.on('message', (msg: WorkerJob) => {
         reply = { id: msg.id, kind: 'qlib', instrument: res.instrument, rows: res.rows, values: res.values, csv: null, empty: false };
         transfer.push(res.values.buffer as ArrayBuffer);
       }
-      transfer.push(res ? (res.rows.buffer as ArrayBuffer) : new ArrayBuffer(0));
+      if (res) transfer.push(res.rows.buffer as ArrayBuffer);
     }
   } catch (err) {
     reply = { id: msg.id, kind: 'error', message: err instanceof Error ? err.message : String(err) };
   }
   parentPort!.postMessage(reply, transfer);
 });
+
+parentPort!.postMessage({ kind: 'ready' } satisfies WorkerReply);

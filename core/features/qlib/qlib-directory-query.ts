@@ -130,7 +130,7 @@ export function evaluateQlibInstrument(compiled: CompiledFeatureSet, plan: QlibQ
       const from = Math.max(l + shift, 0);
       const to = Math.min(h + shift, span);
       col.fill(NaN, 0, Math.max(0, from));
-      if (to > from) col.set(v.subarray(from - shift, to - shift), from); // float64 -> float32: Qlib's final cast
+      for (let r = from; r < to; r++) col[r] = v[r - shift]!; // float64 -> float32: Qlib's final cast
       col.fill(NaN, Math.max(from, to));
       filled[k] = 1;
     }));
