@@ -18,6 +18,8 @@ import { formatCsvRows } from '../output/csv-rows.ts';
 export interface PoolOptions {
   /** Worker threads (default: the machine's cores; 1 = evaluate on the calling thread). */
   threads?: number;
+  /** Evaluate on the calling thread until a worker has loaded (default true; false: workers only). */
+  warmStart?: boolean;
 }
 
 /** Default thread count: one per core. */
@@ -40,7 +42,7 @@ export async function* evaluateMany<K>(
     for await (const { key, input } of inputs) yield { key, output: evaluateInstrument(compiled, input) };
     return;
   }
-  const pool = startPool({ definitions: definitionsOf(compiled) }, threads);
+  const pool = startPool({ definitions: definitionsOf(compiled) }, threads, options.warmStart ?? true);
   try {
     yield* pool.run(
       inputs,
@@ -89,7 +91,7 @@ export async function* evaluateQlibQuery(
     definitions: definitionsOf(compiled),
     qlib: { qlibDir: plan.qlibDir, calendar: plan.calendar, startIndex: plan.startIndex, endIndex: plan.endIndex, csv },
   };
-  const pool = startPool(init, threads);
+  const pool = startPool(init, threads, options.warmStart ?? true);
   try {
     const results = pool.run(
       plan.jobs,
@@ -136,7 +138,7 @@ function startWorker(init: WorkerInit): Worker {
  * A pool of `threads` workers. Until the first worker has loaded (a second or so: each thread
  * compiles the engine's modules), the calling thread evaluates jobs itself, so start-up costs little.
  */
-function startPool(init: WorkerInit, threads: number): Pool {
+function startPool(init: WorkerInit, threads: number, warmStart: boolean): Pool {
   const workers = Array.from({ length: threads }, () => startWorker(init));
   const ready = workers.map(() => false);
   const perWorker = 3;
@@ -205,7 +207,7 @@ function startPool(init: WorkerInit, threads: number): Pool {
             workers[w]!.postMessage(job, transfer);
             continue;
           }
-          if (ready.some(Boolean)) return;
+          if (!warmStart || ready.some(Boolean)) return;
           const next = await nextItem();
           if (!next) return;
           const slot = slots.get(next.id)!;
@@ -232,7 +234,7 @@ function startPool(init: WorkerInit, threads: number): Pool {
             continue;
           }
           if (!slot && exhausted) break;
-          if (!slot || !ready.some(Boolean) || load.some((l, i) => ready[i] && l < perWorker)) {
+          if (!slot || (warmStart && !ready.some(Boolean)) || load.some((l, i) => ready[i] && l < perWorker)) {
             const before = nextId;
             await fill();
             if (nextId !== before || slots.get(nextOut)?.done) continue;

@@ -78,7 +78,9 @@ export function parseManifest(text: string, origin: string): FeatureSetManifest 
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = issue.path.length ? issue.path.join('.') : 'manifest';
-    throw new ManifestError(`${origin}: ${where}: ${issue.message}`);
+    // a bad record key carries the key's own validation message one level down
+    const inner = issue.code === 'invalid_key' ? issue.issues[0]?.message : undefined;
+    throw new ManifestError(`${origin}: ${where}: ${inner ?? issue.message}`);
   }
   const m = parsed.data;
   const substitute = (section: string, name: string, expr: string): string =>
