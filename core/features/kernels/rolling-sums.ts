@@ -11,52 +11,39 @@
  * is the exception: it takes raw values, since pandas counts ±inf as present.
  */
 
+// pandas recomputes a window from scratch ("setup") only for the first row, or for every row when
+// N = 1; otherwise it removes the value leaving and adds the one entering. With N = 1 each window is
+// a single value, so the setup is written out directly below.
+
 /** Rolling sum over N rows (pandas `rolling(N, min_periods=1).sum()`). */
 export function rollingSum(x: Float64Array, lo: number, hi: number, n: number, out: Float64Array): void {
+  if (n === 1) {
+    for (let i = lo; i < hi; i++) out[i] = x[i]! === x[i]! ? x[i]! : NaN;
+    return;
+  }
   const w = n === 0 ? Infinity : n;
-  let sum = 0, compAdd = 0, compRem = 0, nobs = 0, same = 0, prev = 0;
+  let sum = 0, compAdd = 0, compRem = 0, nobs = 0, same = 0, prev = x[lo]!;
   for (let i = lo; i < hi; i++) {
-    const s = Math.max(lo, i - w + 1);
-    if (i === lo || s >= i) {
-      prev = x[s]!;
-      same = 0;
-      sum = compAdd = compRem = 0;
-      nobs = 0;
-      for (let j = s; j <= i; j++) {
-        const v = x[j]!;
-        if (v === v) {
-          nobs++;
-          const y = v - compAdd;
-          const t = sum + y;
-          compAdd = t - sum - y;
-          sum = t;
-          if (v === prev) same++;
-          else same = 1;
-          prev = v;
-        }
-      }
-    } else {
-      if (s > lo && i - w >= lo) {
-        const v = x[i - w]!;
-        if (v === v) {
-          nobs--;
-          const y = -v - compRem;
-          const t = sum + y;
-          compRem = t - sum - y;
-          sum = t;
-        }
-      }
-      const v = x[i]!;
+    if (i - w >= lo) {
+      const v = x[i - w]!;
       if (v === v) {
-        nobs++;
-        const y = v - compAdd;
+        nobs--;
+        const y = -v - compRem;
         const t = sum + y;
-        compAdd = t - sum - y;
+        compRem = t - sum - y;
         sum = t;
-        if (v === prev) same++;
-        else same = 1;
-        prev = v;
       }
+    }
+    const v = x[i]!;
+    if (v === v) {
+      nobs++;
+      const y = v - compAdd;
+      const t = sum + y;
+      compAdd = t - sum - y;
+      sum = t;
+      if (v === prev) same++;
+      else same = 1;
+      prev = v;
     }
     out[i] = nobs >= 1 ? (same >= nobs ? prev * nobs : sum) : NaN;
   }
@@ -64,53 +51,35 @@ export function rollingSum(x: Float64Array, lo: number, hi: number, n: number, o
 
 /** Rolling mean over N rows (pandas `rolling(N, min_periods=1).mean()`). */
 export function rollingMean(x: Float64Array, lo: number, hi: number, n: number, out: Float64Array): void {
+  if (n === 1) {
+    for (let i = lo; i < hi; i++) out[i] = x[i]! === x[i]! ? x[i]! : NaN;
+    return;
+  }
   const w = n === 0 ? Infinity : n;
-  let sum = 0, compAdd = 0, compRem = 0, nobs = 0, neg = 0, same = 0, prev = 0;
+  let sum = 0, compAdd = 0, compRem = 0, nobs = 0, neg = 0, same = 0, prev = x[lo]!;
   for (let i = lo; i < hi; i++) {
-    const s = Math.max(lo, i - w + 1);
-    if (i === lo || s >= i) {
-      compAdd = compRem = sum = 0;
-      nobs = neg = 0;
-      prev = x[s]!;
-      same = 0;
-      for (let j = s; j <= i; j++) {
-        const v = x[j]!;
-        if (v === v) {
-          nobs++;
-          const y = v - compAdd;
-          const t = sum + y;
-          compAdd = t - sum - y;
-          sum = t;
-          if (v < 0 || Object.is(v, -0)) neg++;
-          if (v === prev) same++;
-          else same = 1;
-          prev = v;
-        }
-      }
-    } else {
-      if (i - w >= lo) {
-        const v = x[i - w]!;
-        if (v === v) {
-          nobs--;
-          const y = -v - compRem;
-          const t = sum + y;
-          compRem = t - sum - y;
-          sum = t;
-          if (v < 0 || Object.is(v, -0)) neg--;
-        }
-      }
-      const v = x[i]!;
+    if (i - w >= lo) {
+      const v = x[i - w]!;
       if (v === v) {
-        nobs++;
-        const y = v - compAdd;
+        nobs--;
+        const y = -v - compRem;
         const t = sum + y;
-        compAdd = t - sum - y;
+        compRem = t - sum - y;
         sum = t;
-        if (v < 0 || Object.is(v, -0)) neg++;
-        if (v === prev) same++;
-        else same = 1;
-        prev = v;
+        if (v < 0 || (v === 0 && 1 / v < 0)) neg--; // signbit, -0 included
       }
+    }
+    const v = x[i]!;
+    if (v === v) {
+      nobs++;
+      const y = v - compAdd;
+      const t = sum + y;
+      compAdd = t - sum - y;
+      sum = t;
+      if (v < 0 || (v === 0 && 1 / v < 0)) neg++;
+      if (v === prev) same++;
+      else same = 1;
+      prev = v;
     }
     if (nobs > 0) {
       let r = sum / nobs;
@@ -126,61 +95,44 @@ export function rollingMean(x: Float64Array, lo: number, hi: number, n: number, 
 
 /** Rolling sample variance, ddof = 1 (pandas `rolling(N, min_periods=1).var()`). */
 export function rollingVar(x: Float64Array, lo: number, hi: number, n: number, out: Float64Array): void {
+  if (n === 1) {
+    for (let i = lo; i < hi; i++) out[i] = NaN; // one observation: nobs > ddof fails
+    return;
+  }
   const w = n === 0 ? Infinity : n;
-  let mean = 0, ssq = 0, nobs = 0, compAdd = 0, compRem = 0, same = 0, prev = 0;
+  let mean = 0, ssq = 0, nobs = 0, compAdd = 0, compRem = 0, same = 0, prev = x[lo]!;
   for (let i = lo; i < hi; i++) {
-    const s = Math.max(lo, i - w + 1);
-    if (i === lo || s >= i) {
-      prev = x[s]!;
-      same = 0;
-      mean = ssq = nobs = compAdd = compRem = 0;
-      for (let j = s; j <= i; j++) {
-        const v = x[j]!;
-        if (v !== v) continue;
-        nobs++;
-        if (v === prev) same++;
-        else same = 1;
-        prev = v;
-        const prevMean = mean - compAdd;
-        const y = v - compAdd;
-        const t = y - mean;
-        compAdd = t + mean - y;
-        mean = nobs ? mean + t / nobs : 0;
-        ssq = ssq + (v - prevMean) * (v - mean);
-      }
-    } else {
-      if (i - w >= lo) {
-        const v = x[i - w]!;
-        if (v === v) {
-          nobs--;
-          if (nobs) {
-            const prevMean = mean - compRem;
-            const y = v - compRem;
-            const t = y - mean;
-            compRem = t + mean - y;
-            mean = mean - t / nobs;
-            ssq = ssq - (v - prevMean) * (v - mean);
-          } else {
-            mean = 0;
-            ssq = 0;
-          }
+    if (i - w >= lo) {
+      const v = x[i - w]!;
+      if (v === v) {
+        nobs--;
+        if (nobs) {
+          const prevMean = mean - compRem;
+          const y = v - compRem;
+          const t = y - mean;
+          compRem = t + mean - y;
+          mean = mean - t / nobs;
+          ssq = ssq - (v - prevMean) * (v - mean);
+        } else {
+          mean = 0;
+          ssq = 0;
         }
       }
-      const v = x[i]!;
-      if (v === v) {
-        nobs++;
-        if (v === prev) same++;
-        else same = 1;
-        prev = v;
-        const prevMean = mean - compAdd;
-        const y = v - compAdd;
-        const t = y - mean;
-        compAdd = t + mean - y;
-        mean = nobs ? mean + t / nobs : 0;
-        ssq = ssq + (v - prevMean) * (v - mean);
-      }
     }
-    out[i] = nobs >= 1 && nobs > 1 ? (same >= nobs ? 0 : ssq / (nobs - 1)) : NaN;
+    const v = x[i]!;
+    if (v === v) {
+      nobs++;
+      if (v === prev) same++;
+      else same = 1;
+      prev = v;
+      const prevMean = mean - compAdd;
+      const y = v - compAdd;
+      const t = y - mean;
+      compAdd = t + mean - y;
+      mean = mean + t / nobs;
+      ssq = ssq + (v - prevMean) * (v - mean);
+    }
+    out[i] = nobs > 1 ? (same >= nobs ? 0 : ssq / (nobs - 1)) : NaN;
   }
 }
 
