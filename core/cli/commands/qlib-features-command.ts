@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { ExpressionError } from '../../features/expression/expression-error.ts';
 import { defaultThreads, evaluateQlibQuery } from '../../features/engine/feature-pool.ts';
@@ -15,7 +16,7 @@ interface QlibFeaturesOptions {
   set: string;
   manifest?: string;
   label?: boolean;
-  instruments: string[] | 'all';
+  instruments: string[];
   start?: string;
   end?: string;
   out: string;
@@ -35,7 +36,7 @@ export function registerQlibFeaturesCommand(qlib: Command): void {
     .option('--set <name>', 'built-in feature set (alpha158, alpha360, daily)', 'alpha158')
     .option('--manifest <file>', 'a feature-set manifest (YAML) to use instead of a built-in set')
     .option('--label', "also compute the set's labels (Alpha158: LABEL0)")
-    .option('--instruments <list>', '"all" (instruments/all.txt spans) or a comma-separated list (whole bin ranges)', (v) => (v === 'all' ? 'all' : parseList(v)), 'all')
+    .option('--instruments <list>', '"all" or a market (spans of instruments/<market>.txt), or a comma-separated list (whole bin ranges)', parseList, ['all'])
     .option('--start <date>', 'first date (YYYY-MM-DD)', parseIsoDate)
     .option('--end <date>', 'last date (YYYY-MM-DD)', parseIsoDate)
     .requiredOption('--out <file>', 'output file: .csv (Qlib layout, %.9g) or .parquet')
@@ -62,7 +63,7 @@ export function registerQlibFeaturesCommand(qlib: Command): void {
       const started = performance.now();
       let plan;
       try {
-        plan = planQlibQuery({ qlibDir: opts.qlibDir, instruments: opts.instruments, start: opts.start, end: opts.end });
+        plan = planQlibQuery({ qlibDir: opts.qlibDir, instruments: instrumentsOption(opts.qlibDir, opts.instruments), start: opts.start, end: opts.end });
       } catch (err) {
         throw new CliError((err as Error).message);
       }
@@ -92,13 +93,23 @@ export function registerQlibFeaturesCommand(qlib: Command): void {
     });
 }
 
+/** Qlib's reading of --instruments: one name with an instruments/<name>.txt file is a market, anything else symbols. */
+function instrumentsOption(qlibDir: string, list: string[]): 'all' | { market: string } | string[] {
+  if (list.length === 1 && fs.existsSync(path.join(qlibDir, 'instruments', `${list[0]}.txt`))) {
+    return list[0] === 'all' ? 'all' : { market: list[0]! };
+  }
+  if (list.length === 1 && list[0] === 'all') throw new CliError(`--qlib-dir ${qlibDir}: no instruments/all.txt`);
+  if (list.length === 0) throw new CliError('--instruments: give "all", a market name or a comma-separated list');
+  return list;
+}
+
 /** Fields that no instrument directory has a day bin for. */
 function missingFields(qlibDir: string, fields: readonly string[]): string[] {
   let dirs: string[];
   try {
-    dirs = fs.readdirSync(`${qlibDir}/features`);
+    dirs = fs.readdirSync(path.join(qlibDir, 'features'));
   } catch {
     return [];
   }
-  return fields.filter((f) => !dirs.some((d) => fs.existsSync(`${qlibDir}/features/${d}/${f}.day.bin`)));
+  return fields.filter((f) => !dirs.some((d) => fs.existsSync(path.join(qlibDir, 'features', d, `${f}.day.bin`))));
 }

@@ -15,8 +15,11 @@ import { EvaluationError, type FieldColumn } from '../engine/plan-evaluator.ts';
 
 export interface QlibQuery {
   qlibDir: string;
-  /** `all` (instruments/all.txt spans) or explicit instrument names (bin ranges, no span filter). */
-  instruments: 'all' | readonly string[];
+  /**
+   * `all` or `{ market }` (the spans of instruments/<market>.txt), or explicit instrument names
+   * (their whole bin ranges, no span filter).
+   */
+  instruments: 'all' | { market: string } | readonly string[];
   /** First and last date (YYYY-MM-DD, inclusive); default the whole calendar. */
   start?: string;
   end?: string;
@@ -54,9 +57,10 @@ export function planQlibQuery(query: QlibQuery): QlibQueryPlan {
   if (startIndex >= calendar.length) throw new Error(`--start ${first} is after the last calendar day ${calendar[calendar.length - 1]}`);
   const endIndex = upperBound(calendar, last) - 1;
   let jobs: QlibInstrumentJob[];
-  if (query.instruments === 'all') {
+  if (query.instruments === 'all' || 'market' in query.instruments) {
+    const market = query.instruments === 'all' ? 'all' : query.instruments.market;
     const spans = new Map<string, Array<[string, string]>>();
-    for (const s of readQlibInstruments(query.qlibDir, 'all')) {
+    for (const s of readQlibInstruments(query.qlibDir, market)) {
       const a = s.start > first ? s.start : first;
       const b = s.end < last ? s.end : last;
       const list = spans.get(s.instrument) ?? [];
@@ -65,7 +69,7 @@ export function planQlibQuery(query: QlibQuery): QlibQueryPlan {
     }
     jobs = [...spans].filter(([, l]) => l.length > 0).map(([instrument, l]) => ({ instrument, spans: l }));
   } else {
-    jobs = [...new Set(query.instruments)].map((instrument) => ({ instrument, spans: null }));
+    jobs = [...new Set(query.instruments as readonly string[])].map((instrument) => ({ instrument, spans: null }));
   }
   jobs.sort((a, b) => (a.instrument < b.instrument ? -1 : a.instrument > b.instrument ? 1 : 0));
   return { qlibDir: query.qlibDir, calendar, startIndex, endIndex, jobs };

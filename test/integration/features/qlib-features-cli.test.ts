@@ -121,6 +121,20 @@ describe('quantmini qlib features over a Qlib directory', () => {
     expect(s.identical).toBe(s.values);
   });
 
+  it('reads a market file (instruments/<market>.txt) with several spans per instrument', () => {
+    const dir = path.join(tmp, 'market');
+    fs.cpSync(QLIB_DIR, dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'instruments', 'mkt.txt'), 'S0004\t2021-03-01\t2021-03-05\nS0004\t2021-04-01\t2021-04-02\nS0002\t2019-01-01\t2019-12-31\n');
+    const out = path.join(tmp, 'mkt.csv');
+    expect(cli('--qlib-dir', dir, '--instruments', 'mkt', '--out', out).code).toBe(0);
+    const t = readTable(out);
+    expect([...t.rows.keys()]).toEqual([
+      'S0004|2021-03-01', 'S0004|2021-03-02', 'S0004|2021-03-03', 'S0004|2021-03-04', 'S0004|2021-03-05', 'S0004|2021-04-01', 'S0004|2021-04-02',
+    ]);
+    const expected = readTable(EXPECTED);
+    expect(t.rows.get('S0004|2021-04-02')!.slice(0, 158)).toEqual(expected.rows.get('S0004|2021-04-02')!.slice(0, 158));
+  });
+
   it('refuses a bad manifest with one line naming the file, the feature and the column', () => {
     const file = path.join(tmp, 'bad.yaml');
     fs.writeFileSync(file, 'name: bad\nversion: 1.0.0\nsource: {dataset: x, fields: [close]}\nexpressions:\n  A: "Mean($close, 5"\n');
