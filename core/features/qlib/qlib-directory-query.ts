@@ -130,12 +130,7 @@ export function evaluateQlibInstrument(compiled: CompiledFeatureSet, plan: QlibQ
     const evaluator = evaluatorFor(planForOutputs(compiled, g.outputs));
     const rows = withInstrument(job.instrument, () => evaluator.evaluateInto({ length, fields }, (j, v, l, h) => {
       const k = g.outputs[j]!;
-      const col = values.subarray(k * span, (k + 1) * span);
-      const from = Math.max(l + shift, 0);
-      const to = Math.min(h + shift, span);
-      col.fill(NaN, 0, Math.max(0, from));
-      for (let r = from; r < to; r++) col[r] = v[r - shift]!; // float64 -> float32: Qlib's final cast
-      col.fill(NaN, Math.max(from, to));
+      copyColumn(v, l, h, values, k * span, span, shift);
       filled[k] = 1;
     }));
     if (rows.hi > rows.lo) {
@@ -159,6 +154,19 @@ export function evaluateQlibInstrument(compiled: CompiledFeatureSet, plan: QlibQ
     keep.forEach((r, i) => (out[dst + i] = col[r - base]!));
   }
   return { instrument: job.instrument, rows: Int32Array.from(keep), values: out };
+}
+
+/**
+ * Writes rows [l, h) of a float64 result into a float32 column of `span` rows starting at `base`
+ * (result row r goes to column row r + shift; the rest of the column is NaN). This is Qlib's
+ * final float32 cast.
+ */
+function copyColumn(v: Float64Array, l: number, h: number, values: Float32Array, base: number, span: number, shift: number): void {
+  const from = Math.max(l + shift, 0);
+  const to = Math.max(from, Math.min(h + shift, span));
+  values.fill(NaN, base, base + from);
+  for (let r = from; r < to; r++) values[base + r] = v[r - shift]!;
+  values.fill(NaN, base + to, base + span);
 }
 
 /** Runs `fn`, naming the instrument in an evaluation error. */
