@@ -60,9 +60,9 @@ function fastDigits(a: number): string | null {
     const hi = h1 + h2;
     const lo = h2 - (hi - h1); // TwoSum (|h1| >= |h2|): hi + lo is the exact product
     let n = Math.floor(hi);
-    const t = hi - n - 0.5 + lo; // sign of the exact fraction minus one half
+    if (hi - n + lo < 0) n -= 1; // hi rounded up onto an integer: the exact floor is one less
+    const t = hi - n - 0.5 + lo; // sign of (exact fraction - 1/2); hi - n is exact
     if (t > 0 || (t === 0 && n % 2 === 1)) n += 1;
-    else if (hi - n + lo < 0) n -= 1; // hi rounded up past an integer
     if (n >= 1e9) {
       if (n === 1e9 && attempt > 0) return place(100000000, x + 1);
       x += 1;

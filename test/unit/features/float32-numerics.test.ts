@@ -11,6 +11,7 @@ describe("C's %.9g for float32 values (what Qlib's CSV holds)", () => {
     [-1234567.125, '-1234567.12'],
     [6.103515625e-5, '6.10351562e-05'], // a tie in exponential notation
     [0.0003662109375, '0.000366210938'], // a tie rounding up to even
+    [9.00035011e-5, '9.00035011e-05'], // value x 10^13 is just below an integer: the float64 product rounds onto it
     [0.5, '0.5'],
     [1e-5, '9.99999975e-06'],
     [1e-4, '9.99999975e-05'],
