@@ -4,8 +4,9 @@ import type { Command } from 'commander';
 import { ExpressionError } from '../../features/expression/expression-error.ts';
 import { defaultThreads, evaluateQlibQuery } from '../../features/engine/feature-pool.ts';
 import { EvaluationError } from '../../features/engine/plan-evaluator.ts';
+import type { CompiledFeatureSet } from '../../features/engine/feature-set-compiler.ts';
 import { openFeatureTableWriter, tableFormatOf, type FeatureTableWriter } from '../../features/output/feature-table-writer.ts';
-import { planQlibQuery } from '../../features/qlib/qlib-directory-query.ts';
+import { planQlibQuery, type QlibQueryPlan } from '../../features/qlib/qlib-directory-query.ts';
 import { compileFeatureSet, loadBuiltinManifest, loadManifest, ManifestError, type FeatureSetManifest } from '../../features/sets/feature-set-manifest.ts';
 import { createCliContext } from '../cli-context.ts';
 import { CliError } from '../cli-errors.ts';
@@ -53,7 +54,7 @@ export function registerQlibFeaturesCommand(qlib: Command): void {
         if (err instanceof ManifestError) throw new CliError(err.message);
         throw err;
       }
-      let compiled;
+      let compiled: CompiledFeatureSet;
       try {
         compiled = compileFeatureSet(manifest, { labels: Boolean(opts.label) });
       } catch (err) {
@@ -61,9 +62,10 @@ export function registerQlibFeaturesCommand(qlib: Command): void {
         throw err;
       }
       const started = performance.now();
-      let plan;
+      const instruments = instrumentsOption(opts.qlibDir, opts.instruments);
+      let plan: QlibQueryPlan;
       try {
-        plan = planQlibQuery({ qlibDir: opts.qlibDir, instruments: instrumentsOption(opts.qlibDir, opts.instruments), start: opts.start, end: opts.end });
+        plan = planQlibQuery({ qlibDir: opts.qlibDir, instruments, start: opts.start, end: opts.end });
       } catch (err) {
         throw new CliError((err as Error).message);
       }
@@ -72,13 +74,13 @@ export function registerQlibFeaturesCommand(qlib: Command): void {
       const threads = opts.threads ?? (plan.jobs.length < 16 ? 1 : defaultThreads());
       const writer: FeatureTableWriter = await openFeatureTableWriter(opts.out, compiled.names, plan.calendar);
       let rows = 0;
-      let instruments = 0;
+      let written = 0;
       try {
         for await (const r of evaluateQlibQuery(compiled, plan, { threads, csv: writer.takesCsvText })) {
           if (r.csv !== null) await writer.writeText(r.csv);
           else await writer.write(r);
           rows += r.rows.length;
-          instruments++;
+          written++;
         }
         await writer.finish();
       } catch (err) {
@@ -87,9 +89,9 @@ export function registerQlibFeaturesCommand(qlib: Command): void {
         throw err;
       }
       const seconds = (performance.now() - started) / 1000;
-      const summary = { out: opts.out, set: manifest.name, version: manifest.version, contentHash: manifest.contentHash, columns: compiled.names.length, instruments, rows, seconds: Number(seconds.toFixed(3)), threads };
+      const summary = { out: opts.out, set: manifest.name, version: manifest.version, contentHash: manifest.contentHash, columns: compiled.names.length, instruments: written, rows, seconds: Number(seconds.toFixed(3)), threads };
       if (ctx.json) ctx.printJson(summary);
-      else ctx.print(`${opts.out}: ${rows} rows x ${compiled.names.length} columns for ${instruments} instruments (${manifest.name} ${manifest.version}) in ${seconds.toFixed(1)} s`);
+      else ctx.print(`${opts.out}: ${rows} rows x ${compiled.names.length} columns for ${written} instruments (${manifest.name} ${manifest.version}) in ${seconds.toFixed(1)} s`);
     });
 }
 

@@ -84,59 +84,59 @@ export function createPlanEvaluator(plan: FeaturePlan): PlanEvaluator {
   };
 
   const evaluateInto = (input: InstrumentInput, sink: OutputSink): { lo: number; hi: number } => {
-      const length = input.length;
-      if (length > capacity) {
-        capacity = Math.max(length, Math.ceil(capacity * 1.5));
-        pool = [];
-        scratch = null;
-      }
-      scratch ??= pairScratch(capacity);
-      rankCache.clear();
-      let rowsLo = length;
-      let rowsHi = 0;
-      try {
-        for (const node of plan.nodes) {
-          let out = buffers[node.id];
-          if (!out) {
-            // (a node can already be computed: order statistics sharing a window are done in one pass)
-            out = take();
-            buffers[node.id] = out;
-            if (node.kind === 'field') loadField(input.fields[node.field], length, out, node.id);
-            else runOp(node, out);
-          }
-          if (outputsOf[node.id]!.length) {
-            for (const k of outputsOf[node.id]!) sink(k, out, lo[node.id]!, hi[node.id]!);
-            if (hi[node.id]! > lo[node.id]!) {
-              rowsLo = Math.min(rowsLo, lo[node.id]!);
-              rowsHi = Math.max(rowsHi, hi[node.id]!);
-            }
-          }
-          if (node.kind === 'op') {
-            for (const o of node.operands) if ('node' in o && plan.lastUse[o.node] === node.id) release(o.node);
-            for (const m of node.masks) if (plan.lastUse[m] === node.id) release(m);
-          }
-          if (plan.lastUse[node.id] === -1) release(node.id);
+    const length = input.length;
+    if (length > capacity) {
+      capacity = Math.max(length, Math.ceil(capacity * 1.5));
+      pool = [];
+      scratch = null;
+    }
+    scratch ??= pairScratch(capacity);
+    rankCache.clear();
+    let rowsLo = length;
+    let rowsHi = 0;
+    try {
+      for (const node of plan.nodes) {
+        let out = buffers[node.id];
+        if (!out) {
+          // (a node can already be computed: order statistics sharing a window are done in one pass)
+          out = take();
+          buffers[node.id] = out;
+          if (node.kind === 'field') loadField(input.fields[node.field], length, out, node.id);
+          else runOp(node, out);
         }
-      } finally {
-        for (let i = 0; i < buffers.length; i++) release(i);
+        if (outputsOf[node.id]!.length) {
+          for (const k of outputsOf[node.id]!) sink(k, out, lo[node.id]!, hi[node.id]!);
+          if (hi[node.id]! > lo[node.id]!) {
+            rowsLo = Math.min(rowsLo, lo[node.id]!);
+            rowsHi = Math.max(rowsHi, hi[node.id]!);
+          }
+        }
+        if (node.kind === 'op') {
+          for (const o of node.operands) if ('node' in o && plan.lastUse[o.node] === node.id) release(o.node);
+          for (const m of node.masks) if (plan.lastUse[m] === node.id) release(m);
+        }
+        if (plan.lastUse[node.id] === -1) release(node.id);
       }
-      return { lo: rowsLo < rowsHi ? rowsLo : 0, hi: rowsLo < rowsHi ? rowsHi : 0 };
+    } finally {
+      for (let i = 0; i < buffers.length; i++) release(i);
+    }
+    return { lo: rowsLo < rowsHi ? rowsLo : 0, hi: rowsLo < rowsHi ? rowsHi : 0 };
 
-      function loadField(col: Float32Array | FieldColumn | null | undefined, len: number, out: Float64Array, id: number): void {
-        if (!col) {
-          lo[id] = 0;
-          hi[id] = 0;
-          return;
-        }
-        const values = col instanceof Float32Array ? col : col.values;
-        const offset = col instanceof Float32Array ? 0 : col.offset;
-        if (offset < 0 || offset + values.length > len) {
-          throw new EvaluationError(`field rows ${offset}..${offset + values.length} fall outside the instrument's ${len} rows`);
-        }
-        lo[id] = offset;
-        hi[id] = offset + values.length;
-        for (let i = 0; i < values.length; i++) out[offset + i] = values[i]!;
+    function loadField(col: Float32Array | FieldColumn | null | undefined, len: number, out: Float64Array, id: number): void {
+      if (!col) {
+        lo[id] = 0;
+        hi[id] = 0;
+        return;
       }
+      const values = col instanceof Float32Array ? col : col.values;
+      const offset = col instanceof Float32Array ? 0 : col.offset;
+      if (offset < 0 || offset + values.length > len) {
+        throw new EvaluationError(`field rows ${offset}..${offset + values.length} fall outside the instrument's ${len} rows`);
+      }
+      lo[id] = offset;
+      hi[id] = offset + values.length;
+      for (let i = 0; i < values.length; i++) out[offset + i] = values[i]!;
+    }
   };
 
   const evaluator: PlanEvaluator = {
