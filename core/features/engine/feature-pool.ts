@@ -30,7 +30,8 @@ export function defaultThreads(): number {
 /**
  * Evaluates `compiled` over each input, yielding `{ key, output }` in input order. This is the
  * entry point for callers that hold columns in memory (the lake's silver builds). With more than one
- * thread the input columns are transferred to the workers: do not use them after handing them in.
+ * thread, a column that owns its whole buffer is moved to the worker (do not use it afterwards);
+ * views into larger buffers are copied.
  */
 export async function* evaluateMany<K>(
   compiled: CompiledFeatureSet,
@@ -48,7 +49,7 @@ export async function* evaluateMany<K>(
       inputs,
       ({ input }, id) => ({
         job: { id, kind: 'columns', input } as WorkerJob,
-        transfer: Object.values(input.fields).flatMap((f) => (f ? [(f instanceof Float32Array ? f : f.values).buffer as ArrayBuffer] : [])),
+        transfer: transferable(input),
       }),
       (item, reply) => {
         if (reply.kind !== 'columns') throw new Error('unexpected reply');
@@ -107,6 +108,16 @@ export async function* evaluateQlibQuery(
   } finally {
     await pool.close();
   }
+}
+
+/** The input buffers that can be moved to a worker: each owned whole by one column, listed once. */
+function transferable(input: InstrumentInput): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  for (const f of Object.values(input.fields)) {
+    const a = f ? (f instanceof Float32Array ? f : f.values) : null;
+    if (a && a.buffer instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) out.add(a.buffer);
+  }
+  return [...out];
 }
 
 function definitionsOf(compiled: CompiledFeatureSet) {

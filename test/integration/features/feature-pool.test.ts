@@ -37,4 +37,19 @@ describe('evaluateMany', () => {
     }
     expect(seen).toEqual(lengths.map((_, i) => i));
   });
+
+  it('copies columns that are views into a larger buffer instead of moving them', async () => {
+    const compiled = compileFeatureSet(loadBuiltinManifest('daily'));
+    const shared = new Float32Array(4 * 50).map((_, i) => 10 + (i % 50) * 0.1);
+    const view = (k: number) => shared.subarray(k * 50, (k + 1) * 50);
+    const inputs = Array.from({ length: 40 }, (_, i) => ({ key: i, input: { length: 50, fields: { high: view(0), low: view(1), close: view(2), volume: view(3) } } }));
+    let n = 0;
+    for await (const { output } of evaluateMany(compiled, inputs, { threads: 2, warmStart: false })) {
+      expect(output.columns[1]![3]).toBe(Math.fround((Math.fround(10.3) - Math.fround(10.3)) / Math.fround(10.3)));
+      n++;
+    }
+    expect(n).toBe(40);
+    expect(shared.length).toBe(200); // still attached
+    expect(shared[199]).toBe(Math.fround(10 + 49 * 0.1));
+  });
 });
