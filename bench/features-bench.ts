@@ -132,37 +132,47 @@ function benchQlibDir(): string {
   return dir;
 }
 
-/** RSS of a process and all its descendants (Linux /proc), in bytes. */
-function treeRss(root: number): number {
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
+const CLK_TCK = 100;
+
+/** One sample of a process tree: summed RSS, and the CPU ticks each live process has used so far. */
+function sampleTree(root: number, cpuByPid: Map<number, number>): number {
   const children = new Map<number, number[]>();
+  const stats = new Map<number, string[]>();
   for (const name of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ppid = Number(fields[1]);
       children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+      stats.set(Number(name), fields);
     } catch {
       // the process ended while we looked
     }
   }
-  let total = 0;
+  let rss = 0;
   const stack = [root];
   while (stack.length) {
     const pid = stack.pop()!;
+    const fields = stats.get(pid);
+    if (!fields) continue;
+    // fields[11], fields[12]: utime, stime (the 14th and 15th fields of stat)
+    cpuByPid.set(pid, Number(fields[11]) + Number(fields[12]));
     try {
       const m = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (m) total += Number(m[1]) * 1024;
+      if (m) rss += Number(m[1]) * 1024;
     } catch {
       continue;
     }
     stack.push(...(children.get(pid) ?? []));
   }
-  return total;
+  return rss;
 }
 
 interface Measured {
   wallS: number;
-  /** user + system CPU seconds of the process and its children (from /usr/bin/time; NaN without it). */
+  /** user + system CPU seconds of the process tree, from the samples (the last 100 ms of a process may be missed). */
   cpuS: number;
   peakRss: number;
   stdout: string;
@@ -170,33 +180,29 @@ interface Measured {
   code: number | null;
 }
 
-const TIME = '/usr/bin/time';
-
 /**
- * Runs a command, sampling its process tree's RSS every 100 ms, under /usr/bin/time when present
- * for its CPU seconds: on a shared machine CPU time is the steadier figure beside wall time.
+ * Runs a command, sampling its process tree every 100 ms: peak RSS (summed over the tree) and CPU
+ * time (the sum of every process's user + system time as last seen). On a shared machine CPU time
+ * is the steadier figure beside wall time; /usr/bin/time would miss workers that are never waited for.
  */
 function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Measured> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const timed = fs.existsSync(TIME);
-    const child = timed
-      ? spawn(TIME, ['-f', 'QMTIME %U %S', cmd, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
-      : spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     let peakRss = 0;
+    const cpuByPid = new Map<number, number>();
     const timer = setInterval(() => {
-      if (child.pid) peakRss = Math.max(peakRss, treeRss(child.pid));
+      if (child.pid) peakRss = Math.max(peakRss, sampleTree(child.pid, cpuByPid));
     }, 100);
     child.on('error', reject);
     child.on('close', (code) => {
       clearInterval(timer);
-      const m = /QMTIME ([\d.]+) ([\d.]+)\s*$/.exec(stderr);
-      const cpuS = m ? Number(m[1]) + Number(m[2]) : NaN;
-      resolve({ wallS: (performance.now() - t0) / 1000, cpuS, peakRss, stdout, stderr: stderr.replace(/QMTIME .*\s*$/, ''), code });
+      const ticks = [...cpuByPid.values()].reduce((a, b) => a + b, 0);
+      resolve({ wallS: (performance.now() - t0) / 1000, cpuS: ticks / CLK_TCK, peakRss, stdout, stderr, code });
     });
   });
 }
@@ -327,8 +333,8 @@ export async function runFeaturesBench(): Promise<BenchRow[]> {
   rows.push({ name: `Alpha158 compute (${shape})`, value: o.computeS, unit: 's', peer: { name: qlibName, value: qlibS, unit: 's' }, budget: '>= 20x faster than Qlib (aim 50x)', withinBudget: speedup >= 20 });
   rows.push({ name: 'speed-up over Qlib (compute time)', value: speedup, unit: 'x' });
   if (Number.isFinite(o.m.cpuS)) {
-    const cpuPeer = Number.isFinite(qlibCpu) ? { peer: { name: 'Qlib CPU (user+sys, its process tree)', value: qlibCpu, unit: 's' } } : {};
-    rows.push({ name: 'CPU time (user+sys, whole process)', value: o.m.cpuS, unit: 's', ...cpuPeer });
+    const cpuPeer = Number.isFinite(qlibCpu) ? { peer: { name: 'Qlib CPU (user+sys, process tree, sampled)', value: qlibCpu, unit: 's' } } : {};
+    rows.push({ name: 'CPU time (user+sys, process tree, sampled)', value: o.m.cpuS, unit: 's', ...cpuPeer });
     if (Number.isFinite(qlibCpu)) rows.push({ name: 'speed-up over Qlib (CPU time, steadier on a busy machine)', value: qlibCpu / o.m.cpuS, unit: 'x' });
   }
   rows.push({ name: 'process wall incl. start-up', value: o.m.wallS, unit: 's' });
