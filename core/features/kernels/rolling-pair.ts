@@ -26,8 +26,9 @@ export function pairScratch(length: number): PairScratch {
 }
 
 /**
- * Rolling Corr (corr = true) or Cov of a and b over N rows; `a` and `b` are the operand values with
- * their own dtype rounding already applied. `f32` says both are float32 (the masking sum is float32).
+ * Rolling Corr (corr = true) or Cov of a and b over N rows. `a` and `b` are the operands' raw values
+ * (±inf included: the masking below turns them into NaN for both series, as pandas does); the sums
+ * a + 0*b are exact whichever of float32/float64 the operands are.
  */
 export function rollingPair(
   a: Float64Array, b: Float64Array, lo: number, hi: number, n: number, corr: boolean, s: PairScratch, out: Float64Array,
