@@ -15,6 +15,7 @@ const suites: Suite[] = [
   { name: 'ui', load: async () => (await import('./ui-bench.ts')).runUiBench },
   { name: 'rest', load: async () => (await import('./rest-bench.ts')).runRestBench },
   { name: 'gold', load: async () => (await import('./gold-bench.ts')).runGoldBench },
+  { name: 'features', load: async () => (await import('./features-bench.ts')).runFeaturesBench },
 ];
 
 const wanted = process.argv.slice(2);

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { checkGold, type GoldCheckOptions } from '../../layers/gold/gold-check.ts';
 import { lakeGoldDir } from '../../layers/gold/gold-store.ts';
-import { writeFileAtomic } from '../../lake/atomic-write.ts';
+import { writeFileAtomic } from '../../files/atomic-write.ts';
 import { createCliContext } from '../cli-context.ts';
 import { CliError } from '../cli-errors.ts';
 import { parseNonNegativeInt } from '../cli-options.ts';

@@ -1,14 +1,15 @@
 import type { Command } from 'commander';
 import { registerQlibCheckCommand } from './qlib-check-command.ts';
 import { registerQlibDumpCommand } from './qlib-dump-command.ts';
+import { registerQlibFeaturesCommand } from './qlib-features-command.ts';
 
 /**
- * `quantmini qlib ...`: Microsoft Qlib's binary format. Subcommands live in qlib-*-command.ts and
- * each exports register<Name>(qlib: Command).
+ * `quantmini qlib ...`: Microsoft Qlib's binary format: write it from CSVs, check its health,
+ * compute feature sets over it. Each subcommand lives in qlib-*-command.ts.
  */
 export function registerQlibCommand(program: Command): void {
-  const qlib = program.command('qlib').description("Microsoft Qlib's binary data format: write it from CSVs, check its health");
+  const qlib = program.command('qlib').description("Microsoft Qlib's binary data: write it from CSVs, check its health, compute features");
   registerQlibDumpCommand(qlib);
   registerQlibCheckCommand(qlib);
-  // `qlib features` (qlib-features-command.ts, registerQlibFeaturesCommand(qlib)) is wired here at merge.
+  registerQlibFeaturesCommand(qlib);
 }

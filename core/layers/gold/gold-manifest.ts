@@ -6,7 +6,7 @@
  * reading every file.
  */
 import fs from 'node:fs';
-import { writeFileAtomic } from '../../lake/atomic-write.ts';
+import { writeFileAtomic } from '../../files/atomic-write.ts';
 import type { GoldInstrumentState } from './gold-types.ts';
 
 // Checked by hand rather than with zod: an update reads two manifests of thousands of instruments in
