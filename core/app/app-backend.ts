@@ -32,6 +32,8 @@ import { createRunManager } from './run-manager.ts';
 import { listRunSummaries, readRunDetail } from './run-views.ts';
 import { sqlHandlers } from './sql-handlers.ts';
 import type { SecretStore } from './secret-store.ts';
+import { userStateDir } from '../config/state-dir.ts';
+import { lastScheduledRun } from '../schedule/scheduled-runs.ts';
 
 /** What a host gives the backend. */
 export interface AppBackendOptions {
@@ -236,6 +238,11 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
       const text = await readJobLog(lakeRoot(), input.runId, input.jobId);
       const lines = text ? scrub(text).split('\n').filter((l) => l.length > 0) : [];
       return { lines: lines.slice(-5000) };
+    },
+    'schedule.status': () => {
+      const last = lastScheduledRun(userStateDir());
+      const { enabled, at } = current().settings.schedule;
+      return { enabled, at, lastRun: last ? { date: last.date, outcome: last.outcome, finishedAt: last.finishedAt, message: last.message, runId: last.runId } : null };
     },
     'freshness.get': () =>
       freshness({
