@@ -11,6 +11,7 @@ import { createAppBackend, lakeServiceConfig, type AppBackend } from '../core/ap
 import { effectiveSource, loadConfig, secretValues } from '../core/config/index.ts';
 import { EVENT_CHANNEL } from '../core/contract/bridge.ts';
 import { createLakeServiceClient } from '../core/lake-service/lake-service-client.ts';
+import { userStateDir } from '../core/config/state-dir.ts';
 import { lakePaths } from '../core/lake/lake-paths.ts';
 import { createLogger } from '../core/log/logger.ts';
 import { APP_INDEX_URL, APP_ORIGIN, handleAppProtocol, registerAppScheme } from './app-protocol.ts';
@@ -89,6 +90,7 @@ async function start(): Promise<void> {
     host: 'electron',
     secrets: createSafeStorageSecretStore(safeStorage, app.getPath('userData')),
     workerEntry: path.join(__dirname, 'job-worker.cjs'),
+    stateDir: userStateDir(),
     version: app.getVersion(),
     logger,
     pickFolder: async () => {
