@@ -6,16 +6,18 @@
  * Credentials are kept with safeStorage (the OS keychain).
  */
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Notification, protocol, safeStorage, session, shell } from 'electron';
 import { createAppBackend, lakeServiceConfig, type AppBackend } from '../core/app/app-backend.ts';
 import { effectiveSource, loadConfig, secretValues } from '../core/config/index.ts';
 import { EVENT_CHANNEL } from '../core/contract/bridge.ts';
 import { createLakeServiceClient } from '../core/lake-service/lake-service-client.ts';
+import { userStateDir } from '../core/config/state-dir.ts';
 import { lakePaths } from '../core/lake/lake-paths.ts';
 import { createLogger } from '../core/log/logger.ts';
 import { APP_INDEX_URL, APP_ORIGIN, handleAppProtocol, registerAppScheme } from './app-protocol.ts';
 import { createEventQueue } from './event-queue.ts';
 import { registerContractChannels, trustedUrlCheck } from './ipc-bridge.ts';
+import { createRunNotifier } from './run-notifier.ts';
 import { createSafeStorageSecretStore } from './safe-storage-secret-store.ts';
 import { createSaveExportPicker } from './save-export-dialog.ts';
 import { createUtilityProcessLauncher } from './utility-process-launcher.ts';
@@ -88,6 +90,7 @@ async function start(): Promise<void> {
     host: 'electron',
     secrets: createSafeStorageSecretStore(safeStorage, app.getPath('userData')),
     workerEntry: path.join(__dirname, 'job-worker.cjs'),
+    stateDir: userStateDir(),
     version: app.getVersion(),
     logger,
     pickFolder: async () => {
@@ -102,6 +105,12 @@ async function start(): Promise<void> {
     if (win && !win.isDestroyed()) win.webContents.send(EVENT_CHANNEL, event);
   });
   backend.events.subscribe((event) => queue.push(event));
+  // A finished or failed run is announced natively, also while the window is hidden or minimised.
+  backend.events.subscribe(
+    createRunNotifier({ isSupported: () => Notification.isSupported(), create: (o) => new Notification(o) }, () => {
+      if (win && !win.isDestroyed()) win.show();
+    }),
+  );
   registerContractChannels(ipcMain, {
     backend,
     isTrustedUrl,

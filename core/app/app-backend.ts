@@ -32,6 +32,8 @@ import { createRunManager } from './run-manager.ts';
 import { listRunSummaries, readRunDetail } from './run-views.ts';
 import { sqlHandlers } from './sql-handlers.ts';
 import type { SecretStore } from './secret-store.ts';
+import { userStateDir } from '../config/state-dir.ts';
+import { lastScheduledRun } from '../schedule/scheduled-runs.ts';
 
 /** What a host gives the backend. */
 export interface AppBackendOptions {
@@ -49,6 +51,8 @@ export interface AppBackendOptions {
   pickSaveFile?: (request: { defaultName: string; format: 'csv' | 'parquet' }) => Promise<string | null>;
   /** Job worker module (default: the TypeScript source, run through tsx by the Node launcher). */
   workerEntry?: string;
+  /** QuantMini's state folder (known lakes, scheduled runs); without it runs do not remember their lake's volume. */
+  stateDir?: string;
   version?: string;
   logger?: Logger;
   /** Memory figures (tests drive pressure levels with their own). */
@@ -128,6 +132,7 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
     config: current,
     launcher: options.launcher,
     ...(options.workerEntry ? { workerEntry: options.workerEntry } : {}),
+    ...(options.stateDir ? { stateDir: options.stateDir } : {}),
     memory: memory.forRuns,
     events,
     cellState: async (layer, dataset, date) => (await lake.call('cell', { layer, dataset, date, running: runs.runningPartitions() })).state,
@@ -236,6 +241,11 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
       const text = await readJobLog(lakeRoot(), input.runId, input.jobId);
       const lines = text ? scrub(text).split('\n').filter((l) => l.length > 0) : [];
       return { lines: lines.slice(-5000) };
+    },
+    'schedule.status': () => {
+      const last = lastScheduledRun(options.stateDir ?? userStateDir());
+      const { enabled, at } = current().settings.schedule;
+      return { enabled, at, lastRun: last ? { date: last.date, outcome: last.outcome, finishedAt: last.finishedAt, message: last.message, runId: last.runId } : null };
     },
     'freshness.get': () =>
       freshness({

@@ -9,6 +9,7 @@ import type { JobProgressView, JobView, RunDetailView, RunSummaryView } from '..
 import { RequestError } from '../contract/request-error.ts';
 import type { ProcessLauncher } from '../process/process-launcher.ts';
 import { LakeLockedError } from '../runtime/lake-lock.ts';
+import { assertRoomFor, checkAndRememberLake, LakeVolumeError } from '../storage/lake-volume-check.ts';
 import { runEngine, type EngineHost, type EngineOutcome } from '../runtime/run-engine.ts';
 import type { PartitionRef } from '../datasets/index.ts';
 import type { JobView as SupervisorJobView, SupervisorEvent } from '../runtime/supervisor-events.ts';
@@ -25,6 +26,8 @@ export interface RunManagerOptions {
   launcher: ProcessLauncher;
   /** Worker module of the built-in job kinds (default: the TypeScript source, run through tsx). */
   workerEntry?: string;
+  /** The state folder of known lakes: a remembered lake whose volume is unmounted is refused (core/storage). */
+  stateDir?: string;
   memory: MemoryMonitor;
   events: AppEvents;
   /** Asked for the true state of a cell after its job ends (the lake service's `cell`). */
@@ -179,6 +182,13 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     if (active?.finished) await Promise.race([active.done, new Promise((r) => setTimeout(r, 15_000))]);
     if (active) throw new RequestError('conflict', `run ${active.runId ?? '(starting)'} is still in progress: wait for it to finish or cancel it`);
     const { settings, source } = options.config();
+    // The lake's drive must be there before anything (the lock, logs) could create its folder elsewhere.
+    try {
+      if (options.stateDir) await checkAndRememberLake(options.stateDir, source.dataRoot);
+    } catch (err) {
+      if (err instanceof LakeVolumeError) throw new RequestError('unavailable', err.message);
+      throw err;
+    }
     let resolveId!: (id: string) => void;
     let rejectId!: (err: unknown) => void;
     const idPromise = new Promise<string>((resolve, reject) => {
@@ -199,7 +209,9 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       running: new Set(),
       memoryMonitor: options.memory,
       ...(options.logger ? { logger: options.logger } : {}),
-      onPlan: (_plan, c) => {
+      onPlan: (plan, c) => {
+        // Room for what the plan downloads, plus the margin; thrown here the run ends before any job starts.
+        assertRoomFor(source.dataRoot, plan.totals.estimatedBytes, settings.storage.marginGiB * 1024 ** 3);
         a.concurrency = { downloads: c.downloads, ingestWorkers: c.ingestWorkers, duckdbThreads: c.duckdbThreads, duckdbMemoryLimit: c.duckdbMemoryLimit };
         a.maxParallel = c.maxParallel;
       },
@@ -224,6 +236,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       return { runId: await idPromise };
     } catch (err) {
       if (err instanceof LakeLockedError) throw new RequestError('conflict', err.message);
+      if (err instanceof LakeVolumeError) throw new RequestError('unavailable', err.message);
       throw err;
     }
   }

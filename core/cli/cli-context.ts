@@ -2,9 +2,11 @@ import type { Command } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
 import { userLogDir } from '../config/config-paths.ts';
+import { userStateDir } from '../config/state-dir.ts';
 import { effectiveSource, loadConfig, secretValues, type EffectiveSource, type LoadedConfig } from '../config/index.ts';
 import { lakePaths } from '../lake/lake-paths.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
+import { assertLakeVolumePresent, LakeVolumeError } from '../storage/lake-volume-check.ts';
 import { CliError } from './cli-errors.ts';
 
 /** Options every command accepts (declared on the root program). */
@@ -71,6 +73,13 @@ export function createCliContext(cmd: Command, { lake = 'none', withLake = lake 
   const json = Boolean(opts.json);
   const verbose = Boolean(opts.verbose);
   if (lake === 'write') {
+    // Before anything (the log folder, the lock) could create the lake's folder on the boot disk.
+    try {
+      assertLakeVolumePresent(userStateDir(), source.dataRoot);
+    } catch (err) {
+      if (err instanceof LakeVolumeError) throw new CliError(`cannot write to the lake: ${err.message}`);
+      throw err;
+    }
     const why = lakeNotWritable(source.dataRoot);
     if (why) throw new CliError(`cannot write to the lake ${source.dataRoot}: ${why} (reading commands such as status, gaps and query still work)`);
   }

@@ -5,11 +5,13 @@
  * holds the lake, 130 when cancelled.
  */
 import { scrubText, secretValues } from '../config/index.ts';
+import { userStateDir } from '../config/state-dir.ts';
 import { createNodeProcessLauncher } from '../process/node-process-launcher.ts';
 import { LakeLockedError } from '../runtime/lake-lock.ts';
 import type { EngineConcurrency, EngineOutcome, EngineRequest } from '../runtime/run-engine.ts';
 import type { EnginePlan } from '../runtime/planner.ts';
 import type { RunSummary } from '../runtime/supervisor-events.ts';
+import { assertRoomFor, checkAndRememberLake, LakeVolumeError } from '../storage/lake-volume-check.ts';
 import type { CliContext } from './cli-context.ts';
 import { CliError } from './cli-errors.ts';
 import { describeJobOutcome, formatBytes, formatDuration } from './run-format.ts';
@@ -72,6 +74,7 @@ export async function runEngineCommand(ctx: CliContext, req: EngineRequest): Pro
   const display = !ctx.json && !req.dryRun ? createTerminalProgress(process.stderr) : null;
   let outcome: EngineOutcome;
   try {
+    if (!req.dryRun) await checkAndRememberLake(userStateDir(), ctx.dataRoot);
     outcome = await runEngine(
       {
         settings: ctx.config.settings,
@@ -81,12 +84,17 @@ export async function runEngineCommand(ctx: CliContext, req: EngineRequest): Pro
         logger: ctx.logger,
         signal: abort.signal,
         ...(display ? { onEvent: display.listener } : {}),
-        onPlan: (plan, c) => printPlan(ctx, plan, c, Boolean(req.dryRun)),
+        onPlan: (plan, c) => {
+          printPlan(ctx, plan, c, Boolean(req.dryRun));
+          // Before any job starts: room for what the plan downloads, plus the configured margin.
+          if (!req.dryRun) assertRoomFor(ctx.dataRoot, plan.totals.estimatedBytes, ctx.config.settings.storage.marginGiB * 1024 ** 3);
+        },
       },
       req,
     );
   } catch (err) {
     if (err instanceof LakeLockedError) throw new CliError(err.message, EXIT_LAKE_LOCKED);
+    if (err instanceof LakeVolumeError) throw new CliError(`run refused: ${err.message}`);
     if (err instanceof RangeError) throw new CliError(err.message, 2);
     throw err;
   } finally {

@@ -81,6 +81,13 @@ export const settingsSchema = z
         paidRequestsPerSecond: z.number().positive().max(1000),
       })
       .strict(),
+    schedule: z
+      .object({
+        enabled: z.boolean(),
+        at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time as HH:MM (24-hour, New York time)'),
+      })
+      .strict(),
+    storage: z.object({ marginGiB: z.number().min(0).max(10_000) }).strict(),
     validation: z.record(
       z.enum(FLAT_FILE_DATASET_IDS),
       z.object({ maxPrice: z.number().positive(), maxVolume: z.number().positive() }).strict(),

@@ -120,6 +120,14 @@ export interface RunDetailView extends RunSummaryView {
   concurrency: { downloads: number; ingestWorkers: number; duckdbThreads: number; duckdbMemoryLimit: string } | null;
 }
 
+/** The scheduled update (Settings' schedule, and the last run the OS started with the app closed). */
+export interface ScheduleStatusView {
+  enabled: boolean;
+  /** HH:MM, New York time. */
+  at: string;
+  lastRun: { date: string; outcome: 'complete' | 'failed' | 'refused' | 'cancelled' | 'skipped'; finishedAt: string; message: string; runId: string | null } | null;
+}
+
 export interface DatasetFreshnessView {
   dataset: string;
   title: string;

@@ -68,6 +68,7 @@ export const requestSchemas = {
   'jobs.retry': z.object({ runId, jobId }).strict(),
   'jobs.log': z.object({ runId, jobId }).strict(),
   'freshness.get': empty,
+  'schedule.status': empty,
   'system.profile': empty,
   'system.memory': empty,
   'settings.get': empty,
@@ -147,6 +148,7 @@ export interface RequestOutputs {
   'jobs.retry': { runId: string };
   'jobs.log': { lines: string[] };
   'freshness.get': { latestPublished: string; datasets: V.DatasetFreshnessView[] };
+  'schedule.status': V.ScheduleStatusView;
   'system.profile': V.SystemProfileView;
   'system.memory': V.MemorySampleView;
   'settings.get': V.SettingsView;

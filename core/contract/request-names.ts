@@ -16,6 +16,7 @@ export const REQUEST_NAME_LIST = [
   'jobs.retry',
   'jobs.log',
   'freshness.get',
+  'schedule.status',
   'system.profile',
   'system.memory',
   'settings.get',

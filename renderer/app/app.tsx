@@ -9,6 +9,7 @@ import type { ComponentType } from 'react';
 import { useConnectionStatus } from '../api/api-provider.tsx';
 import { useContractQuery } from '../api/contract-query.ts';
 import { LiveSync } from '../api/live-sync.tsx';
+import { RunNotifications } from './run-notifications.tsx';
 import { ErrorBoundary } from '../components/error-boundary.tsx';
 import { Loading } from '../components/feedback.tsx';
 import { runWhenIdle } from '../lib/idle-queue.ts';
@@ -73,6 +74,7 @@ export function App() {
         Skip to content
       </a>
       <LiveSync />
+      <RunNotifications host={info.data?.host} />
       <TopBar info={info.data} />
       <SideNav current={route.page} version={info.data?.version ?? null} />
       <main className="main" id="main" tabIndex={-1}>

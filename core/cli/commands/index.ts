@@ -8,6 +8,7 @@ import { registerIngestCommand } from './ingest-command.ts';
 import { registerQlibCommand } from './qlib-command.ts';
 import { registerQueryCommand } from './query-command.ts';
 import { registerRunsCommand } from './runs-command.ts';
+import { registerScheduleCommand } from './schedule-command.ts';
 import { registerServeCommand } from './serve-command.ts';
 import { registerSimulateCommand } from './simulate-command.ts';
 import { registerStatusCommand } from './status-command.ts';
@@ -30,4 +31,5 @@ export function registerCommands(program: Command): void {
   registerServeCommand(program);
   registerSimulateCommand(program);
   registerQlibCommand(program);
+  registerScheduleCommand(program);
 }

@@ -6,6 +6,7 @@ import { createNodeProcessLauncher } from '../../process/node-process-launcher.t
 import { ensureRendererBuilt, rendererDistDir, repoRoot, withBuildLock } from '../../web-host/renderer-build.ts';
 import { snapshotRenderer } from '../../web-host/renderer-snapshot.ts';
 import { startWebHost } from '../../web-host/web-host.ts';
+import { userStateDir } from '../../config/state-dir.ts';
 import { createCliContext, globalOptions } from '../cli-context.ts';
 import { CliError } from '../cli-errors.ts';
 import { parseNonNegativeInt } from '../cli-options.ts';
@@ -60,6 +61,7 @@ export function registerServeCommand(program: Command): void {
         configFlags: { config: g.config, profile: g.profile, dataRoot: g.dataRoot, source: g.source },
         launcher,
         lakeService,
+        stateDir: userStateDir(),
         host: 'web',
         logger: ctx.logger,
       });

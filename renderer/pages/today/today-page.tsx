@@ -10,6 +10,7 @@ import { Card } from '../../components/card.tsx';
 import { ActiveRunCard } from './active-run-card.tsx';
 import { AlertsCard, FreshnessCard } from './freshness-card.tsx';
 import { LastRunCard } from './last-run-card.tsx';
+import { ScheduleCard } from './schedule-card.tsx';
 import { UpdatePlanCard } from './update-plan-card.tsx';
 
 /** The Today page. */
@@ -18,6 +19,7 @@ export function TodayPage() {
   const title = useDatasetTitles();
   const active = useContractQuery('runs.active', {});
   const lastRuns = useContractQuery('runs.list', { limit: 1 });
+  const info = useContractQuery('app.info', {}, { staleTime: 60_000 });
   const start = useContractMutation('runs.startUpdate', {
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: contractKey('runs.active', {}) });
@@ -67,6 +69,7 @@ export function TodayPage() {
         <FreshnessCard />
         <AlertsCard />
       </div>
+      <ScheduleCard host={info.data?.host} />
     </div>
   );
 }
