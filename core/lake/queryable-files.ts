@@ -28,7 +28,7 @@ export function queryableViews(lakeRoot: string): QueryableView[] {
     if (rejects.length > 0) views.push({ name: `${ds.id}_rejects`, files: rejects.map((f) => path.join(rejectsDir, f)), hive: false });
   }
   for (const ds of SILVER_DATASETS) {
-    const dates = [...(listDataFileDates(lakeRoot, 'silver', ds.id, '0000-01-01', '9999-12-31') ?? [])].sort();
+    const dates = [...(listDataFileDates(lakeRoot, 'silver', ds.id, '0000-01-01', '9999-12-31', 'parquet') ?? [])].sort();
     if (dates.length > 0) views.push({ name: ds.id, files: dates.map((d) => paths.parquetFile('silver', ds.id, d)), hive: true });
     const rejectsDir = path.join(lakeRoot, 'silver', '_rejects', ds.id);
     const rejects = listParquet(rejectsDir);

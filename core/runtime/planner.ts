@@ -183,6 +183,33 @@ export async function planTargets(targets: readonly PartitionRef[], ctx: PlanCon
     }
   }
 
+  // A fresh target whose input this plan rebuilds is built after it (its input will have changed),
+  // and so on downstream: factors rebuilt for a corrected dividend take their adjusted bars along.
+  for (let changed = true; changed;) {
+    changed = false;
+    const building = new Map<string, Node[]>();
+    for (const n of nodes.values()) {
+      if (!n.build) continue;
+      const k = `${n.ref.dataset}|${n.ref.layer}`;
+      building.set(k, [...(building.get(k) ?? []), n]);
+    }
+    for (const key of targetKeys) {
+      const node = nodes.get(key);
+      if (!node || node.build || (node.state !== 'complete' && node.state !== 'degraded') || skip.has(node.ref.layer)) continue;
+      for (const m of registry.layer(node.ref.dataset, node.ref.layer).inputs) {
+        const r = inputRange(registry, m, node.ref.date);
+        const named = r.dates ? new Set(r.dates) : null;
+        const inputs = (building.get(`${m.dataset}|${m.layer}`) ?? [])
+          .filter((n) => (named ? named.has(n.ref.date) : n.ref.date >= r.from && n.ref.date <= r.to));
+        if (inputs.length === 0) continue;
+        if (!node.build) node.reason = `${m.dataset} ${m.layer} ${inputs[0]!.ref.date} is rebuilt by this plan`;
+        node.build = true;
+        for (const n of inputs) node.deps.add(partitionKey(n.ref));
+        changed = true;
+      }
+    }
+  }
+
   // Group the partitions to build into jobs, per (dataset, layer), as each job kind likes.
   const building = [...nodes.values()].filter((n) => n.build);
   const groups = new Map<string, Node[]>();
