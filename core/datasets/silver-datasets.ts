@@ -11,6 +11,7 @@ const presentUpTo = (dataset: string): InputMapping => ({ dataset, layer: 'bronz
 /** Bump when the factor rules or columns change: every partition built before reads `stale`. */
 export const ADJUSTMENT_FACTORS_VERSION = 1;
 export const STOCKS_DAILY_ADJUSTED_VERSION = 1;
+export const UNIVERSE_VERSION = 1;
 
 /** The job kind building every silver dataset (core/layers/silver/silver-job-kind.ts). */
 export const SILVER_JOB_KIND = 'silver-build';
@@ -48,6 +49,23 @@ export const STOCKS_DAILY_ADJUSTED_COLUMNS: readonly DatasetColumn[] = [
   col('change', 'DOUBLE', "adj_close / the previous trading day's adj_close - 1 (null on the first day)"),
 ];
 
+export const UNIVERSE_COLUMNS: readonly DatasetColumn[] = [
+  col('instrument_id', 'VARCHAR', 'stable instrument id (see adjustment_factors)'),
+  col('ticker', 'VARCHAR', 'the symbol it traded under that day'),
+  col('date', 'DATE', 'trading date'),
+  col('name', 'VARCHAR', 'security name, from the latest universe snapshot on or before the day'),
+  col('type', 'VARCHAR', 'security type (CS, ETF, ADRC, PFD, WARRANT, ...)'),
+  col('market', 'VARCHAR', 'stocks, otc, ...'),
+  col('locale', 'VARCHAR', 'us or global'),
+  col('primary_exchange', 'VARCHAR', 'primary listing exchange MIC'),
+  col('cik', 'VARCHAR', 'SEC CIK'),
+  col('composite_figi', 'VARCHAR', 'composite FIGI'),
+  col('share_class_figi', 'VARCHAR', 'share-class FIGI'),
+  col('first_date', 'DATE', "the instrument's first trading day in the lake"),
+  col('reference_date', 'DATE', 'the snapshot the attributes come from (null: no snapshot on or before the day lists the symbol)'),
+  col('delisted_date', 'DATE', 'delisting date (New York) when that snapshot already lists it as delisted'),
+];
+
 const FIRST_DATE = '2003-09-10';
 
 export const SILVER_DATASETS: readonly DatasetEntry[] = [
@@ -79,6 +97,17 @@ export const SILVER_DATASETS: readonly DatasetEntry[] = [
         // VWAP from the minutes when they are there; a day without them keeps vwap null.
         { dataset: 'stocks_minute', layer: 'bronze', window: { kind: 'same-day' }, presentOnly: true },
       ],
+    }],
+  },
+  {
+    id: 'universe',
+    title: 'Point-in-time universe (instruments that traded each day)',
+    kind: 'derived',
+    firstDate: FIRST_DATE,
+    enabledByDefault: true,
+    layers: [{
+      layer: 'silver', job: SILVER_JOB_KIND, builderVersion: UNIVERSE_VERSION, storage: 'parquet', columns: UNIVERSE_COLUMNS,
+      inputs: ['stocks_daily', 'tickers', 'ticker_events'].map(presentUpTo),
     }],
   },
 ];

@@ -9,6 +9,7 @@ import type { WorkerContext } from '../../process/worker-main.ts';
 import { factorDaySql, factorRejectsSql } from './adjustment-factors-sql.ts';
 import { adjustedBarsDaySql } from './adjusted-bars-sql.ts';
 import { buildFactorTables } from './factor-tables.ts';
+import { universeDaySql, universeTablesSql } from './universe-sql.ts';
 import { presentFiles } from './silver-inputs.ts';
 import type { SilverJobSpec } from './silver-job-kind.ts';
 import { writeSilverPartition } from './silver-partition-writer.ts';
@@ -81,6 +82,27 @@ async function buildAdjustedBars(b: BuildContext, totals: BuildTotals): Promise<
   }
 }
 
+async function buildUniverse(b: BuildContext, totals: BuildTotals): Promise<void> {
+  const { spec, registry, reader } = b;
+  const upTo = spec.dates[spec.dates.length - 1]!;
+  const files = (id: string) => presentFiles(spec.lakeRoot, registry, reader, id, 'bronze', '0000-01-01', upTo);
+  const tables = universeTablesSql({ stocksDaily: files('stocks_daily'), tickers: files('tickers'), tickerEvents: files('ticker_events') }, upTo);
+  for (const sql of tables) await b.db.connection.run(sql);
+  for (const [i, date] of spec.dates.entries()) {
+    b.ctx.signal.throwIfAborted();
+    if (!hasBronzeBars(b, date)) {
+      totals.missing.push(date);
+      continue;
+    }
+    const select = universeDaySql(date);
+    const dup = (await b.db.connection.runAndReadAll(`SELECT instrument_id FROM (${select}) GROUP BY 1 HAVING count(*) > 1 LIMIT 3`)).getRows();
+    if (dup.length > 0) throw new Error(`universe ${date}: two symbols resolve to one instrument (${dup.map((r) => String(r[0])).join(', ')})`);
+    const r = await writeSilverPartition(b.db.connection, spec.lakeRoot, { dataset: spec.dataset, date, select, lineage: b.lineage.get(date)!, startedAt: new Date().toISOString() });
+    count(totals, r);
+    b.ctx.onProgress({ phase: 'writing', message: `${date} (${i + 1} of ${spec.dates.length}): ${r.rows} instruments` });
+  }
+}
+
 function count(totals: BuildTotals, r: { rows: number; rejects: number }): void {
   totals.rows += r.rows;
   totals.rejects += r.rejects;
@@ -90,6 +112,7 @@ function count(totals: BuildTotals, r: { rows: number; rejects: number }): void 
 const BUILDERS: Record<string, (b: BuildContext, totals: BuildTotals) => Promise<void>> = {
   adjustment_factors: buildAdjustmentFactors,
   stocks_daily_adjusted: buildAdjustedBars,
+  universe: buildUniverse,
 };
 
 /** Worker side of the `silver-build` job kind: the spec's partitions of one silver dataset, each with its record and lineage. */
