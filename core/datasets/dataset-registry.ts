@@ -11,6 +11,7 @@ import type { Layer } from '../vocabulary/layers.ts';
 import { BRONZE_SCHEMA_VERSION, bronzeColumns, FLAT_FILE_DATASETS, type FlatFileDataset } from './flat-file-datasets.ts';
 import type { RestDatasetDeclaration } from './rest-dataset-types.ts';
 import { REST_DATASETS } from './rest-datasets.ts';
+import { SILVER_DATASETS } from './silver-datasets.ts';
 import { restExpectedPartitions, restFetchUnitOf, tickerSnapshotDates } from './rest-fetch-units.ts';
 
 /** What a dataset is: fetched as flat files, fetched from the REST API, or built from other datasets. */
@@ -39,6 +40,12 @@ export interface InputMapping {
   dataset: string;
   layer: Layer;
   window: InputWindow;
+  /**
+   * The partition reads whatever of this input is present (lineage digests it all), but the planner
+   * does not build missing ones for it: silver's "everything up to D" must not make an update
+   * backfill 20 years. Input partitions that the same plan builds still run first.
+   */
+  presentOnly?: boolean;
 }
 
 /** Where a layer's partition data lives. */
@@ -246,6 +253,7 @@ export function builtInDatasets(opts: RegistryOptions): DatasetEntry[] {
       }
       return e;
     }),
+    ...SILVER_DATASETS,
   ];
 }
 
@@ -266,4 +274,6 @@ export function createLakeRegistry(opts: RegistryOptions): DatasetRegistry {
 }
 
 /** Every dataset id the lake ships with, for schemas that must know them before any settings exist. */
-export const BUILT_IN_DATASET_IDS: readonly string[] = [...FLAT_FILE_DATASETS.map((d) => d.id), ...REST_DATASETS.map((d) => d.id)];
+export const BUILT_IN_DATASET_IDS: readonly string[] = [
+  ...FLAT_FILE_DATASETS.map((d) => d.id), ...REST_DATASETS.map((d) => d.id), ...SILVER_DATASETS.map((d) => d.id),
+];

@@ -5,3 +5,4 @@ export * from './rest-dataset-types.ts';
 export * from './rest-datasets.ts';
 export * from './rest-fetch-units.ts';
 export * from './rest-refresh-windows.ts';
+export * from './silver-datasets.ts';

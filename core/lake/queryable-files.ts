@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { FLAT_FILE_DATASETS } from '../datasets/index.ts';
+import { FLAT_FILE_DATASETS, SILVER_DATASETS } from '../datasets/index.ts';
 import { listDataFileDates } from './data-file-listing.ts';
 import { lakePaths } from './lake-paths.ts';
 
@@ -24,6 +24,13 @@ export function queryableViews(lakeRoot: string): QueryableView[] {
     const dates = [...(listDataFileDates(lakeRoot, 'bronze', ds.id, '0000-01-01', '9999-12-31') ?? [])].sort();
     if (dates.length > 0) views.push({ name: ds.id, files: dates.map((d) => paths.bronzeFile(ds.id, d)), hive: true });
     const rejectsDir = path.dirname(paths.rejectsFile(ds.id, '2000-01-01'));
+    const rejects = listParquet(rejectsDir);
+    if (rejects.length > 0) views.push({ name: `${ds.id}_rejects`, files: rejects.map((f) => path.join(rejectsDir, f)), hive: false });
+  }
+  for (const ds of SILVER_DATASETS) {
+    const dates = [...(listDataFileDates(lakeRoot, 'silver', ds.id, '0000-01-01', '9999-12-31', 'parquet') ?? [])].sort();
+    if (dates.length > 0) views.push({ name: ds.id, files: dates.map((d) => paths.parquetFile('silver', ds.id, d)), hive: true });
+    const rejectsDir = path.join(lakeRoot, 'silver', '_rejects', ds.id);
     const rejects = listParquet(rejectsDir);
     if (rejects.length > 0) views.push({ name: `${ds.id}_rejects`, files: rejects.map((f) => path.join(rejectsDir, f)), hive: false });
   }

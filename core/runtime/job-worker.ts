@@ -8,6 +8,7 @@ const HANDLERS: Record<string, () => Promise<JobHandler>> = {
   download: async () => (await import('../sources/polygon/download-job.ts')).runDownloadJob,
   ingest: async () => (await import('../layers/bronze/ingest-job.ts')).runIngestJob,
   'rest-fetch': async () => (await import('../layers/bronze/rest-fetch-job.ts')).runRestFetchJob,
+  'silver-build': async () => (await import('../layers/silver/silver-job.ts')).runSilverJob,
 };
 
 runWorker(async (spec, ctx) => {

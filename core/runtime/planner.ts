@@ -7,7 +7,7 @@
  * records, lists data files and, when allowed, asks upstream for sizes.
  */
 import { latestPublishedTradingDay } from '../calendar/index.ts';
-import { partitionKey, type DatasetRegistry, type PartitionRef } from '../datasets/index.ts';
+import { partitionKey, type DatasetRegistry, type InputMapping, type PartitionRef } from '../datasets/index.ts';
 import { jobIdFor, type EstimateBasis, type JobKindPlugin, type PlanContext, type PlannedJob } from '../jobs/job-kind.ts';
 import { deriveState } from '../lake/coverage.ts';
 import { listDataFileDates } from '../lake/data-file-listing.ts';
@@ -153,6 +153,10 @@ export async function planTargets(targets: readonly PartitionRef[], ctx: PlanCon
     const spec = registry.layer(ref.dataset, ref.layer);
     const plugin = kindOf.get(spec.job)!;
     for (const m of spec.inputs) {
+      if (m.presentOnly) {
+        presentOnly.push({ node, mapping: m });
+        continue;
+      }
       const r = inputRange(registry, m, ref.date);
       const dates = r.dates ?? registry.partitionDates(m.dataset, r.from, r.to);
       for (const d of dates) {
@@ -169,7 +173,44 @@ export async function planTargets(targets: readonly PartitionRef[], ctx: PlanCon
   };
 
   const items: PlanItem[] = [];
+  const presentOnly: Array<{ node: Node; mapping: InputMapping }> = [];
   for (const t of allTargets) visit(t, null);
+  // Inputs read as present are not demanded, but those this plan builds anyway must come first.
+  for (const { node, mapping } of presentOnly) {
+    const r = inputRange(registry, mapping, node.ref.date);
+    const named = r.dates ? new Set(r.dates) : null;
+    for (const n of nodes.values()) {
+      if (!n.build || n.ref.dataset !== mapping.dataset || n.ref.layer !== mapping.layer) continue;
+      if (named ? named.has(n.ref.date) : n.ref.date >= r.from && n.ref.date <= r.to) node.deps.add(partitionKey(n.ref));
+    }
+  }
+
+  // A fresh target whose input this plan rebuilds is built after it (its input will have changed),
+  // and so on downstream: factors rebuilt for a corrected dividend take their adjusted bars along.
+  for (let changed = true; changed;) {
+    changed = false;
+    const building = new Map<string, Node[]>();
+    for (const n of nodes.values()) {
+      if (!n.build) continue;
+      const k = `${n.ref.dataset}|${n.ref.layer}`;
+      building.set(k, [...(building.get(k) ?? []), n]);
+    }
+    for (const key of targetKeys) {
+      const node = nodes.get(key);
+      if (!node || node.build || (node.state !== 'complete' && node.state !== 'degraded') || skip.has(node.ref.layer)) continue;
+      for (const m of registry.layer(node.ref.dataset, node.ref.layer).inputs) {
+        const r = inputRange(registry, m, node.ref.date);
+        const named = r.dates ? new Set(r.dates) : null;
+        const inputs = (building.get(`${m.dataset}|${m.layer}`) ?? [])
+          .filter((n) => (named ? named.has(n.ref.date) : n.ref.date >= r.from && n.ref.date <= r.to));
+        if (inputs.length === 0) continue;
+        if (!node.build) node.reason = `${m.dataset} ${m.layer} ${inputs[0]!.ref.date} is rebuilt by this plan`;
+        node.build = true;
+        for (const n of inputs) node.deps.add(partitionKey(n.ref));
+        changed = true;
+      }
+    }
+  }
 
   // Group the partitions to build into jobs, per (dataset, layer), as each job kind likes.
   const building = [...nodes.values()].filter((n) => n.build);

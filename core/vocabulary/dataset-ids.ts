@@ -12,8 +12,11 @@ export const REST_DATASET_IDS = [
   'splits', 'dividends', 'ipos', 'ticker_events', 'tickers', 'financials', 'news', 'short_interest', 'short_volume',
 ] as const;
 
+/** Silver datasets built from bronze (core/datasets/silver-datasets.ts). */
+export const SILVER_DATASET_IDS = ['adjustment_factors', 'stocks_daily_adjusted', 'universe'] as const;
+
 /** Every built-in dataset id. */
-export const DATASET_IDS = [...FLAT_FILE_DATASET_IDS, ...REST_DATASET_IDS] as const;
+export const DATASET_IDS = [...FLAT_FILE_DATASET_IDS, ...REST_DATASET_IDS, ...SILVER_DATASET_IDS] as const;
 
 /** A built-in dataset id. */
 export type DatasetId = (typeof DATASET_IDS)[number];

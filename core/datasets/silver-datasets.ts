@@ -1,0 +1,113 @@
+import type { DatasetColumn, DatasetEntry, InputMapping } from './dataset-registry.ts';
+
+// Silver datasets as registry entries (architecture §6, issue 13). Their builders live in
+// core/layers/silver; the rules they follow are written down in core/layers/silver/README.md.
+
+const col = (name: string, duckdbType: string, description: string): DatasetColumn => ({ name, duckdbType, description });
+
+/** Everything of a bronze dataset up to D that is present; the planner does not backfill it. */
+const presentUpTo = (dataset: string): InputMapping => ({ dataset, layer: 'bronze', window: { kind: 'all-up-to' }, presentOnly: true });
+
+/** Bump when the factor rules or columns change: every partition built before reads `stale`. */
+export const ADJUSTMENT_FACTORS_VERSION = 1;
+export const STOCKS_DAILY_ADJUSTED_VERSION = 1;
+export const UNIVERSE_VERSION = 1;
+
+/** The job kind building every silver dataset (core/layers/silver/silver-job-kind.ts). */
+export const SILVER_JOB_KIND = 'silver-build';
+
+export const ADJUSTMENT_FACTOR_COLUMNS: readonly DatasetColumn[] = [
+  col('instrument_id', 'VARCHAR', 'stable instrument id: composite FIGI where the reference data knows it, else "ticker:<symbol>"'),
+  col('ticker', 'VARCHAR', 'the symbol the instrument traded under that day'),
+  col('date', 'DATE', 'trading date'),
+  col('close', 'DOUBLE', 'raw close of the day (bronze)'),
+  col('split_factor', 'DOUBLE', 'product of split ratios split_to/split_from since the first day (1 on the first day)'),
+  col('factor', 'DOUBLE', 'total-return factor: splits and cash dividends since the first day; adjusted price = raw x factor'),
+  col('prev_date', 'DATE', "the instrument's previous trading day in the lake (null on its first day)"),
+  col('prev_adj_close', 'DOUBLE', 'raw close x factor of prev_date'),
+];
+
+export const STOCKS_DAILY_ADJUSTED_COLUMNS: readonly DatasetColumn[] = [
+  col('instrument_id', 'VARCHAR', 'stable instrument id (see adjustment_factors)'),
+  col('ticker', 'VARCHAR', 'the symbol it traded under that day'),
+  col('date', 'DATE', 'trading date'),
+  col('open', 'DOUBLE', 'raw open'),
+  col('high', 'DOUBLE', 'raw high'),
+  col('low', 'DOUBLE', 'raw low'),
+  col('close', 'DOUBLE', 'raw close'),
+  col('volume', 'DOUBLE', 'raw volume (shares)'),
+  col('transactions', 'BIGINT', 'trades in the bar'),
+  col('split_factor', 'DOUBLE', 'cumulative split factor'),
+  col('factor', 'DOUBLE', 'cumulative total-return factor'),
+  col('adj_open', 'DOUBLE', 'open x factor'),
+  col('adj_high', 'DOUBLE', 'high x factor'),
+  col('adj_low', 'DOUBLE', 'low x factor'),
+  col('adj_close', 'DOUBLE', 'close x factor'),
+  col('adj_volume', 'DOUBLE', 'volume / split_factor'),
+  col('vwap', 'DOUBLE', 'raw volume-weighted average price of the day, null when neither source has it'),
+  col('vwap_source', 'VARCHAR', "'grouped_daily' (REST vw) or 'minute_bars' (sum of typical price x volume over the day's minutes)"),
+  col('change', 'DOUBLE', "adj_close / the previous trading day's adj_close - 1 (null on the first day)"),
+];
+
+export const UNIVERSE_COLUMNS: readonly DatasetColumn[] = [
+  col('instrument_id', 'VARCHAR', 'stable instrument id (see adjustment_factors)'),
+  col('ticker', 'VARCHAR', 'the symbol it traded under that day'),
+  col('date', 'DATE', 'trading date'),
+  col('name', 'VARCHAR', 'security name, from the latest universe snapshot on or before the day'),
+  col('type', 'VARCHAR', 'security type (CS, ETF, ADRC, PFD, WARRANT, ...)'),
+  col('market', 'VARCHAR', 'stocks, otc, ...'),
+  col('locale', 'VARCHAR', 'us or global'),
+  col('primary_exchange', 'VARCHAR', 'primary listing exchange MIC'),
+  col('cik', 'VARCHAR', 'SEC CIK'),
+  col('composite_figi', 'VARCHAR', 'composite FIGI'),
+  col('share_class_figi', 'VARCHAR', 'share-class FIGI'),
+  col('first_date', 'DATE', "the instrument's first trading day in the lake"),
+  col('reference_date', 'DATE', 'the snapshot the attributes come from (null: no snapshot on or before the day lists the symbol)'),
+  col('delisted_date', 'DATE', 'delisting date (New York) when that snapshot already lists it as delisted'),
+];
+
+const FIRST_DATE = '2003-09-10';
+
+export const SILVER_DATASETS: readonly DatasetEntry[] = [
+  {
+    id: 'adjustment_factors',
+    title: 'Adjustment factors (splits, cash dividends)',
+    kind: 'derived',
+    firstDate: FIRST_DATE,
+    enabledByDefault: true,
+    layers: [{
+      layer: 'silver', job: SILVER_JOB_KIND, builderVersion: ADJUSTMENT_FACTORS_VERSION, storage: 'parquet', columns: ADJUSTMENT_FACTOR_COLUMNS,
+      // A factor on D is the product of every action up to D, read against closes before it, and
+      // instruments are resolved from the reference data up to D: so "everything up to D". A
+      // corrected action on t changes the digest of exactly the partitions from t on.
+      inputs: ['stocks_daily', 'splits', 'dividends', 'tickers', 'ticker_events'].map(presentUpTo),
+    }],
+  },
+  {
+    id: 'stocks_daily_adjusted',
+    title: 'Adjusted daily bars',
+    kind: 'derived',
+    firstDate: FIRST_DATE,
+    enabledByDefault: true,
+    layers: [{
+      layer: 'silver', job: SILVER_JOB_KIND, builderVersion: STOCKS_DAILY_ADJUSTED_VERSION, storage: 'parquet', columns: STOCKS_DAILY_ADJUSTED_COLUMNS,
+      inputs: [
+        { dataset: 'adjustment_factors', layer: 'silver', window: { kind: 'same-day' } },
+        { dataset: 'stocks_daily', layer: 'bronze', window: { kind: 'same-day' } },
+        // VWAP from the minutes when they are there; a day without them keeps vwap null.
+        { dataset: 'stocks_minute', layer: 'bronze', window: { kind: 'same-day' }, presentOnly: true },
+      ],
+    }],
+  },
+  {
+    id: 'universe',
+    title: 'Point-in-time universe (instruments that traded each day)',
+    kind: 'derived',
+    firstDate: FIRST_DATE,
+    enabledByDefault: true,
+    layers: [{
+      layer: 'silver', job: SILVER_JOB_KIND, builderVersion: UNIVERSE_VERSION, storage: 'parquet', columns: UNIVERSE_COLUMNS,
+      inputs: ['stocks_daily', 'tickers', 'ticker_events'].map(presentUpTo),
+    }],
+  },
+];

@@ -1,0 +1,138 @@
+/**
+ * Adjustment factors in DuckDB SQL: the rules of core/layers/silver/README.md ("Adjustment
+ * factors"), one set of queries over every instrument at once. The products are left folds over
+ * each instrument's actions in (date, splits before dividends, id) order, never a window
+ * aggregate, so the factor of a day is the same float whether it was built alone or with 20
+ * years (a segment-tree product may associate differently).
+ */
+import { sqlString } from '../../duckdb/duckdb-instance.ts';
+import { referenceTablesSql, resolveInstrumentsSql } from './instrument-resolution.ts';
+import { parquetOrEmpty, sqlDate } from './silver-sql.ts';
+
+/** The bronze files a factor build reads, all dated on or before `upTo`. */
+export interface FactorInputFiles {
+  stocksDaily: readonly string[];
+  splits: readonly string[];
+  dividends: readonly string[];
+  tickers: readonly string[];
+  tickerEvents: readonly string[];
+}
+
+/** The currency prices are quoted in; a dividend in any other (or none) cannot be applied. */
+const PRICE_CURRENCY = 'USD';
+
+/**
+ * Statements that leave `factors` (every bar up to `upTo` with its factors and previous adjusted
+ * close), `action_review` (every action with its ratio, or why it was not applied) and
+ * `duplicate_bars` (instrument-days that two symbols claim; must be empty).
+ */
+export function factorTablesSql(files: FactorInputFiles, upTo: string): string[] {
+  const to = sqlDate(upTo);
+  const bars = parquetOrEmpty(files.stocksDaily, [['ticker', 'VARCHAR'], ['date', 'DATE'], ['close', 'DOUBLE']]);
+  const splits = parquetOrEmpty(files.splits, [
+    ['ticker', 'VARCHAR'], ['execution_date', 'DATE'], ['split_from', 'DOUBLE'], ['split_to', 'DOUBLE'], ['id', 'VARCHAR'],
+  ]);
+  const dividends = parquetOrEmpty(files.dividends, [
+    ['ticker', 'VARCHAR'], ['ex_dividend_date', 'DATE'], ['cash_amount', 'DOUBLE'], ['currency', 'VARCHAR'], ['dividend_type', 'VARCHAR'], ['id', 'VARCHAR'],
+  ]);
+  const events = parquetOrEmpty(files.tickerEvents, [['ticker', 'VARCHAR'], ['composite_figi', 'VARCHAR'], ['event_date', 'DATE']]);
+  const tickers = parquetOrEmpty(files.tickers, [['date', 'DATE'], ['ticker', 'VARCHAR'], ['composite_figi', 'VARCHAR'], ['active', 'BOOLEAN']]);
+  return [
+    ...referenceTablesSql(events, tickers, to),
+    `CREATE OR REPLACE TEMP TABLE raw_bars AS SELECT ticker, date, close FROM ${bars} WHERE date <= ${to}`,
+    `CREATE OR REPLACE TEMP TABLE raw_actions AS
+       SELECT 'split' AS kind, 0 AS kind_order, ticker, execution_date AS action_date, split_from, split_to,
+              CAST(NULL AS DOUBLE) AS cash_amount, CAST(NULL AS VARCHAR) AS currency, CAST(NULL AS VARCHAR) AS dividend_type,
+              coalesce(id, '') AS id
+       FROM ${splits} WHERE execution_date <= ${to}
+       UNION ALL
+       SELECT 'dividend', 1, ticker, ex_dividend_date, NULL, NULL, cash_amount, currency, dividend_type, coalesce(id, '')
+       FROM ${dividends} WHERE ex_dividend_date <= ${to}`,
+    `CREATE OR REPLACE TEMP TABLE resolved AS
+       SELECT * FROM ${resolveInstrumentsSql('(SELECT ticker, date FROM raw_bars UNION SELECT ticker, action_date FROM raw_actions)')}`,
+    `CREATE OR REPLACE TEMP TABLE bars AS
+       SELECT r.instrument_id, b.ticker, b.date, b.close FROM raw_bars b JOIN resolved r ON r.ticker = b.ticker AND r.date = b.date`,
+    `CREATE OR REPLACE TEMP TABLE duplicate_bars AS
+       SELECT instrument_id, date, string_agg(ticker, ', ' ORDER BY ticker) AS tickers FROM bars GROUP BY ALL HAVING count(*) > 1`,
+    // Each action with the instrument's last bar before it (none: on or before its first day).
+    `CREATE OR REPLACE TEMP TABLE actions AS
+       SELECT r.instrument_id, a.*, p.date AS prev_date, p.close AS prev_close
+       FROM raw_actions a JOIN resolved r ON r.ticker = a.ticker AND r.date = a.action_date
+       ASOF LEFT JOIN bars p ON p.instrument_id = r.instrument_id AND p.date < a.action_date`,
+    `CREATE OR REPLACE TEMP TABLE split_checked AS
+       SELECT *, CASE
+         WHEN NOT (isfinite(split_from) AND isfinite(split_to) AND split_from > 0 AND split_to > 0)
+           THEN format('split of {} ({}) on {} has ratio {}/{}: both sides must be positive numbers',
+                       ticker, instrument_id, action_date, split_to, split_from)
+       END AS reject_reason
+       FROM actions WHERE kind = 'split'`,
+    // A previous close is read in the shares of the day before the dividend's own day: splits
+    // strictly between that bar and the ex-date (the instrument did not trade through them) apply.
+    `CREATE OR REPLACE TEMP TABLE dividend_base AS
+       SELECT d.*, d.prev_close * coalesce((
+         SELECT list_reduce(list(s.split_from / s.split_to ORDER BY s.action_date, s.id), (x, y) -> x * y)
+         FROM split_checked s
+         WHERE s.reject_reason IS NULL AND s.instrument_id = d.instrument_id AND s.action_date > d.prev_date AND s.action_date < d.action_date
+       ), 1.0) AS base_close
+       FROM actions d WHERE d.kind = 'dividend'`,
+    `CREATE OR REPLACE TEMP TABLE dividend_checked AS
+       SELECT *, CASE
+         WHEN currency IS NULL THEN format('dividend {} of {} ({}) ex {} has no currency', cash_amount, ticker, instrument_id, action_date)
+         WHEN currency <> ${sqlString(PRICE_CURRENCY)}
+           THEN format('dividend {} of {} ({}) ex {} is in {}, not the prices'' currency ${PRICE_CURRENCY}',
+                       cash_amount, ticker, instrument_id, action_date, currency)
+         WHEN NOT (isfinite(cash_amount) AND cash_amount >= 0)
+           THEN format('dividend of {} ({}) ex {} has amount {}', ticker, instrument_id, action_date, cash_amount)
+         WHEN base_close IS NOT NULL AND cash_amount >= base_close
+           THEN format('dividend {} of {} ({}) ex {} is not below the previous close {} ({})',
+                       cash_amount, ticker, instrument_id, action_date, base_close, prev_date)
+       END AS reject_reason
+       FROM dividend_base`,
+    `CREATE OR REPLACE TEMP TABLE action_review AS
+       SELECT instrument_id, ticker, kind, kind_order, action_date, id, split_from, split_to, cash_amount, currency, dividend_type,
+              prev_date, prev_close, NULL::DOUBLE AS base_close,
+              CASE WHEN reject_reason IS NULL AND prev_date IS NOT NULL THEN split_to / split_from END AS ratio, reject_reason
+       FROM split_checked
+       UNION ALL
+       SELECT instrument_id, ticker, kind, kind_order, action_date, id, split_from, split_to, cash_amount, currency, dividend_type,
+              prev_date, prev_close, base_close,
+              CASE WHEN reject_reason IS NULL AND prev_date IS NOT NULL THEN base_close / (base_close - cash_amount) END, reject_reason
+       FROM dividend_checked`,
+    // Cumulative factors after each applied action: the fold over the first k actions.
+    `CREATE OR REPLACE TEMP TABLE cumulative AS
+       WITH ordered AS (
+         SELECT instrument_id,
+                list({d: action_date, r: ratio, s: CASE WHEN kind = 'split' THEN ratio ELSE 1.0 END} ORDER BY action_date, kind_order, id) AS acts
+         FROM action_review WHERE ratio IS NOT NULL GROUP BY instrument_id
+       ),
+       prefixes AS (SELECT instrument_id, acts, unnest(range(1, len(acts) + 1)) AS k FROM ordered)
+       SELECT instrument_id, acts[k].d AS action_date,
+              list_reduce(list_transform(acts[1:k], x -> x.r), (x, y) -> x * y) AS factor,
+              list_reduce(list_transform(acts[1:k], x -> x.s), (x, y) -> x * y) AS split_factor
+       FROM prefixes
+       QUALIFY row_number() OVER (PARTITION BY instrument_id, action_date ORDER BY k DESC) = 1`,
+    `CREATE OR REPLACE TEMP TABLE factors AS
+       WITH f AS (
+         SELECT b.instrument_id, b.ticker, b.date, b.close,
+                coalesce(c.split_factor, 1.0) AS split_factor, coalesce(c.factor, 1.0) AS factor
+         FROM bars b ASOF LEFT JOIN cumulative c ON c.instrument_id = b.instrument_id AND c.action_date <= b.date
+       )
+       SELECT *, lag(date) OVER w AS prev_date, lag(close * factor) OVER w AS prev_adj_close
+       FROM f WINDOW w AS (PARTITION BY instrument_id ORDER BY date)`,
+  ];
+}
+
+/** The factor rows of one day, in the dataset's column order, sorted by ticker. */
+export function factorDaySql(date: string): string {
+  return `SELECT instrument_id, ticker, date, close, split_factor, factor, prev_date, prev_adj_close
+          FROM factors WHERE date = ${sqlDate(date)} ORDER BY ticker`;
+}
+
+/** Rejected actions whose partition is `date` (action dated after the trading day before it, up to it). */
+export function factorRejectsSql(date: string, previousTradingDay: string): string {
+  return `SELECT ${sqlDate(date)} AS date, instrument_id, ticker, kind AS action, action_date, id, split_from, split_to,
+                 cash_amount, currency, prev_date, prev_close, reject_reason
+          FROM action_review
+          WHERE reject_reason IS NOT NULL AND action_date > ${sqlDate(previousTradingDay)} AND action_date <= ${sqlDate(date)}
+          ORDER BY ticker, action_date, kind_order, id`;
+}

@@ -1,0 +1,47 @@
+/**
+ * Which instrument a (symbol, date) is. The flat files and the corporate actions name symbols; an
+ * instrument keeps one id across ticker changes. Rules, in order, using only reference data dated
+ * on or before the day (so a day's answer never changes when later data arrives):
+ *   1. ticker events: the entity (composite FIGI) whose latest event on or before the day put it
+ *      under that symbol, while no later event of the same entity (on or before the day) moved it on;
+ *   2. the universe snapshots: the composite FIGI of the latest snapshot on or before the day
+ *      that lists the symbol as active;
+ *   3. otherwise "ticker:<symbol>": the symbol is not known to the reference data yet.
+ */
+
+/** Creates the reference tables the resolution reads: `ref_spans` (rule 1) and `ref_snapshots` (rule 2). */
+export function referenceTablesSql(tickerEvents: string, tickers: string, upTo: string): string[] {
+  return [
+    `CREATE OR REPLACE TEMP TABLE ref_events AS
+       SELECT DISTINCT ticker, composite_figi AS figi, event_date FROM ${tickerEvents}
+       WHERE composite_figi IS NOT NULL AND event_date <= ${upTo}`,
+    `CREATE OR REPLACE TEMP TABLE ref_spans AS
+       SELECT ticker, figi, event_date AS from_date, lead(event_date) OVER (PARTITION BY figi ORDER BY event_date) AS to_date
+       FROM ref_events`,
+    `CREATE OR REPLACE TEMP TABLE ref_snapshots AS
+       SELECT date AS snap_date, ticker, min(composite_figi) AS figi FROM ${tickers}
+       WHERE active AND composite_figi IS NOT NULL AND date <= ${upTo} GROUP BY ALL`,
+  ];
+}
+
+/**
+ * A relation (ticker, date, instrument_id) for every distinct (ticker, date) of `keys`, a relation
+ * with those two columns. A span only counts on days it had started (`from_date <= date`) and not
+ * yet ended (`date < to_date`); when two entities claim one symbol on one day the later event wins.
+ */
+export function resolveInstrumentsSql(keys: string): string {
+  return `(
+    WITH k AS (SELECT DISTINCT ticker, date FROM ${keys}),
+    by_event AS (
+      SELECT k.ticker, k.date, s.figi FROM k JOIN ref_spans s
+        ON s.ticker = k.ticker AND s.from_date <= k.date AND (s.to_date IS NULL OR k.date < s.to_date)
+      QUALIFY row_number() OVER (PARTITION BY k.ticker, k.date ORDER BY s.from_date DESC, s.figi) = 1
+    ),
+    by_snapshot AS (
+      SELECT k.ticker, k.date, s.figi FROM k ASOF JOIN ref_snapshots s ON s.ticker = k.ticker AND s.snap_date <= k.date
+    )
+    SELECT k.ticker, k.date, coalesce(e.figi, n.figi, 'ticker:' || k.ticker) AS instrument_id
+    FROM k LEFT JOIN by_event e ON e.ticker = k.ticker AND e.date = k.date
+           LEFT JOIN by_snapshot n ON n.ticker = k.ticker AND n.date = k.date
+  )`;
+}

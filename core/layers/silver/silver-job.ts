@@ -1,0 +1,138 @@
+import fs from 'node:fs';
+import { previousTradingDay } from '../../calendar/index.ts';
+import { createLakeRegistry, type DatasetRegistry } from '../../datasets/index.ts';
+import { openDuckDb, type DuckDbHandle } from '../../duckdb/duckdb-instance.ts';
+import { lakePaths } from '../../lake/lake-paths.ts';
+import { createLineageReader, currentLineage, type Lineage, type LineageReader } from '../../lake/lineage.ts';
+import type { WorkerResult } from '../../process/job-protocol.ts';
+import type { WorkerContext } from '../../process/worker-main.ts';
+import { factorDaySql, factorRejectsSql } from './adjustment-factors-sql.ts';
+import { adjustedBarsDaySql } from './adjusted-bars-sql.ts';
+import { buildFactorTables } from './factor-tables.ts';
+import { universeDaySql, universeTablesSql } from './universe-sql.ts';
+import { presentFiles } from './silver-inputs.ts';
+import type { SilverJobSpec } from './silver-job-kind.ts';
+import { writeSilverPartition } from './silver-partition-writer.ts';
+
+/** What a builder gets: the lake as it is now (lineage is taken before any input is read). */
+interface BuildContext {
+  spec: SilverJobSpec;
+  registry: DatasetRegistry;
+  reader: LineageReader;
+  db: DuckDbHandle;
+  ctx: WorkerContext;
+  lineage: Map<string, Lineage>;
+}
+
+interface BuildTotals {
+  rows: number;
+  rejects: number;
+  written: number;
+  /** Dates not written because the day's bronze bars are not there. */
+  missing: string[];
+}
+
+function hasBronzeBars(b: BuildContext, date: string): boolean {
+  const rec = b.reader.record({ dataset: 'stocks_daily', layer: 'bronze', date });
+  return !!rec && (rec.status === 'complete' || rec.status === 'degraded') && fs.existsSync(lakePaths(b.spec.lakeRoot).bronzeFile('stocks_daily', date));
+}
+
+async function buildAdjustmentFactors(b: BuildContext, totals: BuildTotals): Promise<void> {
+  const { spec, registry, reader } = b;
+  const upTo = spec.dates[spec.dates.length - 1]!;
+  const files = (id: string) => presentFiles(spec.lakeRoot, registry, reader, id, 'bronze', '0000-01-01', upTo);
+  await buildFactorTables(b.db.connection, {
+    stocksDaily: files('stocks_daily'), splits: files('splits'), dividends: files('dividends'),
+    tickers: files('tickers'), tickerEvents: files('ticker_events'),
+  }, upTo);
+  for (const [i, date] of spec.dates.entries()) {
+    b.ctx.signal.throwIfAborted();
+    if (!hasBronzeBars(b, date)) {
+      totals.missing.push(date);
+      continue;
+    }
+    const r = await writeSilverPartition(b.db.connection, spec.lakeRoot, {
+      dataset: spec.dataset, date, select: factorDaySql(date), rejects: factorRejectsSql(date, previousTradingDay(date)),
+      lineage: b.lineage.get(date)!, startedAt: new Date().toISOString(),
+    });
+    count(totals, r);
+    b.ctx.onProgress({ phase: 'writing', message: `${date} (${i + 1} of ${spec.dates.length}): ${r.rows} instruments` });
+  }
+}
+
+async function buildAdjustedBars(b: BuildContext, totals: BuildTotals): Promise<void> {
+  const { spec, registry, reader } = b;
+  const paths = lakePaths(spec.lakeRoot);
+  for (const [i, date] of spec.dates.entries()) {
+    b.ctx.signal.throwIfAborted();
+    const factors = presentFiles(spec.lakeRoot, registry, reader, 'adjustment_factors', 'silver', date, date)[0];
+    if (!hasBronzeBars(b, date) || !factors) {
+      totals.missing.push(date);
+      continue;
+    }
+    const minutes = presentFiles(spec.lakeRoot, registry, reader, 'stocks_minute', 'bronze', date, date);
+    const select = adjustedBarsDaySql({ bars: paths.bronzeFile('stocks_daily', date), factors, minutes });
+    const unmatched = (await b.db.connection.runAndReadAll(`SELECT ticker FROM (${select}) WHERE instrument_id IS NULL LIMIT 3`)).getRows();
+    if (unmatched.length > 0) {
+      throw new Error(`stocks_daily_adjusted ${date}: bars without a factor (${unmatched.map((r) => String(r[0])).join(', ')}): rebuild adjustment_factors ${date}`);
+    }
+    const r = await writeSilverPartition(b.db.connection, spec.lakeRoot, { dataset: spec.dataset, date, select, lineage: b.lineage.get(date)!, startedAt: new Date().toISOString() });
+    count(totals, r);
+    b.ctx.onProgress({ phase: 'writing', message: `${date} (${i + 1} of ${spec.dates.length}): ${r.rows} bars` });
+  }
+}
+
+async function buildUniverse(b: BuildContext, totals: BuildTotals): Promise<void> {
+  const { spec, registry, reader } = b;
+  const upTo = spec.dates[spec.dates.length - 1]!;
+  const files = (id: string) => presentFiles(spec.lakeRoot, registry, reader, id, 'bronze', '0000-01-01', upTo);
+  const tables = universeTablesSql({ stocksDaily: files('stocks_daily'), tickers: files('tickers'), tickerEvents: files('ticker_events') }, upTo);
+  for (const sql of tables) await b.db.connection.run(sql);
+  for (const [i, date] of spec.dates.entries()) {
+    b.ctx.signal.throwIfAborted();
+    if (!hasBronzeBars(b, date)) {
+      totals.missing.push(date);
+      continue;
+    }
+    const select = universeDaySql(date);
+    const dup = (await b.db.connection.runAndReadAll(`SELECT instrument_id FROM (${select}) GROUP BY 1 HAVING count(*) > 1 LIMIT 3`)).getRows();
+    if (dup.length > 0) throw new Error(`universe ${date}: two symbols resolve to one instrument (${dup.map((r) => String(r[0])).join(', ')})`);
+    const r = await writeSilverPartition(b.db.connection, spec.lakeRoot, { dataset: spec.dataset, date, select, lineage: b.lineage.get(date)!, startedAt: new Date().toISOString() });
+    count(totals, r);
+    b.ctx.onProgress({ phase: 'writing', message: `${date} (${i + 1} of ${spec.dates.length}): ${r.rows} instruments` });
+  }
+}
+
+function count(totals: BuildTotals, r: { rows: number; rejects: number }): void {
+  totals.rows += r.rows;
+  totals.rejects += r.rejects;
+  totals.written++;
+}
+
+const BUILDERS: Record<string, (b: BuildContext, totals: BuildTotals) => Promise<void>> = {
+  adjustment_factors: buildAdjustmentFactors,
+  stocks_daily_adjusted: buildAdjustedBars,
+  universe: buildUniverse,
+};
+
+/** Worker side of the `silver-build` job kind: the spec's partitions of one silver dataset, each with its record and lineage. */
+export async function runSilverJob(raw: unknown, ctx: WorkerContext): Promise<WorkerResult> {
+  const spec = raw as SilverJobSpec;
+  const build = BUILDERS[spec.dataset];
+  if (!build) throw new Error(`silver-build has no builder for "${spec.dataset}" (it builds: ${Object.keys(BUILDERS).join(', ')})`);
+  const registry = createLakeRegistry(spec.registryOptions);
+  const reader = createLineageReader(spec.lakeRoot);
+  const lineage = new Map(spec.dates.map((date) => [date, currentLineage(registry, reader, { dataset: spec.dataset, layer: 'silver', date })]));
+  const db = await openDuckDb({ ...spec.duckdb, tempDirectory: lakePaths(spec.lakeRoot).tmpDir });
+  const totals: BuildTotals = { rows: 0, rejects: 0, written: 0, missing: [] };
+  try {
+    await build({ spec, registry, reader, db, ctx, lineage }, totals);
+  } finally {
+    db.close();
+  }
+  const missing = totals.missing.length
+    ? `no stocks_daily bronze (or factors) for ${totals.missing.slice(0, 3).join(', ')}${totals.missing.length > 3 ? ` and ${totals.missing.length - 3} more` : ''}`
+    : null;
+  const outcome = totals.written === 0 && missing ? 'missing' : totals.rejects > 0 ? 'degraded' : 'complete';
+  return { outcome, rows: totals.rows, rejects: totals.rejects, ...(missing ? { error: missing } : {}) };
+}
