@@ -8,6 +8,8 @@ const HANDLERS: Record<string, () => Promise<JobHandler>> = {
   download: async () => (await import('../sources/polygon/download-job.ts')).runDownloadJob,
   ingest: async () => (await import('../layers/bronze/ingest-job.ts')).runIngestJob,
   'rest-fetch': async () => (await import('../layers/bronze/rest-fetch-job.ts')).runRestFetchJob,
+  'gold-build': async () => (await import('../layers/gold/gold-job.ts')).runGoldJob,
+  'feature-build': async () => (await import('../layers/features/feature-job.ts')).runFeatureJob,
 };
 
 runWorker(async (spec, ctx) => {
