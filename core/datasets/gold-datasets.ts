@@ -5,7 +5,9 @@
  * declared only when the registry has the silver datasets they read (silver's own declarations), so
  * a registry without silver stays valid.
  */
-import { builtinManifestVersionNumber } from '../features/sets/feature-set-manifest.ts';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
 import { FEATURE_SET_NAMES, GOLD_DATASET_IDS } from '../vocabulary/dataset-ids.ts';
 import type { DatasetEntry, InputMapping } from './dataset-registry.ts';
 
@@ -27,6 +29,22 @@ export function featureDatasetId(name: string): string {
 /** The feature-set name of a dataset id, or null when it is not one. */
 export function featureSetOf(datasetId: string): string | null {
   return datasetId.startsWith('features_') ? datasetId.slice('features_'.length) : null;
+}
+
+/**
+ * The installed manifest's version as a number growing with it (major, minor, patch in thousands),
+ * read from its YAML without compiling it: folded into the set's builder version, so installing a
+ * new version marks the days built by the old one `stale`.
+ */
+function manifestVersionNumber(name: string): number {
+  try {
+    const file = fileURLToPath(new URL(`../../config/feature-sets/${name}.yaml`, import.meta.url));
+    const doc = YAML.parse(fs.readFileSync(file, 'utf8')) as { version?: unknown };
+    const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(String(doc.version ?? ''));
+    return m ? Number(m[1]) * 1_000_000 + Number(m[2]) * 1_000 + Number(m[3]) : 0;
+  } catch {
+    return 0;
+  }
 }
 
 const has = (entries: readonly DatasetEntry[], id: string, layer: string) => entries.some((e) => e.id === id && e.layers.some((l) => l.layer === layer));
@@ -54,7 +72,7 @@ export function goldAndFeatureDatasets(declared: readonly DatasetEntry[]): Datas
     firstDate: bars.firstDate,
     enabledByDefault: name !== 'alpha360',
     layers: [{
-      layer: 'silver', job: FEATURE_JOB_KIND, builderVersion: FEATURE_BUILDER_VERSION * 1_000_000_000 + builtinManifestVersionNumber(name), storage: 'records',
+      layer: 'silver', job: FEATURE_JOB_KIND, builderVersion: FEATURE_BUILDER_VERSION * 1_000_000_000 + manifestVersionNumber(name), storage: 'records',
       inputs: [{ dataset: GOLD_DAY_DATASET, layer: 'gold', window: { kind: 'all-up-to' } }],
     }],
   }));

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { FLAT_FILE_DATASETS } from '../datasets/index.ts';
-import { featureSetViews } from '../features/sets/feature-set-paths.ts';
+import { featureSetViews } from './feature-set-paths.ts';
 import { listDataFileDates } from './data-file-listing.ts';
 import { lakePaths } from './lake-paths.ts';
 

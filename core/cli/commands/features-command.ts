@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { createLakeRegistry } from '../../datasets/index.ts';
 import { openDuckDb, sqlString } from '../../duckdb/duckdb-instance.ts';
-import { builtVersions, featureSetPaths, versionPartitions } from '../../features/sets/feature-set-paths.ts';
+import { builtVersions, featureSetPaths, versionPartitions } from '../../lake/feature-set-paths.ts';
 import { listBuiltinFeatureSets, loadBuiltinManifest, loadManifest, ManifestError, type FeatureSetManifest } from '../../features/sets/feature-set-manifest.ts';
 import { buildFeatureDays } from '../../layers/features/feature-build.ts';
 import { buildFeatureSet } from '../../layers/features/feature-job.ts';

@@ -171,18 +171,3 @@ export function loadBuiltinManifest(name: string): FeatureSetManifest {
   if (!known.includes(name)) throw new ManifestError(`no built-in feature set "${name}" (available: ${known.join(', ')})`);
   return loadManifest(path.join(builtinFeatureSetDir(), `${name}.yaml`));
 }
-
-/**
- * The version of a built-in set as a number that grows with it (major, minor, patch in thousands),
- * read without compiling the expressions: the registry folds it into the set's builder version, so
- * installing a new version marks the days built by the old one `stale`.
- */
-export function builtinManifestVersionNumber(name: string): number {
-  try {
-    const doc = YAML.parse(fs.readFileSync(path.join(builtinFeatureSetDir(), `${name}.yaml`), 'utf8')) as { version?: unknown };
-    const m = SEMVER.exec(String(doc.version ?? ''));
-    return m ? Number(m[1]) * 1_000_000 + Number(m[2]) * 1_000 + Number(m[3]) : 0;
-  } catch {
-    return 0;
-  }
-}

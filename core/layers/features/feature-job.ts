@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import { createLakeRegistry, featureDatasetId, type DatasetRegistry } from '../../datasets/index.ts';
-import { featureSetPaths } from '../../features/sets/feature-set-paths.ts';
+import { featureSetPaths } from '../../lake/feature-set-paths.ts';
 import { loadBuiltinManifest, type FeatureSetManifest } from '../../features/sets/feature-set-manifest.ts';
 import { createLineageReader, currentLineage } from '../../lake/lineage.ts';
 import { writePartitionRecord, type PartitionRecord } from '../../lake/partition-records.ts';

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import { openDuckDb, sqlIdent, sqlString } from '../../duckdb/duckdb-instance.ts';
 import { writeFileAtomic } from '../../files/atomic-write.ts';
-import { featureSetPaths, versionPartitions } from '../../features/sets/feature-set-paths.ts';
+import { featureSetPaths, versionPartitions } from '../../lake/feature-set-paths.ts';
 import { ManifestError, type FeatureSetManifest } from '../../features/sets/feature-set-manifest.ts';
 
 /** Validation stats of one feature of a version. */

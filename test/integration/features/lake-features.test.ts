@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDuckDb, sqlString } from '../../../core/duckdb/duckdb-instance.ts';
 import { evaluateQlibQuery } from '../../../core/features/engine/feature-pool.ts';
 import { planQlibQuery } from '../../../core/features/qlib/qlib-directory-query.ts';
-import { featureSetViews, versionPartitions } from '../../../core/features/sets/feature-set-paths.ts';
+import { featureSetViews, versionPartitions } from '../../../core/lake/feature-set-paths.ts';
 import { compileFeatureSet, loadBuiltinManifest, parseManifest } from '../../../core/features/sets/feature-set-manifest.ts';
 import { buildFeatureSet } from '../../../core/layers/features/feature-job.ts';
 import { noteExperiment, readExperiments, readVersionRecord } from '../../../core/layers/features/feature-versions.ts';
