@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
+import quantmini from './eslint-rules/index.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'dist-electron/', 'release/', 'test/e2e/screenshots/', '.cache/', '.scratch/'] },
@@ -15,6 +16,11 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
+  },
+  {
+    files: ['core/**/*.{ts,tsx}'],
+    plugins: { quantmini },
+    rules: { 'quantmini/core-layering': 'error' },
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],

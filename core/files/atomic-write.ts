@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pidAlive } from '../system/process-alive.ts';
+import { pidAlive } from './process-alive.ts';
 
 /**
  * A temporary path for `target` on the same volume, so the final rename is atomic. When a lake

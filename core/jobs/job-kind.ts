@@ -79,8 +79,12 @@ export interface JobKindPlugin {
    * due once a day); they join the plan's targets. Default: none.
    */
   refresh?: (dataset: DatasetEntry, ctx: PlanContext) => string[];
-  /** When a partition of this kind failed, rebuild its inputs too (a landing file may have changed on disk). */
-  rebuildInputsOnFailure?: boolean;
+  /**
+   * Whenever a partition of this kind is built, have its same-day inputs checked first by their own
+   * job (a landing file may have changed on disk since its record was written; the download job
+   * compares it with the record's sha256 and upstream's ETag, and fetches it only if it changed).
+   */
+  recheckInputs?: boolean;
   /** The spec sent to the worker; may hold secrets, so it is never journaled. */
   spec: (job: PlannedJob, ctx: RunContext) => unknown;
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sweepOrphanedTemp } from '../files/atomic-write.ts';
 import { lakePaths } from '../lake/lake-paths.ts';
-import { pidAlive } from '../system/process-alive.ts';
+import { pidAlive } from '../files/process-alive.ts';
 
 /** What the lock file holds: enough for a second updater to say who is in the way. */
 export interface LockOwner {

@@ -157,8 +157,10 @@ export async function planTargets(targets: readonly PartitionRef[], ctx: PlanCon
       const dates = r.dates ?? registry.partitionDates(m.dataset, r.from, r.to);
       for (const d of dates) {
         const inputRef = { dataset: m.dataset, layer: m.layer, date: d };
-        // A failed build of a file-backed input may mean the file changed on disk: have it checked again.
-        const recheck = plugin.rebuildInputsOnFailure && state === 'failed' && m.window.kind === 'same-day' ? `${ref.layer} failed: the ${m.layer} input is checked against its record (fetched again only if it changed)` : null;
+        // A file-backed input may have changed on disk since its record was written: have it checked.
+        const recheck = plugin.recheckInputs && m.window.kind === 'same-day'
+          ? `the ${m.layer} input of ${ref.layer} is checked against its record first (fetched again only if it changed)`
+          : null;
         const input = visit(inputRef, recheck);
         if (input.build) node.deps.add(partitionKey(inputRef));
       }

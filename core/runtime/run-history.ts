@@ -3,7 +3,7 @@ import os from 'node:os';
 import { lakePaths } from '../lake/lake-paths.ts';
 import type { JobState, JobSummary } from './job-types.ts';
 import { readLockOwner } from './lake-lock.ts';
-import { pidAlive } from '../system/process-alive.ts';
+import { pidAlive } from '../files/process-alive.ts';
 import { isRunId, jobLogPath, type JournalEntry } from './run-journal.ts';
 
 /** How a run ended, or `running` / `interrupted` when its journal has no final line. */

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pidAlive } from '../system/process-alive.ts';
+import { pidAlive } from '../files/process-alive.ts';
 
 /** The checkout's root folder (this file lives in core/web-host/). */
 export function repoRoot(): string {

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pidAlive } from '../system/process-alive.ts';
+import { pidAlive } from '../files/process-alive.ts';
 
 const PREFIX = 'quantmini-renderer-';
 

@@ -8,7 +8,7 @@ import { currentLineage, createLineageReader } from '../../lake/lineage.ts';
 import { readPartitionRecord, writePartitionRecord, type PartitionRecord } from '../../lake/partition-records.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { ProgressSink } from '../../progress/job-progress.ts';
-import type { RunStoppingError } from '../../runtime/job-types.ts';
+import type { RunStoppingError } from '../../process/job-protocol.ts';
 import { diskFullMessage, isDiskFull } from '../../files/disk-errors.ts';
 import { writeSinglePass, writeStaged, type OutputTargets } from './bronze-outputs.ts';
 import { sha256OfFile } from '../../files/file-checksum.ts';

@@ -1,16 +1,24 @@
 import path from 'node:path';
 import { createLakeRegistry } from '../../datasets/index.ts';
+import { runDates } from '../../jobs/date-groups.ts';
 import type { WorkerResult } from '../../process/job-protocol.ts';
 import type { WorkerContext } from '../../process/worker-main.ts';
 import { ingestDay } from './flat-file-ingestor.ts';
 import type { IngestJobSpec } from './ingest-job-kind.ts';
 
-/** Worker side of the `ingest` job kind: one landing file into bronze. */
+/** Worker side of the `ingest` job kind: each date's landing file into bronze, in order. */
 export async function runIngestJob(raw: unknown, ctx: WorkerContext): Promise<WorkerResult> {
   const spec = raw as IngestJobSpec;
+  const registry = createLakeRegistry(spec.registryOptions);
+  return runDates(spec.dates, ctx.onProgress, ctx.signal, (date, onProgress) => ingestOne(spec, registry, date, onProgress, ctx));
+}
+
+async function ingestOne(
+  spec: IngestJobSpec, registry: ReturnType<typeof createLakeRegistry>, date: string, onProgress: WorkerContext['onProgress'], ctx: WorkerContext,
+): Promise<WorkerResult> {
   const r = await ingestDay({
-    lakeRoot: spec.lakeRoot, dataset: spec.dataset, date: spec.date, duckdb: spec.duckdb, bounds: spec.bounds,
-    registry: createLakeRegistry(spec.registryOptions), signal: ctx.signal, onProgress: ctx.onProgress, logger: ctx.logger,
+    lakeRoot: spec.lakeRoot, dataset: spec.dataset, date, duckdb: spec.duckdb, bounds: spec.bounds,
+    registry, signal: ctx.signal, onProgress, logger: ctx.logger,
   });
   const rel = path.relative(spec.lakeRoot, r.file);
   return {

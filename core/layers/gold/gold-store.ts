@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { pidAlive } from '../../system/process-alive.ts';
+import { pidAlive } from '../../files/process-alive.ts';
 
 /** Paths of one gold directory's store. */
 export interface GoldLayout {

@@ -1,12 +1,14 @@
 import type { FlatFileDatasetId } from '../../datasets/index.ts';
 import type { JobKindPlugin, RunSources } from '../../jobs/job-kind.ts';
+import { groupDatesBySize } from '../../jobs/date-groups.ts';
 import { typicalLandingBytes } from '../../lake/landing-sizes.ts';
 
 /** What a download job's worker is told (holds the S3 secret: travels only over the job's channel). */
 export interface DownloadJobSpec {
   kind: 'download';
   dataset: FlatFileDatasetId;
-  date: string;
+  /** Consecutive trading dates, ascending (daily files travel in runs, see date-groups.ts). */
+  dates: string[];
   lakeRoot: string;
   access: NonNullable<RunSources['s3']>;
   retry: { requestAttempts: number; baseDelayMs: number; maxDelayMs: number };
@@ -14,35 +16,48 @@ export interface DownloadJobSpec {
 }
 
 /**
- * The `download` job kind: one flat file of one trading day from S3 into landing. Its size is
- * asked upstream (HEAD) while the plan's probe budget lasts, otherwise taken from the newest
+ * The `download` job kind: flat files of consecutive trading days from S3 into landing. Each size
+ * is asked upstream (HEAD) while the plan's probe budget lasts, otherwise taken from the newest
  * landing files of the same dataset, otherwise from the registry's typical size (labelled a guess).
  */
 export const downloadJobKind: JobKindPlugin = {
   kind: 'download',
   resource: 'network',
   writes: 'landing',
+  group: (dataset, dates) => groupDatesBySize(dataset, dates),
   async estimate(job, ctx) {
     const entry = ctx.registry.get(job.dataset);
     const s3 = ctx.sources?.s3;
-    if (s3 && ctx.probes && ctx.probes.remaining > 0) {
-      ctx.probes.remaining -= 1;
-      try {
-        const { headDay } = await import('./flat-file-downloader.ts');
-        const head = await headDay(s3, job.dataset as FlatFileDatasetId, job.dates[0]!);
-        return head ? { bytes: head.size, basis: 'head' } : { bytes: 0, basis: 'unpublished' };
-      } catch {
-        // A HEAD can fail for reasons the download will report properly (403, throttling).
+    const typical = typicalLandingBytes(ctx.lakeRoot, job.dataset) ?? entry.flatFile?.typicalBytes ?? 0;
+    let bytes = 0;
+    let guessed = false;
+    let published = false;
+    for (const date of job.dates) {
+      if (s3 && ctx.probes && ctx.probes.remaining > 0) {
+        ctx.probes.remaining -= 1;
+        try {
+          const { headDay } = await import('./flat-file-downloader.ts');
+          const head = await headDay(s3, job.dataset as FlatFileDatasetId, date);
+          if (head) {
+            bytes += head.size;
+            published = true;
+          }
+          continue;
+        } catch {
+          // A HEAD can fail for reasons the download will report properly (403, throttling).
+        }
       }
+      bytes += typical;
+      guessed = true;
+      published = true;
     }
-    const recent = typicalLandingBytes(ctx.lakeRoot, job.dataset);
-    return { bytes: recent ?? entry.flatFile?.typicalBytes ?? 0, basis: 'typical' };
+    return { bytes, basis: guessed ? 'typical' : published ? 'head' : 'unpublished' };
   },
   spec(job, run): DownloadJobSpec {
     if (!run.sources.s3) throw new Error(`${job.id}: no S3 source was opened for this run`);
     const r = run.settings.retry;
     return {
-      kind: 'download', dataset: job.dataset as FlatFileDatasetId, date: job.dates[0]!, lakeRoot: run.lakeRoot, access: run.sources.s3,
+      kind: 'download', dataset: job.dataset as FlatFileDatasetId, dates: job.dates, lakeRoot: run.lakeRoot, access: run.sources.s3,
       retry: { requestAttempts: r.requestAttempts, baseDelayMs: r.baseDelayMs, maxDelayMs: r.maxDelayMs }, logLevel: run.logLevel,
     };
   },

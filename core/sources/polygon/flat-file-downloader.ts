@@ -14,7 +14,7 @@ import { sha256OfFile } from '../../files/file-checksum.ts';
 import { readPartitionRecord, writePartitionRecord, type PartitionRecord } from '../../lake/partition-records.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { ProgressSink } from '../../progress/job-progress.ts';
-import type { RunStoppingError } from '../../runtime/job-types.ts';
+import type { RunStoppingError } from '../../process/job-protocol.ts';
 import type { S3Access } from './flat-file-source.ts';
 import { backoffDelayMs, sleep, type RetryPolicy } from './retry-policy.ts';
 import { sharedS3Client } from './s3-client.ts';

@@ -44,10 +44,18 @@ describe('quantmini backfill / gaps / status / query in demo mode', () => {
     expect(res.code, res.stderr).toBe(0);
     expect(days).toHaveLength(20);
     expect(res.stderr).toMatch(/Demo mode .*built-in market simulator/);
-    expect(res.stdout).toMatch(/^backfill stocks_daily,options_daily 2024-03-01\.\.2024-03-28: 40 days; downloads 40 complete; ingests 40 complete;/m);
+    expect(res.stdout).toMatch(/^Plan: 2 dataset\(s\), 20 day\(s\), 2024-03-01 \.\. 2024-03-28$/m);
+    // Daily files travel 20 dates to a job: one download and one ingest per dataset.
+    expect(res.stdout).toMatch(/^\s+2 download, 2 ingest;/m);
+    const run = /^Run (\S+) complete in .*: 4 job\(s\) \(4 complete\)/m.exec(res.stdout);
+    expect(run, res.stdout).not.toBeNull();
     for (const ds of ['stocks_daily', 'options_daily']) {
       expect(listFiles(lake, `bronze/${ds}`)).toEqual(days.map((d) => `year=2024/month=03/${d}.parquet`));
     }
+    // The backfill went through the engine: its run is in the lake's history like an update's.
+    const runs = await cli(['--source', 'demo', '--json', 'runs']);
+    expect(runs.code, runs.stderr).toBe(0);
+    expect(runs.stdout).toContain(run![1]);
   });
 
   it('gaps is empty and query answers', async () => {
@@ -91,11 +99,12 @@ describe('quantmini backfill / gaps / status / query in demo mode', () => {
 
     const res = await cli(['--source', 'demo', '--json', ...BACKFILL]);
     expect(res.code, res.stderr).toBe(0);
-    const summary = JSON.parse(res.stdout) as { days: Array<{ dataset: string; date: string; download?: { state: string }; ingest?: { state: string } }> };
-    expect(summary.days).toEqual([
-      expect.objectContaining({ dataset: 'stocks_daily', date: '2024-03-12', download: expect.objectContaining({ state: 'skipped' }), ingest: expect.objectContaining({ state: 'complete' }) }),
+    const { summary } = JSON.parse(res.stdout) as { summary: { jobs: Array<{ kind: string; dataset: string; dates: string[]; state: string }> } };
+    // The landing file is checked against its record and upstream (unchanged: skipped), then ingested.
+    expect(summary.jobs.map((j) => [j.kind, j.dataset, j.dates, j.state])).toEqual([
+      ['download', 'stocks_daily', ['2024-03-12'], 'skipped'],
+      ['ingest', 'stocks_daily', ['2024-03-12'], 'complete'],
     ]);
-    expect(res.stderr).toMatch(/backfill stocks_daily,options_daily .*: 1 day; downloads 1 skipped; ingests 1 complete/);
     expect(fs.existsSync(victim)).toBe(true);
     expect(others.map((f) => fs.statSync(f).mtimeMs)).toEqual(mtimes);
     expect(fs.statSync(landing).mtimeMs).toBe(landingMtime);
@@ -106,6 +115,6 @@ describe('quantmini backfill / gaps / status / query in demo mode', () => {
   it('rejects bad arguments with one clear line', async () => {
     const res = await cli(['--source', 'demo', 'backfill', '--dataset', 'stocks_weekly', '--from', '2024-03-01', '--to', '2024-03-28']);
     expect(res.code).toBe(2);
-    expect(res.stderr).toMatch(/^quantmini: error: unknown dataset "stocks_weekly" \(known: stocks_daily, stocks_minute, options_daily, options_minute\)$/m);
+    expect(res.stderr).toMatch(/^quantmini: error: --dataset: unknown dataset "stocks_weekly" \(known: stocks_daily, stocks_minute, options_daily, options_minute, tickers, .*\)$/m);
   });
 });

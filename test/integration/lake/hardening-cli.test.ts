@@ -54,7 +54,8 @@ describe('a damaged landing file is repaired (item 7)', () => {
     const landing = lakePaths(lake).landingFile('stocks_daily', D2);
     const good = fs.readFileSync(landing);
     flipByte(landing);
-    const ingest = await runCli(['--data-root', lake, '--source', 'demo', 'ingest', '--dataset', 'stocks_daily', '--from', D2, '--to', D2], { home });
+    // Bronze is up to date, so only --force makes ingest read the landing file again.
+    const ingest = await runCli(['--data-root', lake, '--source', 'demo', 'ingest', '--force', '--dataset', 'stocks_daily', '--from', D2, '--to', D2], { home });
     expect(ingest.code).toBe(1);
     expect(ingest.stdout + ingest.stderr).toContain(`the landing file ${landing} does not match its landing record`);
     expect((await readPartitionRecord(lake, 'landing', 'stocks_daily', D2))?.status).toBe('failed');
@@ -71,7 +72,7 @@ describe('a damaged landing file is repaired (item 7)', () => {
     // The D2 file under D3's name: its bars fall outside D3, so every row is rejected; that is
     // beside the point here, which is the record the hand-placed file gets.
     fs.copyFileSync(from, to);
-    await runCli(['--data-root', lake, '--source', 'demo', 'ingest', '--dataset', 'stocks_daily', '--from', D3, '--to', D3], { home });
+    await runCli(['--data-root', lake, '--source', 'demo', 'ingest', '--force', '--dataset', 'stocks_daily', '--from', D3, '--to', D3], { home });
     expect(await readPartitionRecord(lake, 'landing', 'stocks_daily', D3)).toMatchObject({ status: 'complete', origin: 'found', etag: null });
   }, 60_000);
 });
