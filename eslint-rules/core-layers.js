@@ -30,6 +30,7 @@ export const CORE_LEVELS = {
   'layers/bronze': 6,
   'layers/silver': 6.1,
   'layers/gold': 6.2,
+  'layers/features': 6.3,
   runtime: 7,
   'lake-service': 7,
   app: 8,

@@ -8,6 +8,7 @@
 import { tradingDays } from '../calendar/index.ts';
 import type { JobKind } from '../vocabulary/job-states.ts';
 import type { Layer } from '../vocabulary/layers.ts';
+import { goldAndFeatureDatasets } from './gold-datasets.ts';
 import { BRONZE_SCHEMA_VERSION, bronzeColumns, FLAT_FILE_DATASETS, type FlatFileDataset } from './flat-file-datasets.ts';
 import type { RestDatasetDeclaration } from './rest-dataset-types.ts';
 import { REST_DATASETS } from './rest-datasets.ts';
@@ -228,10 +229,10 @@ export interface RegistryOptions {
   tickersDailyFrom: string;
 }
 
-/** The entries the lake ships with: the four flat-file datasets and the nine REST datasets. */
+/** The entries the lake ships with: the four flat-file datasets, the nine REST datasets, gold and feature sets once silver is declared. */
 export function builtInDatasets(opts: RegistryOptions): DatasetEntry[] {
   const schedule = { tickersDailyFrom: opts.tickersDailyFrom };
-  return [
+  const declared: DatasetEntry[] = [
     ...FLAT_FILE_DATASETS.map(flatFileEntry),
     ...REST_DATASETS.map((d) => {
       const e = restEntry(d);
@@ -255,6 +256,7 @@ export function builtInDatasets(opts: RegistryOptions): DatasetEntry[] {
     }),
     ...SILVER_DATASETS,
   ];
+  return [...declared, ...goldAndFeatureDatasets(declared)];
 }
 
 /** Default of settings rest.tickersDailyFrom: universe snapshots are daily from this date on. */

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { FLAT_FILE_DATASETS, SILVER_DATASETS } from '../datasets/index.ts';
+import { featureSetViews } from './feature-set-paths.ts';
 import { listDataFileDates } from './data-file-listing.ts';
 import { lakePaths } from './lake-paths.ts';
 
@@ -34,6 +35,7 @@ export function queryableViews(lakeRoot: string): QueryableView[] {
     const rejects = listParquet(rejectsDir);
     if (rejects.length > 0) views.push({ name: `${ds.id}_rejects`, files: rejects.map((f) => path.join(rejectsDir, f)), hive: false });
   }
+  views.push(...featureSetViews(lakeRoot));
   return views;
 }
 

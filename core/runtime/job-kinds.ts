@@ -2,11 +2,13 @@ import { fileURLToPath } from 'node:url';
 import type { JobKindPlugin } from '../jobs/job-kind.ts';
 import { ingestJobKind } from '../layers/bronze/ingest-job-kind.ts';
 import { restFetchJobKind } from '../layers/bronze/rest-fetch-job-kind.ts';
+import { featureJobKind } from '../layers/features/feature-job-kind.ts';
+import { goldJobKind } from '../layers/gold/gold-job-kind.ts';
 import { silverJobKind } from '../layers/silver/silver-job-kind.ts';
 import { downloadJobKind } from '../sources/polygon/download-job-kind.ts';
 
 /** The job kinds the lake ships with; each builds one layer (see core/jobs/job-kind.ts). */
-export const BUILT_IN_JOB_KINDS: readonly JobKindPlugin[] = [downloadJobKind, ingestJobKind, restFetchJobKind, silverJobKind];
+export const BUILT_IN_JOB_KINDS: readonly JobKindPlugin[] = [downloadJobKind, ingestJobKind, restFetchJobKind, silverJobKind, goldJobKind, featureJobKind];
 
 /** The engine's worker module when running from source (the CLI, the web host, tests run it through tsx). */
 export function sourceWorkerEntry(): string {

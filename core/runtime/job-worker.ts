@@ -9,6 +9,8 @@ const HANDLERS: Record<string, () => Promise<JobHandler>> = {
   ingest: async () => (await import('../layers/bronze/ingest-job.ts')).runIngestJob,
   'rest-fetch': async () => (await import('../layers/bronze/rest-fetch-job.ts')).runRestFetchJob,
   'silver-build': async () => (await import('../layers/silver/silver-job.ts')).runSilverJob,
+  'gold-build': async () => (await import('../layers/gold/gold-job.ts')).runGoldJob,
+  'feature-build': async () => (await import('../layers/features/feature-job.ts')).runFeatureJob,
 };
 
 runWorker(async (spec, ctx) => {

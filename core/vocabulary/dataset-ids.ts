@@ -15,8 +15,15 @@ export const REST_DATASET_IDS = [
 /** Silver datasets built from bronze (core/datasets/silver-datasets.ts). */
 export const SILVER_DATASET_IDS = ['adjustment_factors', 'stocks_daily_adjusted', 'universe'] as const;
 
+/** The built-in feature sets (config/feature-sets/<name>.yaml); each is the dataset features_<name>. */
+export const FEATURE_SET_NAMES = ['alpha158', 'alpha360', 'daily'] as const;
+
+/** Gold datasets (Qlib directories) and the feature-set datasets built on them (declared once silver's bars are). */
+export const GOLD_DATASET_IDS = ['qlib_us'] as const;
+export const FEATURE_DATASET_IDS = ['features_alpha158', 'features_alpha360', 'features_daily'] as const;
+
 /** Every built-in dataset id. */
-export const DATASET_IDS = [...FLAT_FILE_DATASET_IDS, ...REST_DATASET_IDS, ...SILVER_DATASET_IDS] as const;
+export const DATASET_IDS = [...FLAT_FILE_DATASET_IDS, ...REST_DATASET_IDS, ...SILVER_DATASET_IDS, ...GOLD_DATASET_IDS, ...FEATURE_DATASET_IDS] as const;
 
 /** A built-in dataset id. */
 export type DatasetId = (typeof DATASET_IDS)[number];

@@ -3,6 +3,7 @@ import { registerBackfillCommand } from './backfill-command.ts';
 import { registerCalendarCommand } from './calendar-command.ts';
 import { registerConfigCommand } from './config-command.ts';
 import { registerDownloadCommand } from './download-command.ts';
+import { registerFeaturesCommand } from './features-command.ts';
 import { registerGapsCommand } from './gaps-command.ts';
 import { registerIngestCommand } from './ingest-command.ts';
 import { registerQlibCommand } from './qlib-command.ts';
@@ -32,4 +33,5 @@ export function registerCommands(program: Command): void {
   registerSimulateCommand(program);
   registerQlibCommand(program);
   registerScheduleCommand(program);
+  registerFeaturesCommand(program);
 }

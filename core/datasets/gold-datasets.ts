@@ -1,0 +1,80 @@
+/**
+ * Datasets built on silver's adjusted bars: the lake's Qlib gold (`qlib_us`, gold/qlib/us) and the
+ * built-in feature sets (`features_<name>`, silver/features/<name>/v<version>/), which read gold's
+ * normalised fields so the lake's Alpha158 is what Qlib computes from the lake's gold. They are
+ * declared only when the registry has the silver datasets they read (silver's own declarations), so
+ * a registry without silver stays valid.
+ */
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
+import { FEATURE_SET_NAMES, GOLD_DATASET_IDS } from '../vocabulary/dataset-ids.ts';
+import type { DatasetEntry, InputMapping } from './dataset-registry.ts';
+
+/** The lake's day gold: one Qlib directory, with a per-day record saying the day is complete. */
+export const GOLD_DAY_DATASET = GOLD_DATASET_IDS[0];
+/** Bump when gold's bytes change for the same silver (every gold day then reads `stale`). */
+export const GOLD_BUILDER_VERSION = 1;
+/** Bump when a feature set's partitions change for the same gold and manifest (the manifest's own version is folded in). */
+export const FEATURE_BUILDER_VERSION = 1;
+/** Job kinds of these layers. */
+export const GOLD_JOB_KIND = 'gold-build';
+export const FEATURE_JOB_KIND = 'feature-build';
+
+/** The dataset id of a feature set. */
+export function featureDatasetId(name: string): string {
+  return `features_${name}`;
+}
+
+/** The feature-set name of a dataset id, or null when it is not one. */
+export function featureSetOf(datasetId: string): string | null {
+  return datasetId.startsWith('features_') ? datasetId.slice('features_'.length) : null;
+}
+
+/**
+ * The installed manifest's version as a number growing with it (major, minor, patch in thousands),
+ * read from its YAML without compiling it: folded into the set's builder version, so installing a
+ * new version marks the days built by the old one `stale`.
+ */
+function manifestVersionNumber(name: string): number {
+  try {
+    const file = fileURLToPath(new URL(`../../config/feature-sets/${name}.yaml`, import.meta.url));
+    const doc = YAML.parse(fs.readFileSync(file, 'utf8')) as { version?: unknown };
+    const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(String(doc.version ?? ''));
+    return m ? Number(m[1]) * 1_000_000 + Number(m[2]) * 1_000 + Number(m[3]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+const has = (entries: readonly DatasetEntry[], id: string, layer: string) => entries.some((e) => e.id === id && e.layers.some((l) => l.layer === layer));
+
+/** Gold and the feature sets, for a registry already holding `declared` (empty when silver's bars are not declared). */
+export function goldAndFeatureDatasets(declared: readonly DatasetEntry[]): DatasetEntry[] {
+  const bars = declared.find((e) => e.id === 'stocks_daily_adjusted' && e.layers.some((l) => l.layer === 'silver'));
+  if (!bars) return [];
+  const inputs: InputMapping[] = [{ dataset: bars.id, layer: 'silver', window: { kind: 'same-day' } }];
+  if (has(declared, 'universe', 'silver')) inputs.push({ dataset: 'universe', layer: 'silver', window: { kind: 'same-day' } });
+  const gold: DatasetEntry = {
+    id: GOLD_DAY_DATASET,
+    title: 'Qlib gold (US, day)',
+    kind: 'derived',
+    firstDate: bars.firstDate,
+    enabledByDefault: true,
+    layers: [{ layer: 'gold', job: GOLD_JOB_KIND, builderVersion: GOLD_BUILDER_VERSION, storage: 'records', inputs }],
+  };
+  // A feature value on day D depends on the instrument's history up to D (running sums carry state
+  // from the series start, as in Qlib), so each partition reads all of gold up to its day.
+  const features = FEATURE_SET_NAMES.map((name): DatasetEntry => ({
+    id: featureDatasetId(name),
+    title: `Feature set ${name}`,
+    kind: 'derived',
+    firstDate: bars.firstDate,
+    enabledByDefault: name !== 'alpha360',
+    layers: [{
+      layer: 'silver', job: FEATURE_JOB_KIND, builderVersion: FEATURE_BUILDER_VERSION * 1_000_000_000 + manifestVersionNumber(name), storage: 'records',
+      inputs: [{ dataset: GOLD_DAY_DATASET, layer: 'gold', window: { kind: 'all-up-to' } }],
+    }],
+  }));
+  return [gold, ...features];
+}

@@ -1,0 +1,137 @@
+/**
+ * Builds days of a feature set from the lake's gold: for each day D, the values Qlib's engine gives
+ * on the lake's gold for D (instruments of all.txt, rows inside their spans), one Parquet partition
+ * per day (instrument, date, one FLOAT column per feature; NaN stored as NULL).
+ *
+ * What a day reads: a value on D depends on the instrument's history, and pandas' running sums carry
+ * float64 state from where the loaded series starts, so a day is evaluated over the instrument's
+ * whole history up to D unless every output is exact from a bounded window (then only the manifest's
+ * lookback before D is read). Skew and Kurt subtract the mean of the whole loaded series, so a set
+ * using them is evaluated day by day with D as the series' end. Either way the value of D does not
+ * depend on which other days a build covers: a day-by-day build equals a range build. Labels look
+ * into the future and are not part of lake partitions (use `quantmini qlib features --label`).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { DuckDBDataChunk, DuckDBDateType, DuckDBDateValue, DuckDBFloatType, DuckDBVarCharType } from '@duckdb/node-api';
+import type { DuckDBDateVector, DuckDBFloatVector, DuckDBVarCharVector } from '@duckdb/node-api';
+import { openDuckDb, sqlIdent, sqlString, type DuckDbHandle } from '../../duckdb/duckdb-instance.ts';
+import { commitTempFile, tempPathFor } from '../../files/atomic-write.ts';
+import { sha256OfFile } from '../../files/file-checksum.ts';
+import { evaluateQlibQuery } from '../../features/engine/feature-pool.ts';
+import type { CompiledFeatureSet } from '../../features/engine/feature-set-compiler.ts';
+import { planQlibQuery } from '../../features/qlib/qlib-directory-query.ts';
+import { compileFeatureSet, type FeatureSetManifest } from '../../features/sets/feature-set-manifest.ts';
+import { readQlibCalendar } from '../../qlib/qlib-dir-reader.ts';
+
+/** What a feature build is told. */
+export interface FeatureBuildOptions {
+  lakeRoot: string;
+  manifest: FeatureSetManifest;
+  /** The Qlib directory the values come from (the lake's gold). */
+  qlibDir: string;
+  /** Days to build, each a day of the gold calendar. */
+  dates: readonly string[];
+  /** Where each day's partition goes. */
+  fileOf: (date: string) => string;
+  threads?: number;
+}
+
+/** One built partition. */
+export interface FeatureDay {
+  date: string;
+  file: string;
+  rows: number;
+  checksum: string;
+}
+
+/** Most days evaluated in one pass (each pass holds its days' values in memory). */
+const DAYS_PER_PASS = 64;
+
+/** How a compiled set must be evaluated to give every day its canonical value. */
+export function evaluationShape(compiled: CompiledFeatureSet): { bounded: boolean; perDay: boolean } {
+  const bounded = compiled.windows.every((w) => w.boundedExact && Number.isFinite(w.lookback));
+  const perDay = compiled.expressions.some((e) => /\b(Skew|Kurt)\(/.test(e.key));
+  return { bounded, perDay };
+}
+
+/** Builds the given days of a feature set; partitions appear only complete (temp file, rename). */
+export async function buildFeatureDays(opts: FeatureBuildOptions): Promise<FeatureDay[]> {
+  const compiled = compileFeatureSet(opts.manifest, { labels: false });
+  const calendar = readQlibCalendar(opts.qlibDir);
+  const index = new Map(calendar.map((d, i) => [d, i]));
+  const wanted = [...new Set(opts.dates)].sort();
+  for (const d of wanted) {
+    if (!index.has(d)) throw new Error(`${opts.manifest.name}@${opts.manifest.version}: ${d} is not a day of the gold calendar (${opts.qlibDir})`);
+  }
+  const shape = evaluationShape(compiled);
+  const size = shape.perDay ? 1 : DAYS_PER_PASS;
+  const out: FeatureDay[] = [];
+  const db = await openDuckDb({ threads: 1, memoryLimit: '512MB' });
+  try {
+    for (let k = 0; k < wanted.length; k += size) {
+      const chunk = wanted.slice(k, k + size);
+      const first = index.get(chunk[0]!)!;
+      const loadStart = shape.bounded ? calendar[Math.max(0, first - compiled.lookback)]! : calendar[0]!;
+      const plan = planQlibQuery({ qlibDir: opts.qlibDir, instruments: 'all', start: loadStart, end: chunk.at(-1)! });
+      const days = new Map(chunk.map((d) => [index.get(d)!, { instruments: [] as string[], values: [] as Float32Array[] }]));
+      const width = compiled.names.length;
+      for await (const r of evaluateQlibQuery(compiled, plan, { threads: opts.threads ?? 1 })) {
+        const n = r.rows.length;
+        for (let i = 0; i < n; i++) {
+          const day = days.get(r.rows[i]!);
+          if (!day) continue;
+          const v = new Float32Array(width);
+          for (let f = 0; f < width; f++) v[f] = r.values[f * n + i]!;
+          day.instruments.push(r.instrument);
+          day.values.push(v);
+        }
+      }
+      for (const [i, day] of days) {
+        const date = calendar[i]!;
+        const file = opts.fileOf(date);
+        await writeDay(db, opts.lakeRoot, file, date, compiled.names, day.instruments, day.values);
+        out.push({ date, file, rows: day.instruments.length, checksum: await sha256OfFile(file) });
+      }
+    }
+  } finally {
+    db.close();
+  }
+  return out;
+}
+
+const CHUNK = 2048;
+
+async function writeDay(db: DuckDbHandle, lakeRoot: string, file: string, date: string, names: readonly string[], instruments: string[], values: Float32Array[]): Promise<void> {
+  const c = db.connection;
+  await c.run(`CREATE OR REPLACE TABLE day (instrument VARCHAR, date DATE, ${names.map((n) => `${sqlIdent(n)} FLOAT`).join(', ')})`);
+  const appender = await c.createAppender('day');
+  const types = [DuckDBVarCharType.instance, DuckDBDateType.instance, ...names.map(() => DuckDBFloatType.instance)];
+  const days = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / 86_400_000;
+  for (let s = 0; s < instruments.length; s += CHUNK) {
+    const count = Math.min(CHUNK, instruments.length - s);
+    const chunk = DuckDBDataChunk.create(types, count);
+    const inst = chunk.getColumnVector(0) as DuckDBVarCharVector;
+    const dv = chunk.getColumnVector(1) as DuckDBDateVector;
+    for (let r = 0; r < count; r++) {
+      inst.setItem(r, instruments[s + r]!);
+      dv.setItem(r, new DuckDBDateValue(days));
+    }
+    inst.flush();
+    dv.flush();
+    for (let f = 0; f < names.length; f++) {
+      const vec = chunk.getColumnVector(f + 2) as DuckDBFloatVector;
+      for (let r = 0; r < count; r++) {
+        const v = values[s + r]![f]!;
+        vec.setItem(r, v !== v ? null : v);
+      }
+      vec.flush();
+    }
+    appender.appendDataChunk(chunk);
+  }
+  appender.closeSync();
+  const tmp = tempPathFor(file, lakeRoot);
+  fs.mkdirSync(path.dirname(tmp), { recursive: true });
+  await c.run(`COPY (SELECT * FROM day) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd)`);
+  await commitTempFile(tmp, file, { readOnly: true });
+}

@@ -1,0 +1,82 @@
+/**
+ * Worker side of the `gold-build` job kind. It finds silver's present partitions, works out which
+ * stored gold days had their inputs change (asked for, never built, or stale by lineage), brings
+ * gold to silver's state through buildLakeGold (one generation switch) and then writes the record
+ * of every day asked for and of every day whose values changed, each with its lineage, so
+ * partitions built from gold (feature sets) go stale exactly when their days changed.
+ */
+import { createLakeRegistry, type DatasetRegistry } from '../../datasets/index.ts';
+import { lakePaths } from '../../lake/lake-paths.ts';
+import { createLineageReader, currentLineage, staleReason } from '../../lake/lineage.ts';
+import { writePartitionRecord } from '../../lake/partition-records.ts';
+import type { WorkerResult } from '../../process/job-protocol.ts';
+import type { WorkerContext } from '../../process/worker-main.ts';
+import { readQlibCalendar } from '../../qlib/qlib-dir-reader.ts';
+import type { GoldJobSpec } from './gold-job-kind.ts';
+import { activeGeneration, goldLayout, lakeGoldDir } from './gold-store.ts';
+import { buildLakeGold } from './lake-gold-build.ts';
+import { ADJUSTED_BARS_DATASET, UNIVERSE_DATASET } from './silver-gold-source.ts';
+
+/** The present partitions of a silver dataset up to `end`, date -> file. */
+function presentFiles(registry: DatasetRegistry, reader: ReturnType<typeof createLineageReader>, lakeRoot: string, dataset: string, end: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const entry = registry.get(dataset);
+  for (const date of registry.partitionDates(dataset, entry.firstDate, end)) {
+    const rec = reader.record({ dataset, layer: 'silver', date });
+    if (rec && (rec.status === 'complete' || rec.status === 'degraded')) out.set(date, lakePaths(lakeRoot).parquetFile('silver', dataset, date));
+  }
+  return out;
+}
+
+/** Runs one gold-build job; `registry` is the lake's unless a host (a test) brings its own. */
+export async function runGoldJob(raw: unknown, ctx: WorkerContext, registry?: DatasetRegistry): Promise<WorkerResult> {
+  const spec = raw as GoldJobSpec;
+  const reg = registry ?? createLakeRegistry(spec.registryOptions);
+  const reader = createLineageReader(spec.lakeRoot);
+  const asked = [...spec.dates].sort();
+  const last = asked.at(-1)!;
+  const bars = presentFiles(reg, reader, spec.lakeRoot, ADJUSTED_BARS_DATASET, last);
+  const universe = reg.hasLayer(UNIVERSE_DATASET, 'silver') ? presentFiles(reg, reader, spec.lakeRoot, UNIVERSE_DATASET, last) : null;
+  const missing = asked.filter((d) => !bars.has(d));
+  const end = [...bars.keys()].filter((d) => d <= last).sort().at(-1);
+  const target = lakeGoldDir(spec.lakeRoot);
+  const startedAt = new Date().toISOString();
+  const t0 = Date.now();
+
+  // Stored days whose inputs changed since they were built (or that were never recorded).
+  const changed = new Set(asked);
+  if (activeGeneration(goldLayout(target))) {
+    for (const date of readQlibCalendar(target)) {
+      const ref = { dataset: spec.dataset, layer: 'gold' as const, date };
+      const rec = reader.record(ref);
+      if (!rec || (rec.status !== 'complete' && rec.status !== 'degraded') || staleReason(reg, reader, ref, rec)) changed.add(date);
+    }
+  }
+  ctx.logger.info({ asked: asked.length, changed: changed.size, silverDays: bars.size, end }, 'building gold from silver');
+  const result = end
+    ? await buildLakeGold({ target, files: { bars, universe }, end, changedDates: changed, markets: spec.markets, duckdb: spec.duckdb })
+    : null;
+  ctx.logger.info({ mode: result?.mode, writes: result?.writes, commit: result?.commit }, 'gold committed');
+
+  const finishedAt = new Date().toISOString();
+  const base = { dataset: spec.dataset, layer: 'gold' as const, bytes: null, sourceChecksum: null, etag: null, schemaVersion: 1, rejects: 0, attempts: 1, startedAt, finishedAt, durationMs: Date.now() - t0 };
+  let rows = 0;
+  for (const [date, day] of result?.days ?? []) {
+    const ref = { dataset: spec.dataset, layer: 'gold' as const, date };
+    const rec = reader.record(ref);
+    const fresh = rec?.status === 'complete' && rec.checksum === day.checksum && !staleReason(reg, reader, ref, rec);
+    if (fresh && !asked.includes(date)) continue;
+    const lineage = currentLineage(reg, reader, ref);
+    await writePartitionRecord(spec.lakeRoot, {
+      ...base, date, status: 'complete', rows: day.rows, lastError: null, checksum: day.checksum, builderVersion: lineage.builderVersion, inputs: lineage.inputs,
+    });
+    if (asked.includes(date)) rows += day.rows;
+  }
+  for (const date of missing) {
+    await writePartitionRecord(spec.lakeRoot, {
+      ...base, date, status: 'failed', rows: null, lastError: `silver ${ADJUSTED_BARS_DATASET} has no partition for ${date}`,
+    });
+  }
+  if (missing.length === asked.length) return { outcome: 'failed', error: `silver ${ADJUSTED_BARS_DATASET} has none of the days asked for (${asked[0]}..${last})` };
+  return { outcome: missing.length ? 'degraded' : 'complete', rows, file: 'gold/qlib/us' };
+}

@@ -1,0 +1,249 @@
+/**
+ * Gold's view of silver: the adjusted daily bars (`silver/stocks_daily_adjusted`, columns of issue 13
+ * item 2) and the point-in-time universe (`silver/universe`), turned into Qlib instruments: a code
+ * per instrument, its spans and its fields normalised by Qlib's Yahoo convention.
+ *
+ * Rules (written down here because gold's bytes follow from them):
+ * - The calendar is the NYSE trading days from the first day silver has bars for to the build's end.
+ * - A bar is valid when its adjusted close is a number and its volume is above 0 (Yahoo's collector
+ *   blanks rows with volume <= 0: a suspended day); an invalid bar is a day without values.
+ * - `c0` is the adjusted close of the instrument's first valid bar. Fields, in float64, then cast to
+ *   float32 by the writer: open/high/low/close = adj_x / c0; volume = (volume / factor) * c0;
+ *   factor = factor / c0 (so `$close / $factor` is the raw close and the first close is 1);
+ *   vwap = (vwap * factor) / c0; change = silver's change. The silver factor is anchored at the
+ *   instrument's first day, so a new corporate action never moves c0 and history stays append-only.
+ * - Spans are the maximal runs of consecutive calendar days on which the instrument is in the
+ *   universe or has a bar (a delisted name keeps its real last day; a relisting starts a new span);
+ *   without a universe dataset the spans come from the bars alone. Bins cover first span start to
+ *   last span end, NaN on days without a valid bar.
+ * - The code is the lowercased ticker of the instrument's last bar (a renamed company is one series
+ *   under its current symbol). When two instruments end up with one code (a symbol reused by another
+ *   company), the one whose last day is latest keeps it and each other gets `<code>_<id>`.
+ * - Instruments without a single valid bar have nothing to normalise by and are left out.
+ */
+import { tradingDays } from '../../calendar/index.ts';
+import { openDuckDb, sqlString, type DuckDbHandle } from '../../duckdb/duckdb-instance.ts';
+import type { GoldSpan } from './gold-types.ts';
+
+/** The silver dataset of adjusted daily bars gold is built from. */
+export const ADJUSTED_BARS_DATASET = 'stocks_daily_adjusted';
+/** The silver point-in-time universe that gives gold its spans. */
+export const UNIVERSE_DATASET = 'universe';
+
+/** Columns of stocks_daily_adjusted that gold reads (issue 13 item 2). */
+export const ADJUSTED_BAR_COLUMNS = ['instrument_id', 'ticker', 'date', 'volume', 'factor', 'adj_open', 'adj_high', 'adj_low', 'adj_close', 'vwap', 'change'] as const;
+
+/** The fields gold writes for day data, in Qlib's names. */
+export const GOLD_DAY_FIELDS = ['open', 'high', 'low', 'close', 'volume', 'vwap', 'change', 'factor'] as const;
+
+/** An instrument as silver says it should be in gold. */
+export interface SilverGoldInstrument {
+  id: string;
+  code: string;
+  spans: GoldSpan[];
+  /** Values per field over [spans[0].start, spans.at(-1).end]. */
+  fields: Map<string, Float32Array>;
+  /** Calendar indices with a valid bar. */
+  traded: number[];
+  /** Raw close x raw volume per traded index (for liquidity universes), and the type that day. */
+  dollarVolume: Float64Array;
+  type: string;
+}
+
+/** Silver's files, by date. */
+export interface SilverGoldFiles {
+  bars: ReadonlyMap<string, string>;
+  universe: ReadonlyMap<string, string> | null;
+}
+
+/** Everything gold is, derived from silver up to `end`. */
+export interface SilverGoldState {
+  calendar: string[];
+  instruments: SilverGoldInstrument[];
+}
+
+/** Bad silver input for gold; the message names dataset, instrument and date. */
+export class SilverGoldInputError extends Error {
+  override name = 'SilverGoldInputError';
+}
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : v === null || v === undefined ? NaN : Number(v));
+
+/** Reads silver's bars (and universe) up to `end` and derives the gold instruments. */
+export async function readSilverGold(files: SilverGoldFiles, end: string, duckdb: { threads: number; memoryLimit: string }): Promise<SilverGoldState> {
+  const barDates = [...files.bars.keys()].filter((d) => d <= end).sort();
+  if (barDates.length === 0) return { calendar: [], instruments: [] };
+  const calendar = tradingDays(barDates[0]!, end);
+  const index = new Map(calendar.map((d, i) => [d, i]));
+  const db = await openDuckDb({ threads: duckdb.threads, memoryLimit: duckdb.memoryLimit });
+  try {
+    const bars = await readBars(db, barDates.map((d) => files.bars.get(d)!));
+    const uniFiles = files.universe ? [...files.universe].filter(([d]) => d <= end && d >= barDates[0]!).sort(([a], [b]) => (a < b ? -1 : 1)) : [];
+    const universe = uniFiles.length ? await readUniverse(db, uniFiles.map(([, f]) => f)) : null;
+    return { calendar, instruments: deriveInstruments(index, bars, universe) };
+  } finally {
+    db.close();
+  }
+}
+
+interface BarColumns {
+  id: string[];
+  ticker: string[];
+  date: string[];
+  volume: number[];
+  factor: number[];
+  open: number[];
+  high: number[];
+  low: number[];
+  close: number[];
+  vwap: number[];
+  change: number[];
+}
+
+async function readBars(db: DuckDbHandle, files: string[]): Promise<BarColumns> {
+  const list = `[${files.map(sqlString).join(', ')}]`;
+  const sql = `SELECT CAST(instrument_id AS VARCHAR), CAST(ticker AS VARCHAR), CAST(date AS VARCHAR), CAST(volume AS DOUBLE),
+    CAST(factor AS DOUBLE), CAST(adj_open AS DOUBLE), CAST(adj_high AS DOUBLE), CAST(adj_low AS DOUBLE), CAST(adj_close AS DOUBLE),
+    CAST(vwap AS DOUBLE), CAST(change AS DOUBLE)
+    FROM read_parquet(${list}) ORDER BY 1, 3`;
+  let cols: unknown[][];
+  try {
+    cols = (await db.connection.runAndReadAll(sql)).getColumns();
+  } catch (err) {
+    throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET}: cannot read the columns gold needs (${ADJUSTED_BAR_COLUMNS.join(', ')}): ${(err as Error).message}`);
+  }
+  const s = (c: unknown[]) => c.map((v) => (v === null ? '' : String(v)));
+  const n = (c: unknown[]) => c.map(num);
+  return {
+    id: s(cols[0]!), ticker: s(cols[1]!), date: s(cols[2]!), volume: n(cols[3]!), factor: n(cols[4]!), open: n(cols[5]!),
+    high: n(cols[6]!), low: n(cols[7]!), close: n(cols[8]!), vwap: n(cols[9]!), change: n(cols[10]!),
+  };
+}
+
+/** Universe membership: per instrument id, the dates listed and the type on each. */
+async function readUniverse(db: DuckDbHandle, files: string[]): Promise<Map<string, Map<string, string>>> {
+  const list = `[${files.map(sqlString).join(', ')}]`;
+  const described = (await db.connection.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${list})`)).getColumns()[0]!.map(String);
+  const type = described.includes('type') ? 'CAST(type AS VARCHAR)' : "'CS'";
+  const cols = (await db.connection.runAndReadAll(
+    `SELECT CAST(instrument_id AS VARCHAR), CAST(date AS VARCHAR), ${type} FROM read_parquet(${list}) WHERE instrument_id IS NOT NULL`,
+  )).getColumns();
+  const out = new Map<string, Map<string, string>>();
+  const ids = cols[0]!;
+  for (let i = 0; i < ids.length; i++) {
+    const id = String(ids[i]);
+    let m = out.get(id);
+    if (!m) out.set(id, (m = new Map()));
+    m.set(String(cols[1]![i]), cols[2]![i] === null ? '' : String(cols[2]![i]));
+  }
+  return out;
+}
+
+function runsOf(sorted: readonly number[]): GoldSpan[] {
+  const spans: GoldSpan[] = [];
+  for (const i of sorted) {
+    const last = spans.at(-1);
+    if (last && i === last.end + 1) last.end = i;
+    else spans.push({ start: i, end: i });
+  }
+  return spans;
+}
+
+function sanitize(id: string): string {
+  return id.toLowerCase().replace(/[^a-z0-9]+/g, '');
+}
+
+function deriveInstruments(
+  index: ReadonlyMap<string, number>,
+  b: BarColumns,
+  universe: Map<string, Map<string, string>> | null,
+): SilverGoldInstrument[] {
+  const out: Array<SilverGoldInstrument & { ticker: string; last: number }> = [];
+  const n = b.id.length;
+  let r = 0;
+  while (r < n) {
+    const id = b.id[r]!;
+    let e = r;
+    while (e < n && b.id[e] === id) e++;
+    if (!id) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${b.date[r]}: a row without instrument_id (ticker ${b.ticker[r]})`);
+    const inst = deriveOne(index, b, r, e, universe?.get(id) ?? null);
+    if (inst) out.push(inst);
+    r = e;
+  }
+  // Codes: a reused symbol goes to the instrument that holds it last.
+  const byCode = new Map<string, typeof out>();
+  for (const x of out) byCode.set(x.code, [...(byCode.get(x.code) ?? []), x]);
+  for (const [code, list] of byCode) {
+    if (list.length < 2) continue;
+    list.sort((p, q) => q.last - p.last || (p.id < q.id ? -1 : 1));
+    for (const x of list.slice(1)) x.code = `${code}_${sanitize(x.id)}`;
+  }
+  return out.map(({ ticker: _t, last: _l, ...x }) => x);
+}
+
+function deriveOne(
+  index: ReadonlyMap<string, number>,
+  b: BarColumns,
+  r0: number,
+  r1: number,
+  listed: Map<string, string> | null,
+): (SilverGoldInstrument & { ticker: string; last: number }) | null {
+  const id = b.id[r0]!;
+  let c0 = NaN;
+  for (let r = r0; r < r1; r++) {
+    if (Number.isFinite(b.close[r]!) && b.volume[r]! > 0) {
+      c0 = b.close[r]!;
+      break;
+    }
+  }
+  if (!Number.isFinite(c0)) return null;
+  if (!(c0 > 0)) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${b.date[r0]}: instrument ${id} has a first adjusted close of ${c0}`);
+  const member = new Set<number>();
+  const rowAt = new Map<number, number>();
+  let prevDate = '';
+  for (let r = r0; r < r1; r++) {
+    const d = b.date[r]!;
+    const i = index.get(d);
+    if (i === undefined) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${d}: instrument ${id} has a bar on a day that is not an NYSE trading day`);
+    if (d === prevDate) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${d}: instrument ${id} has two bars`);
+    prevDate = d;
+    member.add(i);
+    rowAt.set(i, r);
+  }
+  let type = 'CS';
+  if (listed) {
+    for (const [d, t] of listed) {
+      const i = index.get(d);
+      if (i !== undefined) member.add(i);
+      type = t || type;
+    }
+  }
+  const spans = runsOf([...member].sort((p, q) => p - q));
+  const lo = spans[0]!.start;
+  const len = spans.at(-1)!.end - lo + 1;
+  const cols = new Map<string, Float32Array>(GOLD_DAY_FIELDS.map((f) => [f, new Float32Array(len).fill(NaN)]));
+  const [open, high, low, close, volume, vwap, change, factor] = GOLD_DAY_FIELDS.map((f) => cols.get(f)!);
+  const traded: number[] = [];
+  const dollar: number[] = [];
+  for (const [i, r] of [...rowAt].sort((p, q) => p[0] - q[0])) {
+    const c = b.close[r]!;
+    const v = b.volume[r]!;
+    if (!Number.isFinite(c) || !(v > 0)) continue;
+    const f = b.factor[r]!;
+    const k = i - lo;
+    open![k] = b.open[r]! / c0;
+    high![k] = b.high[r]! / c0;
+    low![k] = b.low[r]! / c0;
+    close![k] = c / c0;
+    volume![k] = (v / f) * c0;
+    factor![k] = f / c0;
+    vwap![k] = (b.vwap[r]! * f) / c0;
+    change![k] = b.change[r]!;
+    traded.push(i);
+    dollar.push((c / f) * v);
+  }
+  const lastRow = r1 - 1;
+  const ticker = b.ticker[lastRow]!;
+  if (!ticker) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${b.date[lastRow]}: instrument ${id} has no ticker`);
+  return { id, ticker, code: ticker.toLowerCase(), last: spans.at(-1)!.end, spans, fields: cols, traded, dollarVolume: Float64Array.from(dollar), type };
+}
