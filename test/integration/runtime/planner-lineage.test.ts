@@ -101,7 +101,8 @@ describe('the planner over a derived dataset with a 3-trading-day lookback', () 
 
   it('plans a derived partition whose input is missing with the jobs that bring the input first', async () => {
     fs.rmSync(path.join(dir, 'bronze', 'stocks_daily', 'year=2024', 'month=03', `${DAYS[7]}.parquet`), { force: true });
-    const plan = await planRequest(host(2), { target: { kind: 'cells', cells: [{ dataset: 'toy_3d', layer: 'silver', date: DAYS[7]! }] } });
+    // The toy partition itself is up to date (its input's record did not change), so ask for a rebuild.
+    const plan = await planRequest(host(2), { target: { kind: 'cells', cells: [{ dataset: 'toy_3d', layer: 'silver', date: DAYS[7]! }] }, force: true });
     const ids = plan.jobs.map((j) => j.id);
     expect(ids).toContain(`ingest:stocks_daily:${DAYS[7]}`);
     const toy = plan.jobs.find((j) => j.kind === 'toy-build')!;
