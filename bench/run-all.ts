@@ -14,6 +14,7 @@ const suites: Suite[] = [
   { name: 'lake', load: async () => (await import('./lake-bench.ts')).runLakeBench },
   { name: 'ui', load: async () => (await import('./ui-bench.ts')).runUiBench },
   { name: 'rest', load: async () => (await import('./rest-bench.ts')).runRestBench },
+  { name: 'engine', load: async () => (await import('./engine-bench.ts')).runEngineBench },
   { name: 'gold', load: async () => (await import('./gold-bench.ts')).runGoldBench },
   { name: 'features', load: async () => (await import('./features-bench.ts')).runFeaturesBench },
 ];

@@ -1,3 +1,4 @@
+import { backoffDelayMs } from '../async/backoff.ts';
 import type { JobOutcome } from './job-types.ts';
 import { FINAL_WITHOUT_RETRY } from './job-types.ts';
 
@@ -18,8 +19,7 @@ export function shouldRetry(outcome: JobOutcome | 'crashed', attemptsSoFar: numb
   return attemptsSoFar < policy.maxAttempts;
 }
 
-/** Exponential backoff with "equal jitter" (half fixed, half random), so retries of many jobs do not align. */
+/** The wait before a job's next attempt: the shared backoff rule (async/backoff.ts). */
 export function retryDelayMs(attemptsSoFar: number, policy: RetryPolicy, random: () => number = Math.random): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attemptsSoFar - 1));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+  return backoffDelayMs(attemptsSoFar, policy, random);
 }

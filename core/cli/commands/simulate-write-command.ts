@@ -13,6 +13,7 @@ import type { SimulatedMarket } from '../../sources/simulator/simulator-types.ts
 import { createCliContext } from '../cli-context.ts';
 import { CliError } from '../cli-errors.ts';
 import { parseIsoDate, parseList, parsePositiveInt } from '../cli-options.ts';
+import { formatBytes } from '../../format/units.ts';
 
 interface WriteOptions {
   out: string;
@@ -73,12 +74,6 @@ async function writeOne(market: SimulatedMarket, out: string, dataset: FlatFileD
     throw new CliError(`could not write ${dataset} for ${date} to ${target}: ${why}`);
   }
   return { dataset, date, key, path: target, ...meter.result() };
-}
-
-function formatBytes(n: number): string {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} GB`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`;
-  return `${(n / 1e3).toFixed(1)} kB`;
 }
 
 /**
