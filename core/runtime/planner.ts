@@ -6,8 +6,8 @@
  * jobs building its inputs. Nothing complete and fresh is re-run. The plan writes nothing: it reads
  * records, lists data files and, when allowed, asks upstream for sizes.
  */
-import { latestPublishedTradingDay } from '../calendar/index.ts';
-import { partitionKey, type DatasetRegistry, type InputMapping, type PartitionRef } from '../datasets/index.ts';
+import { addDays, latestPublishedTradingDay } from '../calendar/index.ts';
+import { partitionKey, type DatasetRegistry, type PartitionRef } from '../datasets/index.ts';
 import { jobIdFor, type EstimateBasis, type JobKindPlugin, type PlanContext, type PlannedJob } from '../jobs/job-kind.ts';
 import { deriveState } from '../lake/coverage.ts';
 import { listDataFileDates } from '../lake/data-file-listing.ts';
@@ -61,7 +61,32 @@ interface Node {
   state: CoverageState;
   build: boolean;
   reason: string;
+  /** Partitions it reads one by one (same day, trailing windows, named dates). */
   deps: Set<string>;
+  /**
+   * Ranges it reads whole ("everything up to D"): kept as ranges, because listing each partition
+   * would make a 20-year plan quadratic; they become job dependencies by binary search.
+   */
+  rangeDeps: RangeDep[];
+}
+
+/** A range of one (dataset, layer) a partition reads. */
+interface RangeDep {
+  key: string;
+  from: string;
+  to: string;
+}
+
+/** Index of the first element of ascending `xs` that is >= `x`. */
+function lowerBound(xs: readonly string[], x: string): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Cached per-(dataset, layer) facts the walk needs: which dates have data files. */
@@ -147,18 +172,33 @@ export async function planTargets(targets: readonly PartitionRef[], ctx: PlanCon
       else if (refreshed.has(key)) [build, why] = [true, NEEDS_BUILD.has(state) ? reason : 'refetched: corrections arrive after the fact'];
       else build = NEEDS_BUILD.has(state);
     }
-    node = { ref, state, build, reason: why, deps: node?.deps ?? new Set() };
+    node = { ref, state, build, reason: why, deps: node?.deps ?? new Set(), rangeDeps: node?.rangeDeps ?? [] };
     nodes.set(key, node);
     if (!build || !withInputs) return node;
     const spec = registry.layer(ref.dataset, ref.layer);
     const plugin = kindOf.get(spec.job)!;
     for (const m of spec.inputs) {
+      const r = inputRange(registry, m, ref.date);
+      const inputKey = `${m.dataset}|${m.layer}`;
       if (m.presentOnly) {
-        presentOnly.push({ node, mapping: m });
+        // Read as present, not demanded: only what this plan builds anyway must come first.
+        if (r.dates) for (const d of r.dates) node.deps.add(partitionKey({ dataset: m.dataset, layer: m.layer, date: d }));
+        else node.rangeDeps.push({ key: inputKey, from: r.from, to: r.to });
         continue;
       }
-      const r = inputRange(registry, m, ref.date);
-      const dates = r.dates ?? registry.partitionDates(m.dataset, r.from, r.to);
+      let dates = r.dates ?? null;
+      if (!dates && m.window.kind === 'all-up-to') {
+        // Every target reads the same prefix: visit each input partition once, the longest prefix wins.
+        node.rangeDeps.push({ key: inputKey, from: r.from, to: r.to });
+        const prefixKey = `${inputKey}|${r.from}`;
+        const done = expandedUpTo.get(prefixKey);
+        if (done !== undefined && done >= r.to) continue;
+        expandedUpTo.set(prefixKey, r.to);
+        const start = done === undefined ? r.from : addDays(done, 1);
+        for (const d of registry.partitionDates(m.dataset, start, r.to)) visit({ dataset: m.dataset, layer: m.layer, date: d }, null);
+        continue;
+      }
+      dates ??= registry.partitionDates(m.dataset, r.from, r.to);
       for (const d of dates) {
         const inputRef = { dataset: m.dataset, layer: m.layer, date: d };
         // A file-backed input may have changed on disk since its record was written: have it checked.
@@ -173,40 +213,29 @@ export async function planTargets(targets: readonly PartitionRef[], ctx: PlanCon
   };
 
   const items: PlanItem[] = [];
-  const presentOnly: Array<{ node: Node; mapping: InputMapping }> = [];
+  const expandedUpTo = new Map<string, string>();
   for (const t of allTargets) visit(t, null);
-  // Inputs read as present are not demanded, but those this plan builds anyway must come first.
-  for (const { node, mapping } of presentOnly) {
-    const r = inputRange(registry, mapping, node.ref.date);
-    const named = r.dates ? new Set(r.dates) : null;
-    for (const n of nodes.values()) {
-      if (!n.build || n.ref.dataset !== mapping.dataset || n.ref.layer !== mapping.layer) continue;
-      if (named ? named.has(n.ref.date) : n.ref.date >= r.from && n.ref.date <= r.to) node.deps.add(partitionKey(n.ref));
-    }
-  }
 
   // A fresh target whose input this plan rebuilds is built after it (its input will have changed),
   // and so on downstream: factors rebuilt for a corrected dividend take their adjusted bars along.
   for (let changed = true; changed;) {
     changed = false;
-    const building = new Map<string, Node[]>();
-    for (const n of nodes.values()) {
-      if (!n.build) continue;
-      const k = `${n.ref.dataset}|${n.ref.layer}`;
-      building.set(k, [...(building.get(k) ?? []), n]);
-    }
+    const building = buildingDates(nodes);
     for (const key of targetKeys) {
       const node = nodes.get(key);
       if (!node || node.build || (node.state !== 'complete' && node.state !== 'degraded') || skip.has(node.ref.layer)) continue;
       for (const m of registry.layer(node.ref.dataset, node.ref.layer).inputs) {
         const r = inputRange(registry, m, node.ref.date);
-        const named = r.dates ? new Set(r.dates) : null;
-        const inputs = (building.get(`${m.dataset}|${m.layer}`) ?? [])
-          .filter((n) => (named ? named.has(n.ref.date) : n.ref.date >= r.from && n.ref.date <= r.to));
-        if (inputs.length === 0) continue;
-        if (!node.build) node.reason = `${m.dataset} ${m.layer} ${inputs[0]!.ref.date} is rebuilt by this plan`;
+        const inputKey = `${m.dataset}|${m.layer}`;
+        const built = building.get(inputKey) ?? [];
+        const first = r.dates
+          ? r.dates.find((d) => built[lowerBound(built, d)] === d)
+          : built[lowerBound(built, r.from)];
+        if (first === undefined || first > r.to) continue;
+        if (!node.build) node.reason = `${m.dataset} ${m.layer} ${first} is rebuilt by this plan`;
         node.build = true;
-        for (const n of inputs) node.deps.add(partitionKey(n.ref));
+        if (r.dates) for (const d of r.dates) node.deps.add(partitionKey({ dataset: m.dataset, layer: m.layer, date: d }));
+        else node.rangeDeps.push({ key: inputKey, from: r.from, to: r.to });
         changed = true;
       }
     }
@@ -221,6 +250,8 @@ export async function planTargets(targets: readonly PartitionRef[], ctx: PlanCon
   }
   const jobOfPartition = new Map<string, PlannedJob>();
   const jobs: PlannedJob[] = [];
+  /** Per (dataset, layer): its jobs by ascending first date, with their last dates. */
+  const jobsByKey = new Map<string, PlannedJob[]>();
   for (const group of groups.values()) {
     const { dataset, layer } = group[0]!.ref;
     const spec = registry.layer(dataset, layer);
@@ -234,16 +265,45 @@ export async function planTargets(targets: readonly PartitionRef[], ctx: PlanCon
         dependsOn: [], estimatedBytes: 0, estimate: 'none', reason: first.reason,
       };
       jobs.push(job);
+      const k = `${dataset}|${layer}`;
+      jobsByKey.set(k, [...(jobsByKey.get(k) ?? []), job]);
       for (const d of chunk) jobOfPartition.set(partitionKey({ dataset, layer, date: d }), job);
     }
   }
+  const lastDates = new Map<string, string[]>();
+  for (const [k, list] of jobsByKey) {
+    list.sort((a, b) => (a.dates[0]! < b.dates[0]! ? -1 : 1));
+    // Running maximum of last dates, so a binary search finds the first job that can reach `from`.
+    let max = '';
+    lastDates.set(k, list.map((j) => (max = j.dates.at(-1)! > max ? j.dates.at(-1)! : max)));
+  }
   for (const job of jobs) {
     const deps = new Set<string>();
+    // The ranges of a job's partitions, one span per input: its dates are consecutive, so the span
+    // of their prefixes is the longest prefix.
+    const spans = new Map<string, { from: string; to: string }>();
     for (const d of job.dates) {
       // A job may write more than was asked (a fetch unit's whole month): only asked partitions have nodes.
-      for (const dep of nodes.get(partitionKey({ dataset: job.dataset, layer: job.layer, date: d }))?.deps ?? []) {
+      const node = nodes.get(partitionKey({ dataset: job.dataset, layer: job.layer, date: d }));
+      if (!node) continue;
+      for (const dep of node.deps) {
         const other = jobOfPartition.get(dep);
         if (other && other !== job) deps.add(other.id);
+      }
+      for (const r of node.rangeDeps) {
+        const span = spans.get(r.key);
+        if (!span) spans.set(r.key, { from: r.from, to: r.to });
+        else {
+          if (r.from < span.from) span.from = r.from;
+          if (r.to > span.to) span.to = r.to;
+        }
+      }
+    }
+    for (const [key, r] of spans) {
+      const list = jobsByKey.get(key);
+      if (!list) continue;
+      for (let i = lowerBound(lastDates.get(key)!, r.from); i < list.length && list[i]!.dates[0]! <= r.to; i++) {
+        if (list[i] !== job) deps.add(list[i]!.id);
       }
     }
     job.dependsOn = [...deps].sort();
@@ -274,6 +334,20 @@ export async function planTargets(targets: readonly PartitionRef[], ctx: PlanCon
     // What the plan fetches: the network jobs' sizes (a build's estimate is what it reads locally).
     totals: { jobs: ordered.length, byKind, estimatedBytes: ordered.filter((j) => kindOf.get(j.kind)!.resource === 'network').reduce((s, j) => s + j.estimatedBytes, 0), upToDate },
   };
+}
+
+/** Per (dataset, layer): the dates this plan builds, ascending. */
+function buildingDates(nodes: ReadonlyMap<string, Node>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const n of nodes.values()) {
+    if (!n.build) continue;
+    const k = `${n.ref.dataset}|${n.ref.layer}`;
+    const list = out.get(k);
+    if (list) list.push(n.ref.date);
+    else out.set(k, [n.ref.date]);
+  }
+  for (const list of out.values()) list.sort();
+  return out;
 }
 
 /** Jobs in an order where every job comes after the jobs it depends on (stable otherwise). */
