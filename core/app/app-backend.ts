@@ -241,6 +241,7 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
       freshness({
         lakeRoot: lakeRoot(),
         datasets: [...current().settings.datasets.enabled],
+        registry: registryNow(),
         now: new Date(),
         coverage: (q) => coverage(q),
         cellError: async (dataset, date) => (await lake.call('cell', { layer: 'bronze', dataset, date, running: [] })).lastError,

@@ -127,6 +127,14 @@ export interface DatasetFreshnessView {
   lastComplete: string | null;
   /** Trading days between lastComplete and the latest published trading day. */
   tradingDaysBehind: number | null;
+  /** First day of this dataset's history in the lake (its first partition record); the counts start there. */
+  historyFrom: string | null;
+  /** Trading days since historyFrom that should hold data and do not (missing, or failed here or upstream). */
+  gaps: number;
+  /** Trading days since historyFrom built from inputs that changed since (or by an older builder). */
+  stale: number;
+  /** The span from the oldest to the newest gap or stale day (what the Coverage link shows), null when none. */
+  attention: { from: string; to: string } | null;
   alerts: Array<{ date: string; state: CoverageState; error: string | null; runId: string | null }>;
 }
 

@@ -179,6 +179,11 @@ export function RunDetail({ runId }: { runId: string }) {
           </>
         )}
       </dl>
+      {run.error && (
+        <div className="notice run-stop-notice" data-tone="danger" role="alert" data-testid="run-stop-reason">
+          <strong>The run stopped early:</strong> {run.error}
+        </div>
+      )}
       {cancel.isError && <ErrorNotice error={cancel.error} title="The run could not be cancelled" />}
       {run.jobs.length > 0 && (
         <div className="row job-filter">
