@@ -76,7 +76,10 @@ export interface JobView {
   date: string;
   dates: string[];
   state: JobState;
+  /** Job attempts so far (each a new process); a request inside one may have retried on its own. */
   attempts: number;
+  /** Job attempts the run allows (settings.retry.maxAttempts): "attempt 2 of 3". */
+  maxAttempts: number | null;
   startedAt: string | null;
   finishedAt: string | null;
   durationMs: number | null;
@@ -99,11 +102,32 @@ export interface JobProgressView {
   rowsPerSecond: number | null;
   etaSeconds: number | null;
   warning: string | null;
+  /** What the job is doing in words ("waiting 12 s for the basic plan's rate limit"). */
+  message: string | null;
+}
+
+/** Progress of a whole run: jobs, bytes fetched of the total, throughput and time left. */
+export interface RunProgressView {
+  runId: string;
+  jobsTotal: number;
+  jobsDone: number;
+  running: number;
+  /** 0..1, weighted by each job's estimated bytes. */
+  fraction: number;
+  /** Bytes the fetch jobs have moved, and what they move in all (estimates for those not finished). */
+  bytesDone: number;
+  bytesTotal: number;
+  /** Average fetch throughput since the run started. */
+  bytesPerSecond: number | null;
+  etaSeconds: number | null;
+  elapsedMs: number;
+  /** Why new jobs wait, when they do (memory pressure). */
+  waiting: string | null;
 }
 
 export interface RunSummaryView {
   runId: string;
-  kind: 'update' | 'backfill' | 'retry';
+  kind: 'update' | 'backfill' | 'retry' | 'resume';
   outcome: RunOutcome;
   startedAt: string;
   finishedAt: string | null;

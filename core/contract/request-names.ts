@@ -9,6 +9,8 @@ export const REQUEST_NAME_LIST = [
   'runs.startUpdate',
   'runs.startBackfill',
   'runs.cancel',
+  'runs.resume',
+  'runs.retryFailed',
   'runs.list',
   'runs.get',
   'runs.active',

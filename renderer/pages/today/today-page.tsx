@@ -3,7 +3,7 @@ import { useEffect } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { contractKey, useContractMutation, useContractQuery } from '../../api/contract-query.ts';
 import { useDatasetTitles } from '../../api/dataset-titles.ts';
-import { progressStore } from '../../api/progress-store.ts';
+import { progressStore, runProgressStore } from '../../api/progress-store.ts';
 import { PageHeader } from '../../components/card.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../../components/feedback.tsx';
 import { Card } from '../../components/card.tsx';
@@ -27,7 +27,8 @@ export function TodayPage() {
   // Progress reported before this page opened arrives with runs.active; later reports come as events.
   useEffect(() => {
     for (const p of active.data?.progress ?? []) progressStore.push(p);
-  }, [active.data?.progress]);
+    if (active.data?.runProgress) runProgressStore.push(active.data.runProgress);
+  }, [active.data?.progress, active.data?.runProgress]);
 
   const run = active.data?.run ?? null;
   const last = lastRuns.data?.[0];
