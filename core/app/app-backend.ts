@@ -20,6 +20,8 @@ import type { Logger } from '../log/logger.ts';
 import type { ProcessLauncher } from '../process/process-launcher.ts';
 import { readJobLog } from '../runtime/run-history.ts';
 import { planRequest, registryOptionsOf } from '../runtime/run-engine.ts';
+import { rangeTargets } from '../runtime/planner.ts';
+import { addDays, latestPublishedTradingDay } from '../calendar/index.ts';
 import type { MemorySource } from '../system/memory-source.ts';
 import { profileSystem, recommendConcurrency, resolveConcurrency } from '../system/system-profile.ts';
 import { createAppEvents, type AppEvents } from './app-events.ts';
@@ -192,6 +194,19 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
     }
   };
 
+  // The last N years of every enabled dataset, up to the latest published day; never before the
+  // source's own history (the simulator's starts in 2015) or a dataset's first date (the planner
+  // leaves out-of-range days alone).
+  const historySpan = (years: number) => {
+    const { settings: s, source } = current();
+    const to = latestPublishedTradingDay(new Date());
+    let from = addDays(to, -Math.round(years * 365.25) + 1);
+    if (source.kind === 'demo' && s.demo.historyStart > from) from = s.demo.historyStart;
+    const registry = registryNow();
+    const datasets = s.datasets.enabled.filter((d) => registry.has(d));
+    return { from, to, datasets };
+  };
+
   // The partitions of a finished run's jobs in some states: a new run re-plans them, so whatever
   // has been completed since (by this app or the CLI) is skipped rather than redone.
   const partitionsOf = async (runId: string, pick: (state: string) => boolean, none: string): Promise<PartitionRef[]> => {
@@ -240,6 +255,23 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
       return runs.startCells('backfill', { cells: input.cells, layer: input.layer }, `${input.layer} ${input.cells.length} cells`);
     },
     'runs.cancel': (input) => ({ cancelled: runs.cancelRun(input.runId) }),
+    'history.estimate': async (input) => {
+      const { settings: s, source } = current();
+      const { from, to, datasets } = historySpan(input.years);
+      const plan = await planRequest({ settings: s, source, running: new Set(runs.runningPartitions()) }, { target: { kind: 'range', datasets, from, to } });
+      const bases = new Set(plan.jobs.map((j) => j.estimate));
+      const basis = bases.has('typical')
+        ? "typical sizes of a real account's files: a guess"
+        : bases.has('landing')
+          ? 'sizes of the files already in this lake'
+          : 'sizes asked upstream';
+      return { years: input.years, from, to, estimate: backfillEstimateView(plan), basis };
+    },
+    'runs.startHistory': async (input) => {
+      const { from, to, datasets } = historySpan(input.years);
+      await assertSourceAnswers('The backfill');
+      return runs.startPartitions('backfill', rangeTargets(registryNow(), datasets, from, to), `last ${input.years} years ${from}..${to}`);
+    },
     'runs.resume': async (input) => {
       const cells = await partitionsOf(input.runId, (state) => !DONE_STATES.has(state), 'nothing to resume: every job of this run completed');
       await assertSourceAnswers('The resumed run');

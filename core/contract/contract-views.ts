@@ -269,6 +269,17 @@ export interface BackfillEstimateView {
   alreadyComplete: number;
 }
 
+/** What backfilling the last N years would do (the first-run offer on Today). */
+export interface HistoryEstimateView {
+  years: number;
+  /** First and last trading day of the span (the span starts no earlier than the source's history). */
+  from: string;
+  to: string;
+  estimate: BackfillEstimateView;
+  /** How the sizes are known, in words ("sizes of the files already in this lake", "typical sizes: a guess"). */
+  basis: string;
+}
+
 export interface LakeEntryView {
   name: string;
   /** Path relative to the lake root, with forward slashes. */

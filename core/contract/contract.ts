@@ -61,6 +61,9 @@ export const requestSchemas = {
     })
     .strict(),
   'runs.cancel': z.object({ runId }).strict(),
+  /** The first-run offer: what filling the last N years of every enabled dataset would fetch. */
+  'history.estimate': z.object({ years: z.number().int().min(1).max(20) }).strict(),
+  'runs.startHistory': z.object({ years: z.number().int().min(1).max(20) }).strict(),
   /** A new run over what a finished run did not complete (re-planned: what is complete now is skipped). */
   'runs.resume': z.object({ runId }).strict(),
   /** A new run over the partitions of a finished run's failed and crashed jobs. */
@@ -144,6 +147,8 @@ export interface RequestOutputs {
   'runs.startUpdate': { runId: string };
   'runs.startBackfill': { runId: string };
   'runs.cancel': { cancelled: boolean };
+  'history.estimate': V.HistoryEstimateView;
+  'runs.startHistory': { runId: string };
   'runs.resume': { runId: string };
   'runs.retryFailed': { runId: string };
   'runs.list': V.RunSummaryView[];

@@ -9,6 +9,8 @@ export const REQUEST_NAME_LIST = [
   'runs.startUpdate',
   'runs.startBackfill',
   'runs.cancel',
+  'history.estimate',
+  'runs.startHistory',
   'runs.resume',
   'runs.retryFailed',
   'runs.list',

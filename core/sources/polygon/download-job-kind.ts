@@ -35,8 +35,11 @@ export const downloadJobKind: JobKindPlugin = {
         // A HEAD can fail for reasons the download will report properly (403, throttling).
       }
     }
+    // Files this lake already holds are this source's own sizes (the simulator's are far smaller
+    // than a real account's); only without any is the registry's typical size, a guess, used.
     const recent = typicalLandingBytes(ctx.lakeRoot, job.dataset);
-    return { bytes: recent ?? entry.flatFile?.typicalBytes ?? 0, basis: 'typical' };
+    if (recent !== null) return { bytes: recent, basis: 'landing' };
+    return { bytes: entry.flatFile?.typicalBytes ?? 0, basis: 'typical' };
   },
   spec(job, run): DownloadJobSpec {
     if (!run.sources.s3) throw new Error(`${job.id}: no S3 source was opened for this run`);

@@ -11,6 +11,8 @@ import { ActiveRunCard } from './active-run-card.tsx';
 import { AlertsCard, FreshnessCard } from './freshness-card.tsx';
 import { LastRunCard } from './last-run-card.tsx';
 import { UpdatePlanCard } from './update-plan-card.tsx';
+import { HistoryOfferCard } from './history-offer-card.tsx';
+import { addDaysIso } from '../../lib/date-range.ts';
 
 /** The Today page. */
 export function TodayPage() {
@@ -30,6 +32,12 @@ export function TodayPage() {
     if (active.data?.runProgress) runProgressStore.push(active.data.runProgress);
   }, [active.data?.progress, active.data?.runProgress]);
 
+  const info = useContractQuery('app.info', {}, { staleTime: 60_000 });
+  const fresh = useContractQuery('freshness.get', {});
+  // Offered while no dataset's history in the lake reaches back a month: a first run, or a lake
+  // that was only ever updated day by day.
+  const monthAgo = fresh.data ? addDaysIso(fresh.data.latestPublished, -30) : null;
+  const shortHistory = Boolean(monthAgo && fresh.data!.datasets.length > 0 && fresh.data!.datasets.every((d) => d.historyFrom === null || d.historyFrom > monthAgo));
   const run = active.data?.run ?? null;
   const last = lastRuns.data?.[0];
   const busy = start.isPending || run !== null;
@@ -64,6 +72,7 @@ export function TodayPage() {
           ) : null}
         </div>
       )}
+      {!run && shortHistory && <HistoryOfferCard demo={info.data?.mode === 'demo'} />}
       <div className="grid-2">
         <FreshnessCard />
         <AlertsCard />
