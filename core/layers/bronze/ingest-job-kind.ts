@@ -27,7 +27,10 @@ export const ingestJobKind: JobKindPlugin = {
   async estimate(job, ctx) {
     const rec = ctx.reader.record({ dataset: job.dataset, layer: 'landing', date: job.dates[0]! });
     if (rec?.bytes) return { bytes: rec.bytes, basis: 'landing' };
-    return { bytes: typicalLandingBytes(ctx.lakeRoot, job.dataset) ?? ctx.registry.get(job.dataset).flatFile?.typicalBytes ?? 0, basis: 'typical' };
+    // Not downloaded yet: the lake's own recent files say how big it will be; only without any is it a guess.
+    const recent = typicalLandingBytes(ctx.lakeRoot, job.dataset);
+    if (recent !== null) return { bytes: recent, basis: 'landing' };
+    return { bytes: ctx.registry.get(job.dataset).flatFile?.typicalBytes ?? 0, basis: 'typical' };
   },
   spec(job, run): IngestJobSpec {
     const dataset = job.dataset as FlatFileDatasetId;
