@@ -124,7 +124,7 @@ describe('app backend', () => {
     expect(detail.jobs.every((j) => j.state === 'complete' && j.startedAt && j.finishedAt)).toBe(true);
     expect(detail.concurrency).toMatchObject({ downloads: 1, ingestWorkers: 1 });
     expect((await call('runs.list', {}))[0]).toMatchObject({ runId, outcome: 'succeeded' });
-    const log = await call('jobs.log', { runId, jobId: `ingest-stocks_daily-${latest}` });
+    const log = await call('jobs.log', { runId, jobId: `ingest:stocks_daily:${latest}` });
     expect(log.lines.length).toBeGreaterThan(0);
 
     const coverage = await call('lake.coverage', { layer: 'bronze', from: latest, to: latest });
@@ -147,7 +147,7 @@ describe('app backend', () => {
     expect((await call('lake.cell', { layer: 'bronze', dataset: 'stocks_daily', date: day })).state).toBe('complete');
     expect((await call('runs.get', { runId })).kind).toBe('backfill');
 
-    const retry = await call('jobs.retry', { runId, jobId: `ingest-stocks_daily-${day}` });
+    const retry = await call('jobs.retry', { runId, jobId: `ingest:stocks_daily:${day}` });
     expect(retry.runId).not.toBe(runId);
     await waitFor(() => events.find((e) => e.name === 'run.finished' && e.payload.runId === retry.runId));
     expect((await call('runs.get', { runId: retry.runId })).kind).toBe('retry');
