@@ -53,14 +53,14 @@ describe('the API key and the web host', () => {
     const started = (await ask('runs.startUpdate', {})) as { ok: boolean; value: { runId: string } };
     expect(started.ok).toBe(true);
     const runId = started.value.runId;
-    let detail: { ok: boolean; value: { outcome: string; jobs: Array<{ jobId: string }> } } | null = null;
-    for (let i = 0; i < 600; i++) {
-      detail = (await ask('runs.get', { runId })) as typeof detail;
-      if (detail?.ok && detail.value.outcome !== 'running') break;
+    type Detail = { ok: boolean; value: { outcome: string; jobs: Array<{ jobId: string }> } };
+    let detail = (await ask('runs.get', { runId })) as Detail;
+    for (let i = 0; i < 600 && (!detail.ok || detail.value.outcome === 'running'); i++) {
       await new Promise((r) => setTimeout(r, 250));
+      detail = (await ask('runs.get', { runId })) as Detail;
     }
-    expect(detail?.value.outcome).not.toBe('running');
-    for (const j of detail!.value.jobs) await ask('jobs.log', { runId, jobId: j.jobId });
+    expect(detail.value.outcome).not.toBe('running');
+    for (const j of detail.value.jobs) await ask('jobs.log', { runId, jobId: j.jobId });
     await ask('freshness.get', {});
     seen.push(serve.stderr());
     expect(seen.join('\n').length).toBeGreaterThan(1000);
