@@ -12,7 +12,7 @@ import type { ContractBackend } from '../contract/contract-backend.ts';
 import type { Handlers } from '../contract/dispatch.ts';
 import { RequestError } from '../contract/request-error.ts';
 import { packageVersion } from '../config/package-version.ts';
-import { createLakeRegistry } from '../datasets/index.ts';
+import { createLakeRegistry, type PartitionRef } from '../datasets/index.ts';
 import { createExportDownloads, type ExportDownloads } from '../lake-service/export-downloads.ts';
 import type { LakeServiceClient } from '../lake-service/lake-service-client.ts';
 import type { LakeServiceConfig } from '../lake-service/lake-service-protocol.ts';
@@ -20,6 +20,8 @@ import type { Logger } from '../log/logger.ts';
 import type { ProcessLauncher } from '../process/process-launcher.ts';
 import { readJobLog } from '../runtime/run-history.ts';
 import { planRequest, registryOptionsOf } from '../runtime/run-engine.ts';
+import { rangeTargets } from '../runtime/planner.ts';
+import { addDays, latestPublishedTradingDay } from '../calendar/index.ts';
 import type { MemorySource } from '../system/memory-source.ts';
 import { profileSystem, recommendConcurrency, resolveConcurrency } from '../system/system-profile.ts';
 import { createAppEvents, type AppEvents } from './app-events.ts';
@@ -72,6 +74,14 @@ export interface AppBackend extends ContractBackend {
   /** Stops runs, sampling and the lake service. */
   close(): Promise<void>;
 }
+
+/** Job states a resume leaves alone: their partitions were written. */
+const DONE_STATES = new Set(['complete', 'degraded']);
+/**
+ * Job states "Retry failed" takes again: failures, crashes, and jobs skipped because of them (a
+ * skipped job whose partition is already there is planned as up to date, so it costs nothing).
+ */
+const RETRY_STATES = new Set(['failed', 'crashed', 'skipped']);
 
 /** The longest coverage range one request may ask for (the heatmap shows up to 20 years). */
 const MAX_COVERAGE_DAYS = 366 * 25;
@@ -189,6 +199,33 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
     }
   };
 
+  // The last N years of every enabled dataset, up to the latest published day; never before the
+  // source's own history (the simulator's starts in 2015) or a dataset's first date (the planner
+  // leaves out-of-range days alone).
+  const historySpan = (years: number) => {
+    const { settings: s, source } = current();
+    const to = latestPublishedTradingDay(new Date());
+    let from = addDays(to, -Math.round(years * 365.25) + 1);
+    if (source.kind === 'demo' && s.demo.historyStart > from) from = s.demo.historyStart;
+    const registry = registryNow();
+    const datasets = s.datasets.enabled.filter((d) => registry.has(d));
+    return { from, to, datasets };
+  };
+
+  // The partitions of a finished run's jobs in some states: a new run re-plans them, so whatever
+  // has been completed since (by this app or the CLI) is skipped rather than redone.
+  const partitionsOf = async (runId: string, pick: (state: string) => boolean, none: string): Promise<PartitionRef[]> => {
+    const run = await readRunDetail(lakeRoot(), runId);
+    if (!run) throw new RequestError('not_found', `no run ${runId} in this lake`);
+    if (run.outcome === 'running') throw new RequestError('conflict', `run ${runId} is still running: cancel it first or wait for it to end`);
+    const registry = registryNow();
+    const cells = run.jobs
+      .filter((j) => pick(j.state) && registry.has(j.dataset) && registry.hasLayer(j.dataset, j.layer))
+      .flatMap((j) => j.dates.map((date) => ({ dataset: j.dataset, layer: j.layer, date })));
+    if (cells.length === 0) throw new RequestError('invalid_input', none);
+    return cells;
+  };
+
   const coverage = (q: { layer: Layer; from: string; to: string; datasets: string[] }) =>
     lake.call('coverage', { ...q, running: runs.runningPartitions() });
 
@@ -223,6 +260,33 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
       return runs.startCells('backfill', { cells: input.cells, layer: input.layer }, `${input.layer} ${input.cells.length} cells`);
     },
     'runs.cancel': (input) => ({ cancelled: runs.cancelRun(input.runId) }),
+    'history.estimate': async (input) => {
+      const { settings: s, source } = current();
+      const { from, to, datasets } = historySpan(input.years);
+      const plan = await planRequest({ settings: s, source, running: new Set(runs.runningPartitions()) }, { target: { kind: 'range', datasets, from, to } });
+      const bases = new Set(plan.jobs.map((j) => j.estimate));
+      const basis = bases.has('typical')
+        ? "typical sizes of a real account's files: a guess"
+        : bases.has('landing')
+          ? 'sizes of the files already in this lake'
+          : 'sizes asked upstream';
+      return { years: input.years, from, to, estimate: backfillEstimateView(plan), basis };
+    },
+    'runs.startHistory': async (input) => {
+      const { from, to, datasets } = historySpan(input.years);
+      await assertSourceAnswers('The backfill');
+      return runs.startPartitions('backfill', rangeTargets(registryNow(), datasets, from, to), `last ${input.years} years ${from}..${to}`);
+    },
+    'runs.resume': async (input) => {
+      const cells = await partitionsOf(input.runId, (state) => !DONE_STATES.has(state), 'nothing to resume: every job of this run completed');
+      await assertSourceAnswers('The resumed run');
+      return runs.startPartitions('resume', cells, input.runId);
+    },
+    'runs.retryFailed': async (input) => {
+      const cells = await partitionsOf(input.runId, (state) => RETRY_STATES.has(state), 'nothing to retry: no job of this run failed');
+      await assertSourceAnswers('The retry');
+      return runs.startPartitions('retry', cells, `failed jobs of ${input.runId}`);
+    },
     'runs.list': (input) => listRunSummaries(lakeRoot(), input.limit ?? 50),
     'runs.get': async (input) => {
       const run = await readRunDetail(lakeRoot(), input.runId);
@@ -251,6 +315,7 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
       freshness({
         lakeRoot: lakeRoot(),
         datasets: [...current().settings.datasets.enabled],
+        registry: registryNow(),
         now: new Date(),
         coverage: (q) => coverage(q),
         cellError: async (dataset, date) => (await lake.call('cell', { layer: 'bronze', dataset, date, running: [] })).lastError,

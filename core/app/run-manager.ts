@@ -5,7 +5,7 @@
  * each running job for pages that open mid-run, and tells the heatmap when a cell changes.
  */
 import type { Layer } from '../vocabulary/layers.ts';
-import type { JobProgressView, JobView, RunDetailView, RunSummaryView } from '../contract/contract-views.ts';
+import type { JobProgressView, JobView, RunDetailView, RunProgressView, RunSummaryView } from '../contract/contract-views.ts';
 import { RequestError } from '../contract/request-error.ts';
 import type { ProcessLauncher } from '../process/process-launcher.ts';
 import { LakeLockedError } from '../runtime/lake-lock.ts';
@@ -50,6 +50,10 @@ interface ActiveRun {
   startedAt: string;
   jobs: Map<string, JobView>;
   progress: Map<string, JobProgressView>;
+  runProgress: RunProgressView | null;
+  /** Why new jobs wait (memory pressure), until they start again. */
+  waiting: string | null;
+  maxAttempts: number;
   concurrency: RunDetailView['concurrency'];
   maxParallel: number | null;
   finished: boolean;
@@ -60,18 +64,20 @@ interface ActiveRun {
 export interface RunManager {
   startUpdate(input: { date?: string | undefined; daysBack?: number | undefined; maxParallel?: number | undefined }): Promise<{ runId: string }>;
   startCells(kind: 'backfill' | 'retry', req: CellsRequest, detail: string): Promise<{ runId: string }>;
+  /** A run over explicit partitions of any layers (Resume, Retry failed). */
+  startPartitions(kind: RunKind, cells: readonly PartitionRef[], detail: string): Promise<{ runId: string }>;
   cancelRun(runId: string): boolean;
   cancelJob(runId: string, jobId: string): boolean;
-  active(): Promise<{ run: RunDetailView | null; progress: JobProgressView[] }>;
+  active(): Promise<{ run: RunDetailView | null; progress: JobProgressView[]; runProgress: RunProgressView | null }>;
   /** Partitions being written now, as "dataset|layer|date" (cells the heatmap shows as running). */
   runningPartitions(): string[];
   /** Cancels the current run (if any) and waits for it to stop. */
   close(): Promise<void>;
 }
 
-function newJobView(j: SupervisorJobView): JobView {
+function newJobView(j: SupervisorJobView, maxAttempts: number): JobView {
   return {
-    jobId: j.id, kind: j.kind, dataset: j.dataset, layer: j.layer ?? 'bronze', date: j.date, dates: j.dates ?? [j.date], state: j.state, attempts: j.attempts,
+    jobId: j.id, kind: j.kind, dataset: j.dataset, layer: j.layer ?? 'bronze', date: j.date, dates: j.dates ?? [j.date], state: j.state, attempts: j.attempts, maxAttempts,
     startedAt: null, finishedAt: null, durationMs: null, rows: null, bytes: null, error: null, crashReason: null,
   };
 }
@@ -99,7 +105,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
   function onEvent(a: ActiveRun, e: SupervisorEvent): void {
     switch (e.type) {
       case 'run.started': {
-        for (const j of e.jobs) a.jobs.set(j.id, newJobView(j));
+        for (const j of e.jobs) a.jobs.set(j.id, newJobView(j, a.maxAttempts));
         events.emit('run.started', {
           runId: e.runId, kind: a.kind, outcome: 'running', startedAt: a.startedAt, finishedAt: null, durationMs: null,
           counts: counts(a), jobs: [...a.jobs.values()], maxParallel: a.maxParallel, concurrency: a.concurrency, error: null,
@@ -129,10 +135,30 @@ export function createRunManager(options: RunManagerOptions): RunManager {
           runId: e.runId, jobId: e.jobId, phase: p.phase,
           bytesDone: p.bytesDone ?? null, bytesTotal: p.bytesTotal ?? null, rowsDone: p.rowsDone ?? null, rowsTotal: p.rowsTotal ?? null,
           bytesPerSecond: p.bytesPerSecond ?? null, rowsPerSecond: p.rowsPerSecond ?? null, etaSeconds: p.etaSeconds ?? null,
-          warning: p.warning ?? null,
+          warning: p.warning ?? null, message: p.message ?? null,
         };
         a.progress.set(e.jobId, view);
         events.emit('job.progress', view);
+        break;
+      }
+      case 'run.progress': {
+        const p = e.progress;
+        const view: RunProgressView = {
+          runId: e.runId, jobsTotal: p.jobsTotal, jobsDone: p.jobsDone, running: p.running, fraction: p.fraction, bytesDone: p.bytesDone,
+          bytesTotal: p.bytesTotal, bytesPerSecond: p.bytesPerSecond ?? null, etaSeconds: p.etaSeconds ?? null, elapsedMs: p.elapsedMs,
+          waiting: p.running > 0 ? null : a.waiting,
+        };
+        if (p.running > 0) a.waiting = null;
+        a.runProgress = view;
+        events.emit('run.progress', view);
+        break;
+      }
+      case 'run.waiting': {
+        a.waiting = e.message;
+        if (a.runProgress) {
+          a.runProgress = { ...a.runProgress, waiting: e.message };
+          events.emit('run.progress', a.runProgress);
+        }
         break;
       }
       case 'job.paused':
@@ -197,7 +223,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     });
     const a: ActiveRun = {
       kind, lakeRoot: source.dataRoot, runId: null, supervisor: null, startedAt: new Date().toISOString(), jobs: new Map(), progress: new Map(),
-      concurrency: null, maxParallel: null, finished: false, done: Promise.resolve(),
+      runProgress: null, waiting: null, maxAttempts: settings.retry.maxAttempts, concurrency: null, maxParallel: null, finished: false, done: Promise.resolve(),
     };
     active = a;
     const host: EngineHost = {
@@ -249,6 +275,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
           ...(input.maxParallel ? { maxParallel: input.maxParallel } : {}),
         }),
       ),
+    startPartitions: (kind, cells, detail) => start(kind, detail, (host) => runEngine(host, { target: { kind: 'cells', cells: [...cells] } })),
     startCells: (kind, req, detail) =>
       start(kind, detail, (host) => {
         const cells: PartitionRef[] = req.cells.map((c) => ({ dataset: c.dataset, layer: req.layer, date: c.date }));
@@ -265,9 +292,9 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     },
     async active() {
       const a = active;
-      if (!a?.runId || a.finished) return { run: null, progress: [] };
+      if (!a?.runId || a.finished) return { run: null, progress: [], runProgress: null };
       const run = await readRunDetail(a.lakeRoot, a.runId);
-      return { run, progress: [...a.progress.values()] };
+      return { run, progress: [...a.progress.values()], runProgress: a.runProgress };
     },
     runningPartitions() {
       if (!active) return [];

@@ -21,6 +21,7 @@ export function appRunCommand(kind: RunKind, detail = ''): string {
 function kindOf(command: string): RunKind {
   if (/\bbackfill\b/.test(command)) return 'backfill';
   if (/\bretry\b/.test(command)) return 'retry';
+  if (/\bresume\b/.test(command)) return 'resume';
   return 'update';
 }
 
@@ -90,7 +91,7 @@ function jobTimes(entries: readonly JournalEntry[]): Map<string, JobTimes> {
 }
 
 /** One job of a run for the run's detail view. */
-export function jobView(j: JobRecord, times: JobTimes | undefined): JobView {
+export function jobView(j: JobRecord, times: JobTimes | undefined, maxAttempts: number | null = null): JobView {
   const lastCrash = j.crashes[j.crashes.length - 1];
   const crashReason =
     j.state === 'interrupted' ? 'the app stopped while this job ran' : lastCrash ? `${describeCrash(lastCrash)}${lastCrash.detail ? `: ${lastCrash.detail}` : ''}` : null;
@@ -103,6 +104,7 @@ export function jobView(j: JobRecord, times: JobTimes | undefined): JobView {
     dates: j.dates,
     state: viewState(j.state),
     attempts: j.attempts,
+    maxAttempts,
     startedAt: times?.startedAt ?? null,
     finishedAt: times?.finishedAt ?? null,
     durationMs: j.durationMs,
@@ -130,12 +132,12 @@ export async function readRunDetail(lakeRoot: string, runId: string): Promise<Ru
     // Gone between the two reads: the record alone still describes the run.
   }
   const start = entries.find((e) => e.type === 'run.started');
-  const plan = (start?.type === 'run.started' ? start.plan : undefined) as { concurrency?: PlanConcurrency } | undefined;
+  const plan = (start?.type === 'run.started' ? start.plan : undefined) as { concurrency?: PlanConcurrency; maxAttempts?: number } | undefined;
   const c = plan?.concurrency;
   const times = jobTimes(entries);
   return {
     ...runSummaryView(record),
-    jobs: record.jobs.map((j) => jobView(j, times.get(j.id))),
+    jobs: record.jobs.map((j) => jobView(j, times.get(j.id), plan?.maxAttempts ?? null)),
     maxParallel: c?.maxParallel ?? null,
     concurrency: c ? { downloads: c.downloads, ingestWorkers: c.ingestWorkers, duckdbThreads: c.duckdbThreads, duckdbMemoryLimit: c.duckdbMemoryLimit } : null,
   };

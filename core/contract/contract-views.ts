@@ -76,7 +76,10 @@ export interface JobView {
   date: string;
   dates: string[];
   state: JobState;
+  /** Job attempts so far (each a new process); a request inside one may have retried on its own. */
   attempts: number;
+  /** Job attempts the run allows (settings.retry.maxAttempts): "attempt 2 of 3". */
+  maxAttempts: number | null;
   startedAt: string | null;
   finishedAt: string | null;
   durationMs: number | null;
@@ -99,11 +102,32 @@ export interface JobProgressView {
   rowsPerSecond: number | null;
   etaSeconds: number | null;
   warning: string | null;
+  /** What the job is doing in words ("waiting 12 s for the basic plan's rate limit"). */
+  message: string | null;
+}
+
+/** Progress of a whole run: jobs, bytes fetched of the total, throughput and time left. */
+export interface RunProgressView {
+  runId: string;
+  jobsTotal: number;
+  jobsDone: number;
+  running: number;
+  /** 0..1, weighted by each job's estimated bytes. */
+  fraction: number;
+  /** Bytes the fetch jobs have moved, and what they move in all (estimates for those not finished). */
+  bytesDone: number;
+  bytesTotal: number;
+  /** Average fetch throughput since the run started. */
+  bytesPerSecond: number | null;
+  etaSeconds: number | null;
+  elapsedMs: number;
+  /** Why new jobs wait, when they do (memory pressure). */
+  waiting: string | null;
 }
 
 export interface RunSummaryView {
   runId: string;
-  kind: 'update' | 'backfill' | 'retry';
+  kind: 'update' | 'backfill' | 'retry' | 'resume';
   outcome: RunOutcome;
   startedAt: string;
   finishedAt: string | null;
@@ -135,6 +159,14 @@ export interface DatasetFreshnessView {
   lastComplete: string | null;
   /** Trading days between lastComplete and the latest published trading day. */
   tradingDaysBehind: number | null;
+  /** First day of this dataset's history in the lake (its first partition record); the counts start there. */
+  historyFrom: string | null;
+  /** Trading days since historyFrom that should hold data and do not (missing, or failed here or upstream). */
+  gaps: number;
+  /** Trading days since historyFrom built from inputs that changed since (or by an older builder). */
+  stale: number;
+  /** The span from the oldest to the newest gap or stale day (what the Coverage link shows), null when none. */
+  attention: { from: string; to: string } | null;
   alerts: Array<{ date: string; state: CoverageState; error: string | null; runId: string | null }>;
 }
 
@@ -243,6 +275,17 @@ export interface BackfillEstimateView {
   estimateIsGuess: boolean;
   /** Selected cells that are already complete (skipped). */
   alreadyComplete: number;
+}
+
+/** What backfilling the last N years would do (the first-run offer on Today). */
+export interface HistoryEstimateView {
+  years: number;
+  /** First and last trading day of the span (the span starts no earlier than the source's history). */
+  from: string;
+  to: string;
+  estimate: BackfillEstimateView;
+  /** How the sizes are known, in words ("sizes of the files already in this lake", "typical sizes: a guess"). */
+  basis: string;
 }
 
 export interface LakeEntryView {

@@ -61,6 +61,13 @@ export const requestSchemas = {
     })
     .strict(),
   'runs.cancel': z.object({ runId }).strict(),
+  /** The first-run offer: what filling the last N years of every enabled dataset would fetch. */
+  'history.estimate': z.object({ years: z.number().int().min(1).max(20) }).strict(),
+  'runs.startHistory': z.object({ years: z.number().int().min(1).max(20) }).strict(),
+  /** A new run over what a finished run did not complete (re-planned: what is complete now is skipped). */
+  'runs.resume': z.object({ runId }).strict(),
+  /** A new run over the partitions of a finished run's failed and crashed jobs. */
+  'runs.retryFailed': z.object({ runId }).strict(),
   'runs.list': z.object({ limit: z.number().int().min(1).max(500).optional() }).strict(),
   'runs.get': z.object({ runId }).strict(),
   'runs.active': empty,
@@ -141,9 +148,13 @@ export interface RequestOutputs {
   'runs.startUpdate': { runId: string };
   'runs.startBackfill': { runId: string };
   'runs.cancel': { cancelled: boolean };
+  'history.estimate': V.HistoryEstimateView;
+  'runs.startHistory': { runId: string };
+  'runs.resume': { runId: string };
+  'runs.retryFailed': { runId: string };
   'runs.list': V.RunSummaryView[];
   'runs.get': V.RunDetailView;
-  'runs.active': { run: V.RunDetailView | null; progress: V.JobProgressView[] };
+  'runs.active': { run: V.RunDetailView | null; progress: V.JobProgressView[]; runProgress: V.RunProgressView | null };
   'jobs.cancel': { cancelled: boolean };
   'jobs.retry': { runId: string };
   'jobs.log': { lines: string[] };
@@ -177,6 +188,7 @@ export interface EventPayloads {
   'run.started': V.RunDetailView;
   'job.updated': { runId: string; job: V.JobView };
   'job.progress': V.JobProgressView;
+  'run.progress': V.RunProgressView;
   'run.finished': V.RunSummaryView;
   'system.memory': V.MemorySampleView;
   'coverage.changed': { dataset: string; layer: Layer; date: string; state: CoverageState };
@@ -190,6 +202,7 @@ export const EVENT_NAMES: readonly EventName[] = [
   'run.started',
   'job.updated',
   'job.progress',
+  'run.progress',
   'run.finished',
   'system.memory',
   'coverage.changed',

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { FLAT_FILE_DATASETS, SILVER_DATASETS } from '../datasets/index.ts';
+import { defaultRegistry, SILVER_DATASETS, type DatasetRegistry } from '../datasets/index.ts';
 import { featureSetViews } from './feature-set-paths.ts';
 import { listDataFileDates } from './data-file-listing.ts';
 import { lakePaths } from './lake-paths.ts';
@@ -14,14 +14,16 @@ export interface QueryableView {
 }
 
 /**
- * Every view the read-only SQL engine offers, with its files: one per dataset that has data, and
- * `<dataset>_rejects` where rows were rejected. The engine is allowed exactly these files, so the
- * list is also the boundary of what SQL can read.
+ * Every view the read-only SQL engine offers, with its files: one per bronze dataset of the
+ * registry that has data (flat files and REST datasets alike: `stocks_daily`, `splits`,
+ * `tickers`, ...), one per silver dataset and feature set, and `<dataset>_rejects` where rows were rejected. The engine is allowed exactly
+ * these files, so the list is also the boundary of what SQL can read.
  */
-export function queryableViews(lakeRoot: string): QueryableView[] {
+export function queryableViews(lakeRoot: string, registry: DatasetRegistry = defaultRegistry()): QueryableView[] {
   const paths = lakePaths(lakeRoot);
   const views: QueryableView[] = [];
-  for (const ds of FLAT_FILE_DATASETS) {
+  for (const ds of registry.inLayer('bronze')) {
+    if (registry.layer(ds.id, 'bronze').storage !== 'parquet') continue;
     const dates = [...(listDataFileDates(lakeRoot, 'bronze', ds.id, '0000-01-01', '9999-12-31') ?? [])].sort();
     if (dates.length > 0) views.push({ name: ds.id, files: dates.map((d) => paths.bronzeFile(ds.id, d)), hive: true });
     const rejectsDir = path.dirname(paths.rejectsFile(ds.id, '2000-01-01'));

@@ -8,7 +8,7 @@ export interface RunNotification {
   urgent: boolean;
 }
 
-const KIND = { update: 'Update', backfill: 'Backfill', retry: 'Retry' } as const;
+const KIND: Record<RunSummaryView['kind'], string> = { update: 'Update', backfill: 'Backfill', retry: 'Retry', resume: 'Resume' };
 
 /** The notification for a finished run (an update, backfill or retry), in words a person reads at a glance. */
 export function runNotification(run: RunSummaryView): RunNotification | null {

@@ -194,7 +194,10 @@ export async function runEngine(host: EngineHost, req: EngineRequest): Promise<E
       criticalGraceMs: settings.memory.criticalGraceSeconds * 1000,
       secrets: [...secretValues(settings), ...sourceSecrets(sources)].filter((s) => s.length >= 4),
       command: host.command,
-      plan: { targets: plan.items.length, jobs: plan.totals.jobs, byKind: plan.totals.byKind, estimatedBytes: plan.totals.estimatedBytes, source: sources.kind, concurrency },
+      plan: {
+        targets: plan.items.length, jobs: plan.totals.jobs, byKind: plan.totals.byKind, estimatedBytes: plan.totals.estimatedBytes, source: sources.kind, concurrency,
+        maxAttempts: settings.retry.maxAttempts,
+      },
       ...(gate ? { services: { attach: (_jobId, port) => serveRateGate(gate, port).dispose } } : {}),
     });
     await lock!.setRunId(supervisor.runId);

@@ -141,7 +141,13 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   const runProgress = () =>
     computeRunProgress(
-      [...entries.values()].map((e) => ({ state: e.state, ...(e.job.estimatedBytes !== undefined ? { weight: e.job.estimatedBytes } : {}), ...(e.progress ? { progress: e.progress } : {}) })),
+      [...entries.values()].map((e) => ({
+        state: e.state,
+        network: e.job.resource === 'network',
+        ...(e.job.estimatedBytes !== undefined ? { weight: e.job.estimatedBytes } : {}),
+        ...(e.progress ? { progress: e.progress } : {}),
+        ...(e.result?.bytes !== undefined ? { bytes: e.result.bytes } : {}),
+      })),
       now() - startedAt,
       bytesDownloaded(),
     );
@@ -341,10 +347,12 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       const delay = retryDelayMs(e.attempts, options.retry);
       e.error = result.error ? scrub(result.error) : undefined;
       journal?.append({ type: 'job.retry', jobId: e.job.id, attempt: e.attempts, delayMs: delay, reason: e.error ?? 'failed' });
-      requeue(e, delay, `attempt ${e.attempts} of ${options.retry.maxAttempts} failed: ${e.error ?? 'unknown error'}; retrying in ${delay} ms`);
+      requeue(e, delay, `job attempt ${e.attempts} of ${options.retry.maxAttempts} failed: ${e.error ?? 'unknown error'}; retrying in ${formatDelay(delay)}`);
       return;
     }
-    finalize(e, result.outcome, result.error);
+    // A failure after retries says how many job attempts it took, beside any request attempts inside one.
+    const spent = result.outcome === 'failed' && e.attempts > 1 ? ` (job attempt ${e.attempts} of ${options.retry.maxAttempts})` : '';
+    finalize(e, result.outcome, result.error !== undefined ? `${result.error}${spent}` : undefined);
   }
 
   function onCrash(e: Entry, crash: CrashRecord): void {
@@ -356,9 +364,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     if (willRetry) {
       const delay = retryDelayMs(e.attempts, options.retry);
       journal?.append({ type: 'job.retry', jobId: e.job.id, attempt: e.attempts, delayMs: delay, reason: what });
-      requeue(e, delay, `attempt ${e.attempts} of ${options.retry.maxAttempts} ${what}; retrying in ${delay} ms`);
+      requeue(e, delay, `job attempt ${e.attempts} of ${options.retry.maxAttempts} ${what}; retrying in ${formatDelay(delay)}`);
     } else {
-      finalize(e, runCancelled ? 'cancelled' : 'failed', `${what} (attempt ${e.attempts} of ${options.retry.maxAttempts})`);
+      finalize(e, runCancelled ? 'cancelled' : 'failed', `${what} (job attempt ${e.attempts} of ${options.retry.maxAttempts})`);
     }
   }
 
@@ -491,6 +499,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
     jobs: () => [...entries.values()].map(view),
   };
+}
+
+/** A retry delay as people read it: "800 ms", "2.5 s". */
+function formatDelay(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`;
 }
 
 /** One phrase for a crash: "crashed (exit code 3)", "was killed (SIGKILL)", "ran out of memory". */

@@ -44,12 +44,12 @@ export function applyRunEvents(qc: QueryClient, events: readonly RunEvent[]): st
     }
     flushJobs();
     if (e.kind === 'started') {
-      qc.setQueryData<ActiveRun>(activeKey, { run: e.run, progress: [] });
+      qc.setQueryData<ActiveRun>(activeKey, { run: e.run, progress: [], runProgress: null });
       qc.setQueryData(contractKey('runs.get', { runId: e.run.runId }), e.run);
       void qc.invalidateQueries({ queryKey: ['runs.list'] });
     } else {
       const { summary } = e;
-      qc.setQueryData<ActiveRun>(activeKey, (old) => (old?.run?.runId === summary.runId ? { run: null, progress: [] } : old));
+      qc.setQueryData<ActiveRun>(activeKey, (old) => (old?.run?.runId === summary.runId ? { run: null, progress: [], runProgress: null } : old));
       qc.setQueryData<RunDetailView>(contractKey('runs.get', { runId: summary.runId }), (old) => (old ? { ...old, ...summary } : old));
       finished.push(summary.runId);
     }

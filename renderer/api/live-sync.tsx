@@ -12,7 +12,7 @@ import { contractKey } from './contract-query.ts';
 import { applyCoverageChanges, applyRunEvents } from './event-cache.ts';
 import type { RunEvent } from './event-cache.ts';
 import { recordMemorySample } from './memory-history.ts';
-import { progressStore } from './progress-store.ts';
+import { progressStore, runProgressStore } from './progress-store.ts';
 
 /** Mount once near the root; renders nothing. */
 export function LiveSync() {
@@ -21,7 +21,10 @@ export function LiveSync() {
 
   useEffect(() => {
     const pushRunEvent = createFrameBatcher<RunEvent>((events) => {
-      for (const runId of applyRunEvents(qc, events)) progressStore.clearRun(runId);
+      for (const runId of applyRunEvents(qc, events)) {
+        progressStore.clearRun(runId);
+        runProgressStore.clearRun(runId);
+      }
     });
     const pushCoverage = createFrameBatcher<CoverageChange>((changes) => applyCoverageChanges(qc, changes));
 
@@ -29,6 +32,7 @@ export function LiveSync() {
       api.subscribe('run.started', (run) => pushRunEvent({ kind: 'started', run })),
       api.subscribe('job.updated', (u) => pushRunEvent({ kind: 'job', runId: u.runId, job: u.job })),
       api.subscribe('job.progress', (p) => progressStore.push(p)),
+      api.subscribe('run.progress', (p) => runProgressStore.push(p)),
       api.subscribe('run.finished', (summary) => pushRunEvent({ kind: 'finished', summary })),
       api.subscribe('system.memory', (sample) => {
         recordMemorySample(sample);

@@ -4,7 +4,7 @@
  * re-renders a page.
  */
 import { useCallback, useSyncExternalStore } from 'react';
-import type { JobProgressView } from '../../core/contract/contract-views.ts';
+import type { JobProgressView, RunProgressView } from '../../core/contract/contract-views.ts';
 import { frameScheduler } from '../lib/frame-batcher.ts';
 import type { Scheduler } from '../lib/frame-batcher.ts';
 
@@ -80,4 +80,43 @@ export const progressStore = createProgressStore();
 export function useJobProgress(runId: string, jobId: string): JobProgressView | undefined {
   const subscribe = useCallback((cb: () => void) => progressStore.subscribe(runId, jobId, cb), [runId, jobId]);
   return useSyncExternalStore(subscribe, () => progressStore.get(runId, jobId));
+}
+
+type RunListener = () => void;
+const runLatest = new Map<string, RunProgressView>();
+const runListeners = new Map<string, Set<RunListener>>();
+
+/**
+ * A run's overall progress (bytes of the total, throughput, ETA), outside React state like the
+ * jobs' progress: the supervisor sends it at most twice a second, and only the card showing it
+ * re-renders.
+ */
+export const runProgressStore = {
+  push(p: RunProgressView): void {
+    runLatest.set(p.runId, p);
+    for (const l of runListeners.get(p.runId) ?? []) l();
+  },
+  get: (runId: string): RunProgressView | undefined => runLatest.get(runId),
+  subscribe(runId: string, listener: RunListener): () => void {
+    let set = runListeners.get(runId);
+    if (!set) {
+      set = new Set();
+      runListeners.set(runId, set);
+    }
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) runListeners.delete(runId);
+    };
+  },
+  clearRun(runId: string): void {
+    runLatest.delete(runId);
+    for (const l of runListeners.get(runId) ?? []) l();
+  },
+};
+
+/** The latest overall progress of a run, if any has arrived. */
+export function useRunProgress(runId: string): RunProgressView | undefined {
+  const subscribe = useCallback((cb: () => void) => runProgressStore.subscribe(runId, cb), [runId]);
+  return useSyncExternalStore(subscribe, () => runProgressStore.get(runId));
 }

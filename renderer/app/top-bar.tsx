@@ -22,7 +22,7 @@ export function TopBar({ info }: { info: AppInfo | undefined }) {
       )}
       <span className="spacer" />
       {info?.mode === 'demo' && (
-        <a className="demo-badge" href={hrefFor('settings')} data-testid="demo-badge" title="Running on the built-in market simulator. Connect a Massive account in Settings.">
+        <a className="demo-badge" href={hrefFor('settings', 'account')} data-testid="demo-badge" title="Running on the built-in market simulator. Connect a Massive account in Settings.">
           Demo data
           <span aria-hidden="true">·</span>
           <span style={{ fontWeight: 500 }}>Connect an account</span>

@@ -1,4 +1,5 @@
 /** Date ranges for the coverage heatmap: today in New York, and the preset spans (1 month … 20 years). */
+import { DATASET_IDS, type DatasetId } from '../../core/vocabulary/dataset-ids.ts';
 
 const nyDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit' });
 
@@ -20,8 +21,21 @@ export function monthsBefore(date: string, months: number): string {
 
 /** The day after a date. */
 export function nextDay(date: string): string {
-  const t = Date.parse(`${date}T00:00:00Z`) + 86_400_000;
+  return addDaysIso(date, 1);
+}
+
+/** A date `days` calendar days later (earlier when negative). */
+export function addDaysIso(date: string, days: number): string {
+  const t = Date.parse(`${date}T00:00:00Z`) + days * 86_400_000;
   return new Date(t).toISOString().slice(0, 10);
+}
+
+/** A coverage link's target (`#/coverage/<dataset>/<from>/<to>`), or null when the params are not one. */
+export function coverageFocus(params: readonly string[]): { dataset: DatasetId; from: string; to: string } | null {
+  const [dataset, from, to] = params;
+  const day = /^\d{4}-\d{2}-\d{2}$/;
+  if (!dataset || !(DATASET_IDS as readonly string[]).includes(dataset) || !from || !to || !day.test(from) || !day.test(to) || from > to) return null;
+  return { dataset: dataset as DatasetId, from, to };
 }
 
 export const RANGE_PRESETS = [

@@ -108,7 +108,7 @@ describe('accessibility and dark mode in the web host', () => {
       }
       // The log drawer is a modal dialog over the Runs page.
       await PAGES.runs!(ui);
-      await ui.page.locator('[data-testid^="job-row-ingest-"]').first().getByTestId('view-log').click();
+      await ui.page.locator('[data-testid^="job-row-ingest"]').first().getByTestId('view-log').click();
       await ui.page.getByTestId('job-log-text').waitFor();
       findings.push(...(await seriousAxeFindings(ui.page)).map((f) => `log drawer: ${f}`));
       if (theme === 'dark') await ui.screenshot('dark-runs-log');
@@ -138,7 +138,7 @@ describe('accessibility and dark mode in the web host', () => {
     const ui = await open('light', undefined, '#/runs');
     const { page } = ui;
     await page.locator('[data-testid^="run-row-"]').first().click();
-    const button = page.locator('[data-testid^="job-row-ingest-"]').first().getByTestId('view-log');
+    const button = page.locator('[data-testid^="job-row-ingest"]').first().getByTestId('view-log');
     await button.click();
     await page.getByTestId('job-log-text').waitFor();
     for (let i = 0; i < 12; i++) {

@@ -68,7 +68,7 @@ describe('desktop app in the web host', () => {
     await row.click();
     await page.getByTestId('run-jobs').waitFor();
     expect(await page.locator('[data-testid^="job-row-"]').count()).toBe(4);
-    await page.locator('[data-testid^="job-row-ingest-stocks_daily"]').getByTestId('view-log').click();
+    await page.locator('[data-testid^="job-row-ingest:stocks_daily"]').getByTestId('view-log').click();
     const log = page.getByTestId('job-log-text');
     await log.waitFor();
     await expect.poll(() => log.textContent()).toMatch(/\S/);

@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
 import { etDateOf } from '../../calendar/index.ts';
-import { defaultRegistry, FLAT_FILE_DATASETS, parseFlatFileDatasetIds, SILVER_DATASETS } from '../../datasets/index.ts';
+import { createLakeRegistry } from '../../datasets/index.ts';
+import { registryOptionsOf } from '../../runtime/run-engine.ts';
 import { computeCoverage } from '../../lake/coverage.ts';
 import type { Layer } from '../../lake/lake-paths.ts';
 import { firstRecordDate } from '../../lake/partition-index.ts';
 import { createCliContext } from '../cli-context.ts';
 import { CliError } from '../cli-errors.ts';
 import { parseIsoDate, parseList } from '../cli-options.ts';
+import { parseDatasetList } from './dataset-options.ts';
 
 interface StatusOpts {
   dataset?: string[];
@@ -40,32 +42,27 @@ export function registerStatusCommand(program: Command): void {
   program
     .command('status')
     .description('coverage counts and watermark per dataset (from its first recorded day to today)')
-    .option('--dataset <list>', 'datasets to report (default: all flat-file datasets)', parseList)
-    .option('--layer <layer>', 'landing, bronze or silver (silver: the silver datasets)', 'bronze')
+    .option('--dataset <list>', 'datasets to report (default: every dataset with the layer: flat files, REST, silver)', parseList)
+    .option('--layer <layer>', 'landing, bronze or silver', 'bronze')
     .option('--from <date>', 'first date (default: first recorded day)', parseIsoDate)
     .option('--to <date>', 'last date (default: today, New York)', parseIsoDate)
     .action(async (opts: StatusOpts, cmd: Command) => {
       if (!['bronze', 'landing', 'silver'].includes(opts.layer)) throw new CliError(`--layer must be landing, bronze or silver (got "${opts.layer}")`, 2);
       const layer = opts.layer as Layer;
-      let ids: string[];
-      try {
-        if (layer === 'silver') ids = opts.dataset ? defaultRegistry().parseIds(opts.dataset, { layer }) : SILVER_DATASETS.map((d) => d.id);
-        else ids = opts.dataset ? parseFlatFileDatasetIds(opts.dataset) : FLAT_FILE_DATASETS.map((d) => d.id);
-      } catch (err) {
-        throw new CliError((err as Error).message, 2);
-      }
+      const ids = opts.dataset ? parseDatasetList(opts.dataset, '--dataset', { layer }) : null;
       const ctx = createCliContext(cmd, { lake: 'read' });
+      const registry = createLakeRegistry(registryOptionsOf(ctx.config.settings));
       const to = opts.to ?? etDateOf(new Date());
       const historyStart = ctx.source.kind === 'demo' ? ctx.config.settings.demo.historyStart : undefined;
       const rows: DatasetStatus[] = [];
-      for (const dataset of ids) {
+      for (const dataset of ids ?? registry.inLayer(layer).map((e) => e.id)) {
         const from = opts.from ?? firstRecordDate(ctx.dataRoot, layer, dataset);
         const empty: DatasetStatus = { dataset, layer, from, to, complete: 0, degraded: 0, missing: 0, pending: 0, failed: 0, notEntitled: 0, running: 0, watermark: null };
         if (!from || from > to) {
           rows.push(empty);
           continue;
         }
-        const [cov] = await computeCoverage({ lakeRoot: ctx.dataRoot, datasets: [dataset], layer, from, to, ...(historyStart ? { historyStart } : {}) });
+        const [cov] = await computeCoverage({ lakeRoot: ctx.dataRoot, datasets: [dataset], layer, from, to, registry, ...(historyStart ? { historyStart } : {}) });
         const c = cov!.counts;
         rows.push({ ...empty, complete: c.complete, degraded: c.degraded, missing: c.missing, pending: c.pending, failed: c.failed, notEntitled: c.not_entitled, running: c.running, watermark: cov!.watermark });
       }

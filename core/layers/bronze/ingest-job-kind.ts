@@ -28,14 +28,17 @@ export const ingestJobKind: JobKindPlugin = {
   recheckInputs: true,
   group: (dataset, dates) => groupDatesBySize(dataset, dates),
   async estimate(job, ctx) {
+    // Not downloaded yet: the lake's own recent files say how big it will be; only without any is it a guess.
+    const recent = typicalLandingBytes(ctx.lakeRoot, job.dataset);
     let bytes = 0;
     let guessed = false;
     for (const date of job.dates) {
       const rec = ctx.reader.record({ dataset: job.dataset, layer: 'landing', date });
       if (rec?.bytes) bytes += rec.bytes;
+      else if (recent !== null) bytes += recent;
       else {
         guessed = true;
-        bytes += typicalLandingBytes(ctx.lakeRoot, job.dataset) ?? ctx.registry.get(job.dataset).flatFile?.typicalBytes ?? 0;
+        bytes += ctx.registry.get(job.dataset).flatFile?.typicalBytes ?? 0;
       }
     }
     return { bytes, basis: guessed ? 'typical' : 'landing' };

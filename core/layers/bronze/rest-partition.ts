@@ -221,7 +221,7 @@ export async function fetchRestPartition(req: FetchRestPartitionRequest): Promis
         ...(req.signal ? { signal: req.signal } : {}),
         onWait: (w: { message: string }) => progress({ phase: 'waiting', message: w.message }),
         onRetry: (x: { attempt: number; reason: string; delayMs: number }) =>
-          progress({ phase: 'downloading', warning: `retry ${x.attempt} in ${Math.round(x.delayMs / 100) / 10} s: ${x.reason}` }),
+          progress({ phase: 'downloading', warning: `request attempt ${x.attempt} failed (${x.reason}); retrying in ${Math.round(x.delayMs / 100) / 10} s` }),
       };
       try {
         for await (const page of req.client.pages(r.path, r.params, options)) {

@@ -28,7 +28,10 @@ export const downloadJobKind: JobKindPlugin = {
   async estimate(job, ctx) {
     const entry = ctx.registry.get(job.dataset);
     const s3 = ctx.sources?.s3;
-    const typical = typicalLandingBytes(ctx.lakeRoot, job.dataset) ?? entry.flatFile?.typicalBytes ?? 0;
+    // Files this lake already holds are this source's own sizes (the simulator's are far smaller
+    // than a real account's); only without any is the registry's typical size, a guess, used.
+    const recent = typicalLandingBytes(ctx.lakeRoot, job.dataset);
+    const typical = recent ?? entry.flatFile?.typicalBytes ?? 0;
     let bytes = 0;
     let guessed = false;
     let published = false;
@@ -48,10 +51,10 @@ export const downloadJobKind: JobKindPlugin = {
         }
       }
       bytes += typical;
-      guessed = true;
+      if (recent === null) guessed = true;
       published = true;
     }
-    return { bytes, basis: guessed ? 'typical' : published ? 'head' : 'unpublished' };
+    return { bytes, basis: guessed ? 'typical' : published ? (s3 && ctx.probes ? 'head' : 'landing') : 'unpublished' };
   },
   spec(job, run): DownloadJobSpec {
     if (!run.sources.s3) throw new Error(`${job.id}: no S3 source was opened for this run`);

@@ -301,7 +301,7 @@ export async function downloadDay(req: DownloadDayRequest): Promise<DownloadDayR
       if (attempts < maxAttempts) {
         const delay = backoffDelayMs(attempts, req.retry);
         req.logger?.warn({ dataset, date, attempt: attempts, delayMs: delay, error: lastError }, `download ${label}: retrying`);
-        progress({ phase: 'retrying', message: `${lastError}; retry ${attempts}/${maxAttempts - 1} in ${delay} ms` });
+        progress({ phase: 'retrying', message: `${lastError}; request attempt ${attempts + 1} of ${maxAttempts} in ${delay} ms` });
         try {
           await sleep(delay, signal);
         } catch {
@@ -310,5 +310,5 @@ export async function downloadDay(req: DownloadDayRequest): Promise<DownloadDayR
       }
     }
   }
-  return finish('failed', { error: `${lastError} (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'})` });
+  return finish('failed', { error: `${lastError} (gave up after ${attempts} request attempt${attempts === 1 ? '' : 's'})` });
 }

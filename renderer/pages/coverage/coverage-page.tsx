@@ -8,16 +8,17 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import type { CoverageView } from '../../../core/contract/contract-views.ts';
+import type { DatasetId } from '../../../core/vocabulary/dataset-ids.ts';
 import { useApi } from '../../api/api-provider.tsx';
 import type { ContractFailure } from '../../api/contract-client.ts';
 import { contractKey } from '../../api/contract-query.ts';
 import { useDatasetTitles } from '../../api/dataset-titles.ts';
-import { hrefFor } from '../../app/hash-route.ts';
+import { hrefFor, navigate, type Route } from '../../app/hash-route.ts';
 import { Card, PageHeader } from '../../components/card.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../../components/feedback.tsx';
 import { buildCoverageGrid, gapRuns, gridCounts } from '../../lib/coverage-grid.ts';
 import type { GapRun } from '../../lib/coverage-grid.ts';
-import { presetRange, RANGE_PRESETS, todayInNewYork } from '../../lib/date-range.ts';
+import { coverageFocus, presetRange, RANGE_PRESETS, todayInNewYork } from '../../lib/date-range.ts';
 import type { RangePresetId } from '../../lib/date-range.ts';
 import { formatDateRange, formatDuration } from '../../lib/format.ts';
 import { holdIdleWork } from '../../lib/idle-queue.ts';
@@ -81,18 +82,38 @@ function CustomRange({ from, to, onApply }: { from: string; to: string; onApply:
   );
 }
 
-/** The Coverage page. */
-export function CoveragePage() {
+/**
+ * The Coverage page. `#/coverage/<dataset>/<from>/<to>` (Today's gap links) opens it on one
+ * dataset over that span, so the gaps and stale days a freshness row counts are the ones shown.
+ */
+export function CoveragePage({ route }: { route?: Route }) {
   const api = useApi();
   const title = useDatasetTitles();
+  const focus = coverageFocus(route?.params ?? []);
+  const focusKey = focus ? `${focus.dataset}/${focus.from}/${focus.to}` : '';
   const [layer, setLayer] = useState<Layer>('bronze');
-  const [preset, setPreset] = useState<RangePresetId | 'custom'>('1m');
-  const [range, setRange] = useState(() => presetRange('1m', todayInNewYork()));
+  const [preset, setPreset] = useState<RangePresetId | 'custom'>(focus ? 'custom' : '1m');
+  const [range, setRange] = useState(() => (focus ? { from: focus.from, to: focus.to } : presetRange('1m', todayInNewYork())));
+  const [only, setOnly] = useState<DatasetId | null>(focus?.dataset ?? null);
   const [anchor, setAnchor] = useState<CellSpan | null>(null);
   const [rawSelection, setSelection] = useState<HeatmapSelection | null>(null);
   const [startedRun, setStartedRun] = useState<string | null>(null);
 
-  const input = { layer, from: range.from, to: range.to };
+  // A new link while the page is open (another freshness row) moves the view to it; adjusted
+  // during render (React's pattern for state that follows a prop), not in an effect.
+  const [seenFocus, setSeenFocus] = useState(focusKey);
+  if (seenFocus !== focusKey) {
+    setSeenFocus(focusKey);
+    if (focus) {
+      setPreset('custom');
+      setRange({ from: focus.from, to: focus.to });
+      setOnly(focus.dataset);
+      setAnchor(null);
+      setSelection(null);
+    }
+  }
+
+  const input = only ? { layer, from: range.from, to: range.to, datasets: [only] } : { layer, from: range.from, to: range.to };
   const coverage = useQuery<CoverageView, ContractFailure>({
     queryKey: contractKey('lake.coverage', input),
     queryFn: () => {
@@ -201,7 +222,24 @@ export function CoveragePage() {
             </div>
             {coverage.isFetching && grid && <span className="spinner" aria-label="Refreshing" />}
           </div>
-          {preset === 'custom' && <CustomRange from={range.from} to={range.to} onApply={(from, to) => changeRange({ from, to })} />}
+          {preset === 'custom' && <CustomRange key={`${range.from}/${range.to}`} from={range.from} to={range.to} onApply={(from, to) => changeRange({ from, to })} />}
+          {only && (
+            <div className="notice" data-tone="info" role="status" data-testid="coverage-only">
+              Showing only {title(only)}.&nbsp;
+              <button
+                type="button"
+                className="btn btn-small btn-ghost"
+                onClick={() => {
+                  setOnly(null);
+                  clear();
+                  if (focus) navigate('coverage');
+                }}
+                data-testid="coverage-show-all"
+              >
+                Show every dataset
+              </button>
+            </div>
+          )}
           <Legend counts={counts} />
           {coverage.isError && <ErrorNotice error={coverage.error} title="Coverage could not be read" />}
           {coverage.isPending && <Loading label="Reading coverage…" />}

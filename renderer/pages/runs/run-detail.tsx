@@ -7,7 +7,7 @@ import { navigate } from '../../app/hash-route.ts';
 import { JobStateBadge, OutcomeBadge } from '../../components/badge.tsx';
 import { Card } from '../../components/card.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../../components/feedback.tsx';
-import { JobProgressSummary, JobSizeCells } from '../../components/job-progress.tsx';
+import { JobProgressSummary, JobSizeCells, RunProgressLine } from '../../components/job-progress.tsx';
 import { formatCount, formatDuration, formatInstant, formatShortDate, humanize, plural } from '../../lib/format.ts';
 import { JobLogDrawer } from './job-log-drawer.tsx';
 import { TableScroll } from '../../components/table-scroll.tsx';
@@ -40,7 +40,9 @@ const JobRow = memo(function JobRow({ run, job, title, onLog }: { run: RunDetail
         <td>
           {job.state === 'running' ? <JobProgressSummary runId={run.runId} job={job} /> : <span className="muted">{formatDuration(job.durationMs)}</span>}
         </td>
-        <td className="num">{formatCount(job.attempts)}</td>
+        <td className="num" data-testid="job-attempts">
+          {job.maxAttempts !== null && job.attempts > 0 ? `${formatCount(job.attempts)} of ${formatCount(job.maxAttempts)}` : formatCount(job.attempts)}
+        </td>
         <JobSizeCells runId={run.runId} job={job} />
         <td>
           <div className="row" style={{ gap: 6, flexWrap: 'nowrap' }}>
@@ -95,7 +97,9 @@ function JobsTable({ run, jobs, title, onLog }: { run: RunDetailView; jobs: JobV
             <th scope="col">Trading day</th>
             <th scope="col">State</th>
             <th scope="col">Progress · duration</th>
-            <th scope="col" className="num">Attempts</th>
+            <th scope="col" className="num" title="Job attempts (each a new process) of those allowed">
+              Job attempts
+            </th>
             <th scope="col" className="num">Rows</th>
             <th scope="col" className="num">Bytes</th>
             <th scope="col">
@@ -120,6 +124,46 @@ function JobsTable({ run, jobs, title, onLog }: { run: RunDetailView; jobs: JobV
         </div>
       )}
     </TableScroll>
+  );
+}
+
+const DONE = new Set(['complete', 'degraded']);
+const FAILED = new Set(['failed', 'crashed']);
+/** Outcomes after which a run can be taken up again. */
+const RESUMABLE = new Set(['cancelled', 'failed', 'partial', 'interrupted']);
+
+/** Resume (re-plan what is not complete) and Retry failed, for a run that ended short. */
+function RunFollowUps({ run }: { run: RunDetailView }) {
+  const resume = useContractMutation('runs.resume', { onSuccess: (r) => navigate('runs', r.runId) });
+  const retry = useContractMutation('runs.retryFailed', { onSuccess: (r) => navigate('runs', r.runId) });
+  if (!RESUMABLE.has(run.outcome)) return null;
+  const unfinished = run.jobs.filter((j) => !DONE.has(j.state)).length;
+  const failed = run.jobs.filter((j) => FAILED.has(j.state)).length;
+  const busy = resume.isPending || retry.isPending;
+  return (
+    <div className="run-follow-ups stack-s" data-testid="run-follow-ups">
+      <div className="row">
+        {unfinished > 0 && (
+          <button
+            type="button"
+            className="btn btn-primary btn-small"
+            onClick={() => resume.mutate({ runId: run.runId })}
+            disabled={busy}
+            data-testid="resume-run"
+            title="Start a new run over every job of this one that did not complete; what is complete by now is skipped"
+          >
+            {resume.isPending ? 'Resuming…' : `Resume (${plural(unfinished, 'job')} not complete)`}
+          </button>
+        )}
+        {failed > 0 && (
+          <button type="button" className="btn btn-small" onClick={() => retry.mutate({ runId: run.runId })} disabled={busy} data-testid="retry-failed">
+            {retry.isPending ? 'Retrying…' : `Retry failed (${formatCount(failed)})`}
+          </button>
+        )}
+      </div>
+      {resume.isError && <ErrorNotice error={resume.error} title="The run could not be resumed" />}
+      {retry.isError && <ErrorNotice error={retry.error} title="The failed jobs could not be retried" />}
+    </div>
   );
 }
 
@@ -179,6 +223,17 @@ export function RunDetail({ runId }: { runId: string }) {
           </>
         )}
       </dl>
+      {run.outcome === 'running' && (
+        <div className="run-live">
+          <RunProgressLine runId={run.runId} jobsDone={run.jobs.filter((j) => j.state !== 'queued' && j.state !== 'running').length} jobsTotal={run.jobs.length} />
+        </div>
+      )}
+      <RunFollowUps run={run} />
+      {run.error && (
+        <div className="notice run-stop-notice" data-tone="danger" role="alert" data-testid="run-stop-reason">
+          <strong>The run stopped early:</strong> {run.error}
+        </div>
+      )}
       {cancel.isError && <ErrorNotice error={cancel.error} title="The run could not be cancelled" />}
       {run.jobs.length > 0 && (
         <div className="row job-filter">

@@ -59,7 +59,14 @@ export function RunsPage({ route }: { route: Route }) {
                       <OutcomeBadge outcome={run.outcome} />
                     </td>
                     <td className="num">{run.outcome === 'running' ? 'Running' : formatDuration(run.durationMs)}</td>
-                    <td className="muted">{countsSentence(run.counts)}</td>
+                    <td className="muted">
+                      {countsSentence(run.counts)}
+                      {run.error && (
+                        <div className="run-stop-reason" data-testid="run-error-text">
+                          Stopped: {run.error}
+                        </div>
+                      )}
+                    </td>
                   </tr>
                 ))}
               </tbody>

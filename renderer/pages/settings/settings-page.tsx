@@ -5,12 +5,13 @@
  * variable forces for this run are named next to their field, and Save writes only what changed.
  */
 import { useQueryClient } from '@tanstack/react-query';
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import type { SettingOverrideView, SettingsView, SystemProfileView } from '../../../core/contract/contract-views.ts';
 import { PLAN_NAMES } from '../../../core/config/config-schema.ts';
 import { isContractFailure } from '../../api/contract-client.ts';
 import { contractKey, useContractMutation, useContractQuery } from '../../api/contract-query.ts';
+import type { Route } from '../../app/hash-route.ts';
 import { Badge } from '../../components/badge.tsx';
 import { Card, PageHeader } from '../../components/card.tsx';
 import { ErrorNotice, Loading } from '../../components/feedback.tsx';
@@ -343,10 +344,18 @@ function CredentialState({ configured, testId }: { configured: boolean; testId: 
 }
 
 /** The Settings page. */
-export function SettingsPage() {
+export function SettingsPage({ route }: { route?: Route }) {
   const settings = useContractQuery('settings.get', {});
   const profile = useContractQuery('system.profile', {});
   const info = useContractQuery('app.info', {});
+  const section = route?.params[0] ?? null;
+  const loaded = Boolean(settings.data);
+  // `#/settings/account` ("Connect an account") opens on the Account card, its first field focused.
+  useEffect(() => {
+    if (section !== 'account' || !loaded) return;
+    document.querySelector('[data-testid="account-card"]')?.scrollIntoView({ block: 'start' });
+    document.getElementById('settings-apiKey')?.focus({ preventScroll: true });
+  }, [section, loaded]);
   return (
     <div className="page settings-page">
       <PageHeader title="Settings" description="Changes apply to the next run; a running update keeps the settings it started with." />

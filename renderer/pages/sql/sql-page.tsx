@@ -21,6 +21,9 @@ import { ViewList } from './view-list.tsx';
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 
+/** The lake's notice as a sentence ("truncated at 64 MiB" -> "Truncated at 64 MiB"). */
+const sentence = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
 function Result({ result, sql }: { result: SqlResultView; sql: string }) {
   const table = useMemo(() => decodeArrow(result.arrow), [result]);
   return (
@@ -31,7 +34,18 @@ function Result({ result, sql }: { result: SqlResultView; sql: string }) {
       description={
         <span data-testid="sql-summary">
           {plural(result.rowCount, 'row')} · {plural(result.columns.length, 'column')} · {formatDuration(result.elapsedMs)}
-          {result.truncated && <strong className="truncated-note"> · Truncated: only the first {formatCount(result.rowCount)} rows are shown</strong>}
+          {result.truncated && (
+            <strong className="truncated-note" data-testid="sql-notice">
+              {' '}
+              · {result.notice ? sentence(result.notice) : `Truncated: only the first ${formatCount(result.rowCount)} rows are shown`}
+            </strong>
+          )}
+          {!result.truncated && result.notice && (
+            <strong className="truncated-note" data-testid="sql-notice">
+              {' '}
+              · {sentence(result.notice)}
+            </strong>
+          )}
         </span>
       }
       actions={<TimeZoneToggle hasTimestamps={table.columns.some((c) => c.kind === 'timestamp')} />}

@@ -6,9 +6,8 @@ import { hrefFor } from '../../app/hash-route.ts';
 import { JobStateBadge } from '../../components/badge.tsx';
 import { Card } from '../../components/card.tsx';
 import { ErrorNotice } from '../../components/feedback.tsx';
-import { JobCounters, JobProgressSummary } from '../../components/job-progress.tsx';
-import { ProgressBar } from '../../components/progress-bar.tsx';
-import { formatCount, formatInstant, formatShortDate, humanize, plural } from '../../lib/format.ts';
+import { JobCounters, JobProgressSummary, RunProgressLine } from '../../components/job-progress.tsx';
+import { formatInstant, formatShortDate, humanize } from '../../lib/format.ts';
 import { liveJobWindow } from '../../lib/job-window.ts';
 import { runCompletion } from '../../lib/run-patch.ts';
 import { TableScroll } from '../../components/table-scroll.tsx';
@@ -44,7 +43,7 @@ export function ActiveRunCard({ run, title }: { run: RunDetailView; title: (id: 
       testId="active-run"
       description={
         <>
-          Started {formatInstant(run.startedAt)} · {formatCount(done)} of {plural(total, 'job')} finished ·{' '}
+          Started {formatInstant(run.startedAt)} ·{' '}
           <a href={hrefFor('runs', run.runId)}>Open in Runs</a>
         </>
       }
@@ -62,7 +61,7 @@ export function ActiveRunCard({ run, title }: { run: RunDetailView; title: (id: 
       flush
     >
       <div style={{ padding: '0 var(--space-5) var(--space-3)' }}>
-        <ProgressBar value={done} max={total} label="Run progress" state="running" testId="run-progress" />
+        <RunProgressLine runId={run.runId} jobsDone={done} jobsTotal={total} />
       </div>
       {cancel.isError && (
         <div style={{ padding: '0 var(--space-5) var(--space-3)' }}>

@@ -28,6 +28,11 @@ export function LastRunCard({ run }: { run: RunSummaryView }) {
       <p className="muted" style={{ marginTop: 8, fontSize: 'var(--text-s)' }} data-testid="last-run-counts">
         {countsSentence(run.counts)} · started {formatInstant(run.startedAt)}
       </p>
+      {run.error && (
+        <div className="notice" data-tone="danger" role="alert" style={{ marginTop: 8 }} data-testid="last-run-error">
+          <strong>The run stopped early:</strong> {run.error}
+        </div>
+      )}
     </Card>
   );
 }

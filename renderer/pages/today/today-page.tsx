@@ -3,7 +3,7 @@ import { useEffect } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { contractKey, useContractMutation, useContractQuery } from '../../api/contract-query.ts';
 import { useDatasetTitles } from '../../api/dataset-titles.ts';
-import { progressStore } from '../../api/progress-store.ts';
+import { progressStore, runProgressStore } from '../../api/progress-store.ts';
 import { PageHeader } from '../../components/card.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../../components/feedback.tsx';
 import { Card } from '../../components/card.tsx';
@@ -12,6 +12,8 @@ import { AlertsCard, FreshnessCard } from './freshness-card.tsx';
 import { LastRunCard } from './last-run-card.tsx';
 import { ScheduleCard } from './schedule-card.tsx';
 import { UpdatePlanCard } from './update-plan-card.tsx';
+import { HistoryOfferCard } from './history-offer-card.tsx';
+import { addDaysIso } from '../../lib/date-range.ts';
 
 /** The Today page. */
 export function TodayPage() {
@@ -29,8 +31,14 @@ export function TodayPage() {
   // Progress reported before this page opened arrives with runs.active; later reports come as events.
   useEffect(() => {
     for (const p of active.data?.progress ?? []) progressStore.push(p);
-  }, [active.data?.progress]);
+    if (active.data?.runProgress) runProgressStore.push(active.data.runProgress);
+  }, [active.data?.progress, active.data?.runProgress]);
 
+  const fresh = useContractQuery('freshness.get', {});
+  // Offered while no dataset's history in the lake reaches back a month: a first run, or a lake
+  // that was only ever updated day by day.
+  const monthAgo = fresh.data ? addDaysIso(fresh.data.latestPublished, -30) : null;
+  const shortHistory = Boolean(monthAgo && fresh.data!.datasets.length > 0 && fresh.data!.datasets.every((d) => d.historyFrom === null || d.historyFrom > monthAgo));
   const run = active.data?.run ?? null;
   const last = lastRuns.data?.[0];
   const busy = start.isPending || run !== null;
@@ -65,6 +73,7 @@ export function TodayPage() {
           ) : null}
         </div>
       )}
+      {!run && shortHistory && <HistoryOfferCard demo={info.data?.mode === 'demo'} />}
       <div className="grid-2">
         <FreshnessCard />
         <AlertsCard />

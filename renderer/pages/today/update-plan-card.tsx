@@ -38,7 +38,9 @@ export function UpdatePlanCard() {
             </div>
             <div className="stat">
               <span className="stat-value" data-testid="plan-bytes">{formatBytes(p.totalEstimatedBytes)}</span>
-              <span className="stat-label">Estimated download</span>
+              <span className="stat-label" data-testid="plan-bytes-basis">
+                {p.estimateIsGuess ? 'Estimated download (typical sizes: a guess)' : 'Estimated download'}
+              </span>
             </div>
             <div className="stat">
               <span className="stat-value" data-testid="plan-datasets">{formatCount(p.datasets.length)}</span>

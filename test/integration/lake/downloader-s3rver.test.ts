@@ -166,7 +166,7 @@ describe('downloadDay against s3rver', () => {
       const t = Date.now();
       const res = await downloadDay({ lakeRoot: lake, dataset: 'stocks_daily', date: D, access: { ...access, endpoint: `http://127.0.0.1:${port}` }, retry: RETRY, now: AFTER });
       expect(res).toMatchObject({ state: 'failed', attempts: 3 });
-      expect(res.error).toMatch(/stocks_daily 2024-03-05: .*(socket hang up|ECONNRESET).*gave up after 3 attempts/);
+      expect(res.error).toMatch(/stocks_daily 2024-03-05: .*(socket hang up|ECONNRESET).*gave up after 3 request attempts/);
       expect(Date.now() - t).toBeGreaterThanOrEqual(5 + 10);
       expect(listFiles(lake, 'landing')).toEqual([]);
     } finally {

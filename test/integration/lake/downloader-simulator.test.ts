@@ -104,7 +104,7 @@ describe('downloadDay against the simulator', () => {
     sim.setFaults('slowdown:10');
     const res = await downloadDay(req());
     expect(res).toMatchObject({ state: 'failed', attempts: 4 });
-    expect(res.error).toBe('stocks_daily 2024-03-05: 503 SlowDown (gave up after 4 attempts)');
+    expect(res.error).toBe('stocks_daily 2024-03-05: 503 SlowDown (gave up after 4 request attempts)');
     expect((await readPartitionRecord(lake, 'landing', 'stocks_daily', D))).toMatchObject({ status: 'failed', lastError: res.error, attempts: 4 });
   });
 

@@ -229,7 +229,7 @@ describe('upstream failures', () => {
     env.sim.setFaults('rest-5xx:5');
     const result = await fetchOne('splits', '2024-03-15');
     expect(result).toMatchObject({ state: 'failed', errorKind: 'http' });
-    expect(result.error).toMatch(/gave up after 5 attempts \(last: 50[023]( Service Unavailable| Internal Server Error)?\)/);
+    expect(result.error).toMatch(/gave up after 5 request attempts \(last: 50[023]( Service Unavailable| Internal Server Error)?\)/);
     expect(await filesUnder(path.join(lake, 'bronze'))).toEqual([]);
   });
 

@@ -102,7 +102,7 @@ describe('REST client', () => {
       expect(err.kind).toBe('timeout');
       expect(err.attempts).toBe(2);
     }
-    expect(headers.message).toMatch(/gave up after 2 attempts \(last: UND_ERR_HEADERS_TIMEOUT\)/);
+    expect(headers.message).toMatch(/gave up after 2 request attempts \(last: UND_ERR_HEADERS_TIMEOUT\)/);
     expect(body.message).toMatch(/UND_ERR_BODY_TIMEOUT/);
   });
 

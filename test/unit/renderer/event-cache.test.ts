@@ -14,6 +14,7 @@ const job = (jobId: string, state: JobView['state']): JobView => ({
   dates: ['2024-03-28'],
   state,
   attempts: 1,
+  maxAttempts: 3,
   startedAt: null,
   finishedAt: null,
   durationMs: null,
@@ -55,7 +56,7 @@ describe('applyRunEvents', () => {
       { kind: 'finished', summary: { runId: 'r1', kind: 'update', outcome: 'succeeded', startedAt: '2024-03-29T15:00:00Z', finishedAt: '2024-03-29T15:01:00Z', durationMs: 60_000, counts: { complete: 1 }, error: null } },
     ]);
     expect(finished).toEqual(['r1']);
-    expect(qc.getQueryData<RequestOutputs['runs.active']>(activeKey)).toEqual({ run: null, progress: [] });
+    expect(qc.getQueryData<RequestOutputs['runs.active']>(activeKey)).toEqual({ run: null, progress: [], runProgress: null });
     const detail = qc.getQueryData<RunDetailView>(detailKey('r1'));
     expect(detail?.outcome).toBe('succeeded');
     expect(detail?.jobs[0]?.state).toBe('complete');

@@ -23,6 +23,7 @@ const progress = (jobId: string, bytesDone: number): JobProgressView => ({
   rowsPerSecond: null,
   etaSeconds: null,
   warning: null,
+  message: null,
 });
 
 describe('frame batcher', () => {

@@ -15,6 +15,7 @@ const job = (jobId: string, state: JobView['state']): JobView => ({
   dates: ['2024-03-28'],
   state,
   attempts: 1,
+  maxAttempts: 3,
   startedAt: null,
   finishedAt: null,
   durationMs: null,

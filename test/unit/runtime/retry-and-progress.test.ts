@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createProgressMeter, progressFraction } from '../../../core/runtime/progress-meter.ts';
+import { computeRunProgress, createProgressMeter, progressFraction } from '../../../core/runtime/progress-meter.ts';
 import { retryDelayMs, shouldRetry } from '../../../core/runtime/retry-policy.ts';
 
 const policy = { maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 30_000 };
@@ -36,6 +36,37 @@ describe('progress meter', () => {
     expect(w.bytesPerSecond).toBeUndefined();
     t = 3500;
     expect(m.update({ phase: 'writing', rowsDone: 60, rowsTotal: 100 })).toMatchObject({ rowsPerSecond: 50, etaSeconds: 0.8 });
+  });
+
+  it('keeps the byte rate across phases of one source, starts it over when the counter goes back, and falls back to the mean', () => {
+    let t = 0;
+    const m = createProgressMeter(() => t);
+    m.update({ phase: 'downloading', bytesDone: 0, bytesTotal: 4000 });
+    // A single chunk 20 ms later: too close for the average, so the mean since the first report stands in.
+    t = 20;
+    expect(m.update({ phase: 'downloading', bytesDone: 4000, bytesTotal: 4000 }).bytesPerSecond).toBe(200_000);
+    t = 30;
+    expect(m.update({ phase: 'committing', bytesDone: 4000, bytesTotal: 4000 })).toMatchObject({ bytesPerSecond: 133_333, etaSeconds: 0 });
+    // The request was retried from the start: the rate begins again.
+    t = 1000;
+    expect(m.update({ phase: 'downloading', bytesDone: 0, bytesTotal: 4000 }).bytesPerSecond).toBeUndefined();
+    t = 2000;
+    expect(m.update({ phase: 'downloading', bytesDone: 1000, bytesTotal: 4000 })).toMatchObject({ bytesPerSecond: 1000, etaSeconds: 3 });
+  });
+
+  it('counts a run\'s fetched bytes of the total: finished as moved, running as far as they got, queued at their estimate', () => {
+    const p = computeRunProgress(
+      [
+        { state: 'complete', network: true, weight: 500, bytes: 400 },
+        { state: 'running', network: true, weight: 100, progress: { phase: 'downloading', bytesDone: 150, bytesTotal: 300 } },
+        { state: 'queued', network: true, weight: 200 },
+        { state: 'failed', network: true, weight: 900 },
+        { state: 'queued', weight: 5000 },
+      ],
+      2000,
+      400,
+    );
+    expect(p).toMatchObject({ bytesDone: 550, bytesTotal: 400 + 300 + 200, bytesPerSecond: 275 });
   });
 
   it('computes the fraction done from bytes, else rows', () => {

@@ -235,7 +235,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
     const transport = /TIMEOUT/i.test(last.reason) ? 'timeout' : 'network';
     const kind = last.status === null ? transport : last.status === 200 ? 'invalid_response' : 'http';
     const label = opts.context?.dataset ? `${opts.context.dataset}: ` : '';
-    throw new RestRequestError(`${label}${shortUrl(safe)}: gave up after ${retry.requestAttempts} attempts (last: ${last.reason})`, {
+    throw new RestRequestError(`${label}${shortUrl(safe)}: gave up after ${retry.requestAttempts} request attempts (last: ${last.reason})`, {
       kind, status: last.status, url: safe, attempts: retry.requestAttempts,
       ...(opts.context?.dataset ? { dataset: opts.context.dataset } : {}),
     });
