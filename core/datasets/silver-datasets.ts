@@ -12,6 +12,7 @@ const presentUpTo = (dataset: string): InputMapping => ({ dataset, layer: 'bronz
 export const ADJUSTMENT_FACTORS_VERSION = 1;
 export const STOCKS_DAILY_ADJUSTED_VERSION = 1;
 export const UNIVERSE_VERSION = 1;
+export const OPTIONS_ENRICHED_VERSION = 1;
 
 /** The job kind building every silver dataset (core/layers/silver/silver-job-kind.ts). */
 export const SILVER_JOB_KIND = 'silver-build';
@@ -66,6 +67,30 @@ export const UNIVERSE_COLUMNS: readonly DatasetColumn[] = [
   col('delisted_date', 'DATE', 'delisting date (New York) when that snapshot already lists it as delisted'),
 ];
 
+export const OPTIONS_ENRICHED_COLUMNS: readonly DatasetColumn[] = [
+  col('ticker', 'VARCHAR', 'OCC contract ticker'),
+  col('date', 'DATE', 'trading date'),
+  col('underlying', 'VARCHAR', 'underlying symbol'),
+  col('expiration', 'DATE', 'expiry date'),
+  col('contract_type', 'VARCHAR', 'call or put'),
+  col('strike', 'DOUBLE', 'strike as listed (not adjusted)'),
+  col('open', 'DOUBLE', 'option open'),
+  col('high', 'DOUBLE', 'option high'),
+  col('low', 'DOUBLE', 'option low'),
+  col('close', 'DOUBLE', 'option close'),
+  col('volume', 'DOUBLE', 'contracts traded'),
+  col('transactions', 'BIGINT', 'trades'),
+  col('underlying_close', 'DOUBLE', "the underlying's raw close that day (null: no bar)"),
+  col('moneyness', 'DOUBLE', 'underlying_close / strike'),
+  col('log_moneyness', 'DOUBLE', 'ln(underlying_close / strike)'),
+  col('days_to_expiry', 'INTEGER', 'calendar days from the day to expiry'),
+  col('trading_days_to_expiry', 'INTEGER', 'NYSE trading days after the day up to and including expiry'),
+  col('intrinsic_value', 'DOUBLE', 'max(S - K, 0) for calls, max(K - S, 0) for puts'),
+  col('in_the_money', 'BOOLEAN', 'S > K for calls, S < K for puts'),
+  col('implied_volatility', 'DOUBLE', 'Black-Scholes volatility of the close (no dividends; null: no solution)'),
+  col('delta', 'DOUBLE', 'Black-Scholes delta at that volatility'),
+];
+
 const FIRST_DATE = '2003-09-10';
 
 export const SILVER_DATASETS: readonly DatasetEntry[] = [
@@ -108,6 +133,20 @@ export const SILVER_DATASETS: readonly DatasetEntry[] = [
     layers: [{
       layer: 'silver', job: SILVER_JOB_KIND, builderVersion: UNIVERSE_VERSION, storage: 'parquet', columns: UNIVERSE_COLUMNS,
       inputs: ['stocks_daily', 'tickers', 'ticker_events'].map(presentUpTo),
+    }],
+  },
+  {
+    id: 'options_daily_enriched',
+    title: 'Options daily bars with underlying, moneyness, IV and delta',
+    kind: 'derived',
+    firstDate: '2014-06-02',
+    enabledByDefault: true,
+    layers: [{
+      layer: 'silver', job: SILVER_JOB_KIND, builderVersion: OPTIONS_ENRICHED_VERSION, storage: 'parquet', columns: OPTIONS_ENRICHED_COLUMNS,
+      inputs: [
+        { dataset: 'options_daily', layer: 'bronze', window: { kind: 'same-day' } },
+        { dataset: 'stocks_daily', layer: 'bronze', window: { kind: 'same-day' } },
+      ],
     }],
   },
 ];

@@ -9,6 +9,7 @@ import type { WorkerContext } from '../../process/worker-main.ts';
 import { factorDaySql, factorRejectsSql } from './adjustment-factors-sql.ts';
 import { adjustedBarsDaySql } from './adjusted-bars-sql.ts';
 import { buildFactorTables } from './factor-tables.ts';
+import { OPTIONS_ENRICHED_SELECT, buildOptionsEnriched } from './options-enriched.ts';
 import { universeDaySql, universeTablesSql } from './universe-sql.ts';
 import { presentFiles } from './silver-inputs.ts';
 import type { SilverJobSpec } from './silver-job-kind.ts';
@@ -103,6 +104,29 @@ async function buildUniverse(b: BuildContext, totals: BuildTotals): Promise<void
   }
 }
 
+async function buildOptionsEnrichedDays(b: BuildContext, totals: BuildTotals): Promise<void> {
+  const { spec, registry, reader } = b;
+  for (const [i, date] of spec.dates.entries()) {
+    b.ctx.signal.throwIfAborted();
+    const options = presentFiles(spec.lakeRoot, registry, reader, 'options_daily', 'bronze', date, date)[0];
+    if (!options) {
+      totals.missing.push(date);
+      continue;
+    }
+    const stocks = presentFiles(spec.lakeRoot, registry, reader, 'stocks_daily', 'bronze', date, date)[0] ?? null;
+    const counts = await buildOptionsEnriched(b.db.connection, { options, stocks }, date, spec.riskFreeRate);
+    const r = await writeSilverPartition(b.db.connection, spec.lakeRoot, {
+      dataset: spec.dataset, date, select: OPTIONS_ENRICHED_SELECT, lineage: b.lineage.get(date)!, startedAt: new Date().toISOString(),
+      counts: { noUnderlyingBar: counts.noUnderlyingBar, noImpliedVolatility: counts.noImpliedVolatility },
+    });
+    count(totals, r);
+    b.ctx.onProgress({
+      phase: 'writing',
+      message: `${date} (${i + 1} of ${spec.dates.length}): ${r.rows} contracts, ${counts.noUnderlyingBar} without an underlying bar, ${counts.noImpliedVolatility} without IV`,
+    });
+  }
+}
+
 function count(totals: BuildTotals, r: { rows: number; rejects: number }): void {
   totals.rows += r.rows;
   totals.rejects += r.rejects;
@@ -113,6 +137,7 @@ const BUILDERS: Record<string, (b: BuildContext, totals: BuildTotals) => Promise
   adjustment_factors: buildAdjustmentFactors,
   stocks_daily_adjusted: buildAdjustedBars,
   universe: buildUniverse,
+  options_daily_enriched: buildOptionsEnrichedDays,
 };
 
 /** Worker side of the `silver-build` job kind: the spec's partitions of one silver dataset, each with its record and lineage. */
@@ -132,7 +157,7 @@ export async function runSilverJob(raw: unknown, ctx: WorkerContext): Promise<Wo
     db.close();
   }
   const missing = totals.missing.length
-    ? `no stocks_daily bronze (or factors) for ${totals.missing.slice(0, 3).join(', ')}${totals.missing.length > 3 ? ` and ${totals.missing.length - 3} more` : ''}`
+    ? `no bronze input for ${totals.missing.slice(0, 3).join(', ')}${totals.missing.length > 3 ? ` and ${totals.missing.length - 3} more` : ''}`
     : null;
   const outcome = totals.written === 0 && missing ? 'missing' : totals.rejects > 0 ? 'degraded' : 'complete';
   return { outcome, rows: totals.rows, rejects: totals.rejects, ...(missing ? { error: missing } : {}) };
