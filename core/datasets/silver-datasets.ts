@@ -13,6 +13,7 @@ export const ADJUSTMENT_FACTORS_VERSION = 1;
 export const STOCKS_DAILY_ADJUSTED_VERSION = 1;
 export const UNIVERSE_VERSION = 1;
 export const OPTIONS_ENRICHED_VERSION = 1;
+export const CORPORATE_ACTIONS_VERSION = 1;
 
 /** The job kind building every silver dataset (core/layers/silver/silver-job-kind.ts). */
 export const SILVER_JOB_KIND = 'silver-build';
@@ -91,6 +92,25 @@ export const OPTIONS_ENRICHED_COLUMNS: readonly DatasetColumn[] = [
   col('delta', 'DOUBLE', 'Black-Scholes delta at that volatility'),
 ];
 
+export const CORPORATE_ACTION_COLUMNS: readonly DatasetColumn[] = [
+  col('date', 'DATE', 'partition: the trading day the action takes effect (its own date, or the next trading day)'),
+  col('instrument_id', 'VARCHAR', 'stable instrument id'),
+  col('ticker', 'VARCHAR', 'the symbol the action was published under (for a ticker change: the new symbol)'),
+  col('action_date', 'DATE', 'execution, ex-dividend or event date as published'),
+  col('action', 'VARCHAR', 'split, dividend or ticker_change'),
+  col('split_from', 'DOUBLE', 'split: shares before'),
+  col('split_to', 'DOUBLE', 'split: shares after'),
+  col('cash_amount', 'DOUBLE', 'dividend: cash per share'),
+  col('currency', 'VARCHAR', 'dividend: currency'),
+  col('dividend_type', 'VARCHAR', 'dividend: CD, SC, LT, ST'),
+  col('previous_ticker', 'VARCHAR', 'ticker change: the symbol before'),
+  col('prev_date', 'DATE', "split or dividend: the instrument's last bar before it"),
+  col('prev_close', 'DOUBLE', 'raw close of prev_date'),
+  col('ratio', 'DOUBLE', 'what the action multiplied the factor by (null when not applied)'),
+  col('status', 'VARCHAR', 'applied, before_first_day (history before the anchor) or rejected'),
+  col('reason', 'VARCHAR', 'why it was rejected'),
+];
+
 const FIRST_DATE = '2003-09-10';
 
 export const SILVER_DATASETS: readonly DatasetEntry[] = [
@@ -133,6 +153,17 @@ export const SILVER_DATASETS: readonly DatasetEntry[] = [
     layers: [{
       layer: 'silver', job: SILVER_JOB_KIND, builderVersion: UNIVERSE_VERSION, storage: 'parquet', columns: UNIVERSE_COLUMNS,
       inputs: ['stocks_daily', 'tickers', 'ticker_events'].map(presentUpTo),
+    }],
+  },
+  {
+    id: 'corporate_actions',
+    title: 'Corporate-action timeline (splits, dividends, ticker changes)',
+    kind: 'derived',
+    firstDate: FIRST_DATE,
+    enabledByDefault: true,
+    layers: [{
+      layer: 'silver', job: SILVER_JOB_KIND, builderVersion: CORPORATE_ACTIONS_VERSION, storage: 'parquet', columns: CORPORATE_ACTION_COLUMNS,
+      inputs: ['stocks_daily', 'splits', 'dividends', 'tickers', 'ticker_events'].map(presentUpTo),
     }],
   },
   {

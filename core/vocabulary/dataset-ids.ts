@@ -13,7 +13,7 @@ export const REST_DATASET_IDS = [
 ] as const;
 
 /** Silver datasets built from bronze (core/datasets/silver-datasets.ts). */
-export const SILVER_DATASET_IDS = ['adjustment_factors', 'stocks_daily_adjusted', 'universe', 'options_daily_enriched'] as const;
+export const SILVER_DATASET_IDS = ['adjustment_factors', 'stocks_daily_adjusted', 'universe', 'options_daily_enriched', 'corporate_actions'] as const;
 
 /** Every built-in dataset id. */
 export const DATASET_IDS = [...FLAT_FILE_DATASET_IDS, ...REST_DATASET_IDS, ...SILVER_DATASET_IDS] as const;

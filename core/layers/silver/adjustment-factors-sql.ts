@@ -158,3 +158,31 @@ export function factorRejectsSql(date: string, previousTradingDay: string): stri
           WHERE reject_reason IS NOT NULL AND action_date > ${sqlDate(previousTradingDay)} AND action_date <= ${sqlDate(date)}
           ORDER BY ticker, action_date, kind_order, id`;
 }
+
+/**
+ * The corporate-action timeline rows whose partition is `date`: splits and dividends with what the
+ * factor rules made of them (applied with their ratio, before the instrument's first day, or
+ * refused with the reason), and ticker changes (an entity's event moving it to a new symbol).
+ */
+export function corporateActionsDaySql(date: string, previousTradingDay: string): string {
+  const window = (col: string) => `${col} > ${sqlDate(previousTradingDay)} AND ${col} <= ${sqlDate(date)}`;
+  return `
+    WITH moves AS (
+      SELECT figi, ticker, event_date, lag(ticker) OVER (PARTITION BY figi ORDER BY event_date) AS previous_ticker FROM ref_events
+    )
+    SELECT ${sqlDate(date)} AS date, instrument_id, ticker, action_date, kind AS action, split_from, split_to, cash_amount, currency,
+           dividend_type, CAST(NULL AS VARCHAR) AS previous_ticker, prev_date, prev_close, ratio,
+           CASE WHEN reject_reason IS NOT NULL THEN 'rejected' WHEN prev_date IS NULL THEN 'before_first_day' ELSE 'applied' END AS status,
+           reject_reason AS reason, kind_order, id
+    FROM action_review WHERE ${window('action_date')}
+    UNION ALL
+    SELECT ${sqlDate(date)}, figi, ticker, event_date, 'ticker_change', NULL, NULL, NULL, NULL, NULL, previous_ticker, NULL, NULL, NULL,
+           'applied', NULL, 2, ''
+    FROM moves WHERE previous_ticker IS NOT NULL AND ${window('event_date')}
+    ORDER BY instrument_id, action_date, kind_order, id`;
+}
+
+/** The timeline rows of a day in the dataset's columns. */
+export function corporateActionsOutputSql(date: string, previousTradingDay: string): string {
+  return `SELECT * EXCLUDE (kind_order, id) FROM (${corporateActionsDaySql(date, previousTradingDay)})`;
+}

@@ -6,7 +6,7 @@ import { lakePaths } from '../../lake/lake-paths.ts';
 import { createLineageReader, currentLineage, type Lineage, type LineageReader } from '../../lake/lineage.ts';
 import type { WorkerResult } from '../../process/job-protocol.ts';
 import type { WorkerContext } from '../../process/worker-main.ts';
-import { factorDaySql, factorRejectsSql } from './adjustment-factors-sql.ts';
+import { corporateActionsOutputSql, factorDaySql, factorRejectsSql } from './adjustment-factors-sql.ts';
 import { adjustedBarsDaySql } from './adjusted-bars-sql.ts';
 import { buildFactorTables } from './factor-tables.ts';
 import { OPTIONS_ENRICHED_SELECT, buildOptionsEnriched } from './options-enriched.ts';
@@ -38,7 +38,8 @@ function hasBronzeBars(b: BuildContext, date: string): boolean {
   return !!rec && (rec.status === 'complete' || rec.status === 'degraded') && fs.existsSync(lakePaths(b.spec.lakeRoot).bronzeFile('stocks_daily', date));
 }
 
-async function buildAdjustmentFactors(b: BuildContext, totals: BuildTotals): Promise<void> {
+/** The factor tables over the job's dates, from every present input up to its last date. */
+async function factorTablesFor(b: BuildContext): Promise<void> {
   const { spec, registry, reader } = b;
   const upTo = spec.dates[spec.dates.length - 1]!;
   const files = (id: string) => presentFiles(spec.lakeRoot, registry, reader, id, 'bronze', '0000-01-01', upTo);
@@ -46,6 +47,23 @@ async function buildAdjustmentFactors(b: BuildContext, totals: BuildTotals): Pro
     stocksDaily: files('stocks_daily'), splits: files('splits'), dividends: files('dividends'),
     tickers: files('tickers'), tickerEvents: files('ticker_events'),
   }, upTo, spec.dates[0]!);
+}
+
+async function buildCorporateActions(b: BuildContext, totals: BuildTotals): Promise<void> {
+  const { spec } = b;
+  await factorTablesFor(b);
+  for (const [i, date] of spec.dates.entries()) {
+    b.ctx.signal.throwIfAborted();
+    const select = corporateActionsOutputSql(date, previousTradingDay(date));
+    const r = await writeSilverPartition(b.db.connection, spec.lakeRoot, { dataset: spec.dataset, date, select, lineage: b.lineage.get(date)!, startedAt: new Date().toISOString() });
+    count(totals, r);
+    b.ctx.onProgress({ phase: 'writing', message: `${date} (${i + 1} of ${spec.dates.length}): ${r.rows} actions` });
+  }
+}
+
+async function buildAdjustmentFactors(b: BuildContext, totals: BuildTotals): Promise<void> {
+  const { spec } = b;
+  await factorTablesFor(b);
   for (const [i, date] of spec.dates.entries()) {
     b.ctx.signal.throwIfAborted();
     if (!hasBronzeBars(b, date)) {
@@ -138,6 +156,7 @@ const BUILDERS: Record<string, (b: BuildContext, totals: BuildTotals) => Promise
   stocks_daily_adjusted: buildAdjustedBars,
   universe: buildUniverse,
   options_daily_enriched: buildOptionsEnrichedDays,
+  corporate_actions: buildCorporateActions,
 };
 
 /** Worker side of the `silver-build` job kind: the spec's partitions of one silver dataset, each with its record and lineage. */

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDuckDb, sqlString, type DuckDbHandle } from '../../../core/duckdb/duckdb-instance.ts';
 import type { FactorInputFiles } from '../../../core/layers/silver/adjustment-factors-sql.ts';
+import { corporateActionsOutputSql } from '../../../core/layers/silver/adjustment-factors-sql.ts';
 import { buildFactorTables } from '../../../core/layers/silver/factor-tables.ts';
 
 const D1 = '2024-03-01';
@@ -139,5 +140,24 @@ describe('adjustment factors', () => {
     } finally {
       other.close();
     }
+  });
+
+  it('the corporate-action timeline of a day says what became of each action, and lists ticker changes', async () => {
+    const r = await db.connection.runAndReadAll(`SELECT ticker, action, status, ratio, previous_ticker FROM (${corporateActionsOutputSql(D2, D1)})`);
+    const rows = r.getRows().map((x) => x.map((v) => (typeof v === 'number' ? Number(v.toFixed(12)) : v)));
+    expect(rows).toEqual([
+      ['III', 'dividend', 'applied', Number((10 / 9.9).toFixed(12)), null],
+      ['III', 'ticker_change', 'applied', null, 'HHH'],
+      ['AAA', 'split', 'applied', 4, null],
+      ['BBB', 'split', 'applied', 0.1, null],
+      ['CCC', 'dividend', 'applied', Number((50 / 45).toFixed(12)), null],
+      ['DDD', 'split', 'applied', 2, null],
+      ['DDD', 'dividend', 'applied', Number((100 / 99).toFixed(12)), null],
+      ['EEE', 'split', 'applied', 2, null],
+      ['FFF', 'dividend', 'rejected', null, null],
+      ['GGG', 'split', 'before_first_day', null, null],
+      ['JJJ', 'split', 'rejected', null, null],
+      ['JJJ', 'dividend', 'rejected', null, null],
+    ]);
   });
 });
