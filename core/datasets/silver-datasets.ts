@@ -12,6 +12,8 @@ const presentUpTo = (dataset: string): InputMapping => ({ dataset, layer: 'bronz
 export const ADJUSTMENT_FACTORS_VERSION = 1;
 export const STOCKS_DAILY_ADJUSTED_VERSION = 1;
 export const UNIVERSE_VERSION = 1;
+export const OPTIONS_ENRICHED_VERSION = 1;
+export const CORPORATE_ACTIONS_VERSION = 1;
 
 /** The job kind building every silver dataset (core/layers/silver/silver-job-kind.ts). */
 export const SILVER_JOB_KIND = 'silver-build';
@@ -66,6 +68,49 @@ export const UNIVERSE_COLUMNS: readonly DatasetColumn[] = [
   col('delisted_date', 'DATE', 'delisting date (New York) when that snapshot already lists it as delisted'),
 ];
 
+export const OPTIONS_ENRICHED_COLUMNS: readonly DatasetColumn[] = [
+  col('ticker', 'VARCHAR', 'OCC contract ticker'),
+  col('date', 'DATE', 'trading date'),
+  col('underlying', 'VARCHAR', 'underlying symbol'),
+  col('expiration', 'DATE', 'expiry date'),
+  col('contract_type', 'VARCHAR', 'call or put'),
+  col('strike', 'DOUBLE', 'strike as listed (not adjusted)'),
+  col('open', 'DOUBLE', 'option open'),
+  col('high', 'DOUBLE', 'option high'),
+  col('low', 'DOUBLE', 'option low'),
+  col('close', 'DOUBLE', 'option close'),
+  col('volume', 'DOUBLE', 'contracts traded'),
+  col('transactions', 'BIGINT', 'trades'),
+  col('underlying_close', 'DOUBLE', "the underlying's raw close that day (null: no bar)"),
+  col('moneyness', 'DOUBLE', 'underlying_close / strike'),
+  col('log_moneyness', 'DOUBLE', 'ln(underlying_close / strike)'),
+  col('days_to_expiry', 'INTEGER', 'calendar days from the day to expiry'),
+  col('trading_days_to_expiry', 'INTEGER', 'NYSE trading days after the day up to and including expiry'),
+  col('intrinsic_value', 'DOUBLE', 'max(S - K, 0) for calls, max(K - S, 0) for puts'),
+  col('in_the_money', 'BOOLEAN', 'S > K for calls, S < K for puts'),
+  col('implied_volatility', 'DOUBLE', 'Black-Scholes volatility of the close (no dividends; null: no solution)'),
+  col('delta', 'DOUBLE', 'Black-Scholes delta at that volatility'),
+];
+
+export const CORPORATE_ACTION_COLUMNS: readonly DatasetColumn[] = [
+  col('date', 'DATE', 'partition: the trading day the action takes effect (its own date, or the next trading day)'),
+  col('instrument_id', 'VARCHAR', 'stable instrument id'),
+  col('ticker', 'VARCHAR', 'the symbol the action was published under (for a ticker change: the new symbol)'),
+  col('action_date', 'DATE', 'execution, ex-dividend or event date as published'),
+  col('action', 'VARCHAR', 'split, dividend or ticker_change'),
+  col('split_from', 'DOUBLE', 'split: shares before'),
+  col('split_to', 'DOUBLE', 'split: shares after'),
+  col('cash_amount', 'DOUBLE', 'dividend: cash per share'),
+  col('currency', 'VARCHAR', 'dividend: currency'),
+  col('dividend_type', 'VARCHAR', 'dividend: CD, SC, LT, ST'),
+  col('previous_ticker', 'VARCHAR', 'ticker change: the symbol before'),
+  col('prev_date', 'DATE', "split or dividend: the instrument's last bar before it"),
+  col('prev_close', 'DOUBLE', 'raw close of prev_date'),
+  col('ratio', 'DOUBLE', 'what the action multiplied the factor by (null when not applied)'),
+  col('status', 'VARCHAR', 'applied, before_first_day (history before the anchor) or rejected'),
+  col('reason', 'VARCHAR', 'why it was rejected'),
+];
+
 const FIRST_DATE = '2003-09-10';
 
 export const SILVER_DATASETS: readonly DatasetEntry[] = [
@@ -108,6 +153,31 @@ export const SILVER_DATASETS: readonly DatasetEntry[] = [
     layers: [{
       layer: 'silver', job: SILVER_JOB_KIND, builderVersion: UNIVERSE_VERSION, storage: 'parquet', columns: UNIVERSE_COLUMNS,
       inputs: ['stocks_daily', 'tickers', 'ticker_events'].map(presentUpTo),
+    }],
+  },
+  {
+    id: 'corporate_actions',
+    title: 'Corporate-action timeline (splits, dividends, ticker changes)',
+    kind: 'derived',
+    firstDate: FIRST_DATE,
+    enabledByDefault: true,
+    layers: [{
+      layer: 'silver', job: SILVER_JOB_KIND, builderVersion: CORPORATE_ACTIONS_VERSION, storage: 'parquet', columns: CORPORATE_ACTION_COLUMNS,
+      inputs: ['stocks_daily', 'splits', 'dividends', 'tickers', 'ticker_events'].map(presentUpTo),
+    }],
+  },
+  {
+    id: 'options_daily_enriched',
+    title: 'Options daily bars with underlying, moneyness, IV and delta',
+    kind: 'derived',
+    firstDate: '2014-06-02',
+    enabledByDefault: true,
+    layers: [{
+      layer: 'silver', job: SILVER_JOB_KIND, builderVersion: OPTIONS_ENRICHED_VERSION, storage: 'parquet', columns: OPTIONS_ENRICHED_COLUMNS,
+      inputs: [
+        { dataset: 'options_daily', layer: 'bronze', window: { kind: 'same-day' } },
+        { dataset: 'stocks_daily', layer: 'bronze', window: { kind: 'same-day' } },
+      ],
     }],
   },
 ];

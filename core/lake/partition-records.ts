@@ -40,6 +40,8 @@ export interface PartitionRecord {
   builderVersion?: number;
   /** What it was built from: per input, the range of partitions read and a digest of their checksums. */
   inputs?: InputDigest[];
+  /** Builder-specific tallies worth keeping with the partition (e.g. options without an underlying bar). */
+  counts?: Record<string, number>;
 }
 
 /**

@@ -6,7 +6,7 @@
  * years (a segment-tree product may associate differently).
  */
 import { sqlString } from '../../duckdb/duckdb-instance.ts';
-import { referenceTablesSql, resolveInstrumentsSql } from './instrument-resolution.ts';
+import { instrumentSegmentsSql, referenceTablesSql } from './instrument-resolution.ts';
 import { parquetOrEmpty, sqlDate } from './silver-sql.ts';
 
 /** The bronze files a factor build reads, all dated on or before `upTo`. */
@@ -22,12 +22,13 @@ export interface FactorInputFiles {
 const PRICE_CURRENCY = 'USD';
 
 /**
- * Statements that leave `factors` (every bar up to `upTo` with its factors and previous adjusted
- * close), `action_review` (every action with its ratio, or why it was not applied) and
+ * Statements that leave `factors` (every bar in [from, upTo] with its factors and previous adjusted
+ * close; rows before `from` are only there as previous bars), `action_review` (every action with its ratio, or why it was not applied) and
  * `duplicate_bars` (instrument-days that two symbols claim; must be empty).
  */
-export function factorTablesSql(files: FactorInputFiles, upTo: string): string[] {
+export function factorTablesSql(files: FactorInputFiles, upTo: string, from: string = upTo): string[] {
   const to = sqlDate(upTo);
+  const first = sqlDate(from);
   const bars = parquetOrEmpty(files.stocksDaily, [['ticker', 'VARCHAR'], ['date', 'DATE'], ['close', 'DOUBLE']]);
   const splits = parquetOrEmpty(files.splits, [
     ['ticker', 'VARCHAR'], ['execution_date', 'DATE'], ['split_from', 'DOUBLE'], ['split_to', 'DOUBLE'], ['id', 'VARCHAR'],
@@ -39,7 +40,6 @@ export function factorTablesSql(files: FactorInputFiles, upTo: string): string[]
   const tickers = parquetOrEmpty(files.tickers, [['date', 'DATE'], ['ticker', 'VARCHAR'], ['composite_figi', 'VARCHAR'], ['active', 'BOOLEAN']]);
   return [
     ...referenceTablesSql(events, tickers, to),
-    `CREATE OR REPLACE TEMP TABLE raw_bars AS SELECT ticker, date, close FROM ${bars} WHERE date <= ${to}`,
     `CREATE OR REPLACE TEMP TABLE raw_actions AS
        SELECT 'split' AS kind, 0 AS kind_order, ticker, execution_date AS action_date, split_from, split_to,
               CAST(NULL AS DOUBLE) AS cash_amount, CAST(NULL AS VARCHAR) AS currency, CAST(NULL AS VARCHAR) AS dividend_type,
@@ -48,17 +48,32 @@ export function factorTablesSql(files: FactorInputFiles, upTo: string): string[]
        UNION ALL
        SELECT 'dividend', 1, ticker, ex_dividend_date, NULL, NULL, cash_amount, currency, dividend_type, coalesce(id, '')
        FROM ${dividends} WHERE ex_dividend_date <= ${to}`,
-    `CREATE OR REPLACE TEMP TABLE resolved AS
-       SELECT * FROM ${resolveInstrumentsSql('(SELECT ticker, date FROM raw_bars UNION SELECT ticker, action_date FROM raw_actions)')}`,
+    `CREATE OR REPLACE TEMP TABLE raw_bars AS SELECT ticker, date, close FROM ${bars} WHERE date <= ${to}`,
+    `CREATE OR REPLACE TEMP TABLE segments AS
+       SELECT * FROM ${instrumentSegmentsSql(`(SELECT ticker, min(date) AS date FROM (
+         SELECT ticker, date FROM raw_bars UNION ALL SELECT ticker, action_date FROM raw_actions) GROUP BY ticker)`)}`,
     `CREATE OR REPLACE TEMP TABLE bars AS
-       SELECT r.instrument_id, b.ticker, b.date, b.close FROM raw_bars b JOIN resolved r ON r.ticker = b.ticker AND r.date = b.date`,
+       SELECT s.instrument_id, b.ticker, b.date, b.close FROM raw_bars b
+       JOIN segments s ON s.ticker = b.ticker AND s.from_date <= b.date AND (s.to_date IS NULL OR b.date < s.to_date)`,
+    // Only an instrument reached from two symbols can have two bars on one day.
     `CREATE OR REPLACE TEMP TABLE duplicate_bars AS
-       SELECT instrument_id, date, string_agg(ticker, ', ' ORDER BY ticker) AS tickers FROM bars GROUP BY ALL HAVING count(*) > 1`,
+       WITH multi AS (SELECT instrument_id FROM segments GROUP BY instrument_id HAVING count(DISTINCT ticker) > 1),
+       d AS (SELECT instrument_id, date FROM bars SEMI JOIN multi USING (instrument_id) GROUP BY ALL HAVING count(*) > 1)
+       SELECT d.instrument_id, d.date, string_agg(b.ticker, ', ' ORDER BY b.ticker) AS tickers
+       FROM d JOIN bars b ON b.instrument_id = d.instrument_id AND b.date = d.date GROUP BY d.instrument_id, d.date`,
     // Each action with the instrument's last bar before it (none: on or before its first day).
     `CREATE OR REPLACE TEMP TABLE actions AS
-       SELECT r.instrument_id, a.*, p.date AS prev_date, p.close AS prev_close
-       FROM raw_actions a JOIN resolved r ON r.ticker = a.ticker AND r.date = a.action_date
-       ASOF LEFT JOIN bars p ON p.instrument_id = r.instrument_id AND p.date < a.action_date`,
+       WITH a AS (
+         SELECT s.instrument_id, a.* FROM raw_actions a
+         JOIN segments s ON s.ticker = a.ticker AND s.from_date <= a.action_date AND (s.to_date IS NULL OR a.action_date < s.to_date)
+       ),
+       prev AS (
+         SELECT a.instrument_id, a.kind, a.action_date, a.id, max(p.date) AS prev_date
+         FROM a JOIN bars p ON p.instrument_id = a.instrument_id AND p.date < a.action_date GROUP BY ALL
+       )
+       SELECT a.*, prev.prev_date, p.close AS prev_close
+       FROM a LEFT JOIN prev ON prev.instrument_id = a.instrument_id AND prev.kind = a.kind AND prev.action_date = a.action_date AND prev.id = a.id
+       LEFT JOIN bars p ON p.instrument_id = a.instrument_id AND p.date = prev.prev_date`,
     `CREATE OR REPLACE TEMP TABLE split_checked AS
        SELECT *, CASE
          WHEN NOT (isfinite(split_from) AND isfinite(split_to) AND split_from > 0 AND split_to > 0)
@@ -111,11 +126,18 @@ export function factorTablesSql(files: FactorInputFiles, upTo: string): string[]
               list_reduce(list_transform(acts[1:k], x -> x.s), (x, y) -> x * y) AS split_factor
        FROM prefixes
        QUALIFY row_number() OVER (PARTITION BY instrument_id, action_date ORDER BY k DESC) = 1`,
+    // The bars to write and, per instrument, its last bar before them (for prev_date): a daily
+    // build sorts one day plus one row per instrument, not the whole history.
     `CREATE OR REPLACE TEMP TABLE factors AS
-       WITH f AS (
+       WITH needed AS (
+         SELECT * FROM bars WHERE date >= ${first}
+         UNION ALL
+         SELECT instrument_id, arg_max(ticker, date), max(date), arg_max(close, date) FROM bars WHERE date < ${first} GROUP BY instrument_id
+       ),
+       f AS (
          SELECT b.instrument_id, b.ticker, b.date, b.close,
                 coalesce(c.split_factor, 1.0) AS split_factor, coalesce(c.factor, 1.0) AS factor
-         FROM bars b ASOF LEFT JOIN cumulative c ON c.instrument_id = b.instrument_id AND c.action_date <= b.date
+         FROM needed b ASOF LEFT JOIN cumulative c ON c.instrument_id = b.instrument_id AND c.action_date <= b.date
        )
        SELECT *, lag(date) OVER w AS prev_date, lag(close * factor) OVER w AS prev_adj_close
        FROM f WINDOW w AS (PARTITION BY instrument_id ORDER BY date)`,
@@ -135,4 +157,32 @@ export function factorRejectsSql(date: string, previousTradingDay: string): stri
           FROM action_review
           WHERE reject_reason IS NOT NULL AND action_date > ${sqlDate(previousTradingDay)} AND action_date <= ${sqlDate(date)}
           ORDER BY ticker, action_date, kind_order, id`;
+}
+
+/**
+ * The corporate-action timeline rows whose partition is `date`: splits and dividends with what the
+ * factor rules made of them (applied with their ratio, before the instrument's first day, or
+ * refused with the reason), and ticker changes (an entity's event moving it to a new symbol).
+ */
+export function corporateActionsDaySql(date: string, previousTradingDay: string): string {
+  const window = (col: string) => `${col} > ${sqlDate(previousTradingDay)} AND ${col} <= ${sqlDate(date)}`;
+  return `
+    WITH moves AS (
+      SELECT figi, ticker, event_date, lag(ticker) OVER (PARTITION BY figi ORDER BY event_date) AS previous_ticker FROM ref_events
+    )
+    SELECT ${sqlDate(date)} AS date, instrument_id, ticker, action_date, kind AS action, split_from, split_to, cash_amount, currency,
+           dividend_type, CAST(NULL AS VARCHAR) AS previous_ticker, prev_date, prev_close, ratio,
+           CASE WHEN reject_reason IS NOT NULL THEN 'rejected' WHEN prev_date IS NULL THEN 'before_first_day' ELSE 'applied' END AS status,
+           reject_reason AS reason, kind_order, id
+    FROM action_review WHERE ${window('action_date')}
+    UNION ALL
+    SELECT ${sqlDate(date)}, figi, ticker, event_date, 'ticker_change', NULL, NULL, NULL, NULL, NULL, previous_ticker, NULL, NULL, NULL,
+           'applied', NULL, 2, ''
+    FROM moves WHERE previous_ticker IS NOT NULL AND ${window('event_date')}
+    ORDER BY instrument_id, action_date, kind_order, id`;
+}
+
+/** The timeline rows of a day in the dataset's columns. */
+export function corporateActionsOutputSql(date: string, previousTradingDay: string): string {
+  return `SELECT * EXCLUDE (kind_order, id) FROM (${corporateActionsDaySql(date, previousTradingDay)})`;
 }

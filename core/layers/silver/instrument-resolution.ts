@@ -25,6 +25,31 @@ export function referenceTablesSql(tickerEvents: string, tickers: string, upTo: 
 }
 
 /**
+ * A relation (ticker, from_date, to_date, instrument_id): each symbol's instrument as a step
+ * function of the date. Every rule above changes its answer for a symbol only on a date of one of
+ * that symbol's events or snapshots, so resolving those dates (and each symbol's first date in
+ * `firsts`, a relation (ticker, date)) and holding the answer until the next one gives the same
+ * instrument for every day as resolving each day, at the cost of the reference data instead of
+ * one lookup per bar. `to_date` is exclusive (null: open).
+ */
+export function instrumentSegmentsSql(firsts: string): string {
+  const points = `(
+    SELECT ticker, date FROM ${firsts}
+    UNION SELECT ticker, from_date FROM ref_spans
+    UNION SELECT ticker, to_date FROM ref_spans WHERE to_date IS NOT NULL
+    UNION SELECT ticker, snap_date FROM ref_snapshots
+  )`;
+  return `(
+    WITH r AS (SELECT * FROM ${resolveInstrumentsSql(points)}),
+    steps AS (
+      SELECT ticker, date, instrument_id, lag(instrument_id) OVER (PARTITION BY ticker ORDER BY date) AS before FROM r
+    ),
+    changes AS (SELECT ticker, date AS from_date, instrument_id FROM steps WHERE before IS NULL OR before <> instrument_id)
+    SELECT ticker, from_date, lead(from_date) OVER (PARTITION BY ticker ORDER BY from_date) AS to_date, instrument_id FROM changes
+  )`;
+}
+
+/**
  * A relation (ticker, date, instrument_id) for every distinct (ticker, date) of `keys`, a relation
  * with those two columns. A span only counts on days it had started (`from_date <= date`) and not
  * yet ended (`date < to_date`); when two entities claim one symbol on one day the later event wins.

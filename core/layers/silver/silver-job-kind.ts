@@ -12,6 +12,8 @@ export interface SilverJobSpec {
   lakeRoot: string;
   duckdb: { threads: number; memoryLimit: string };
   registryOptions: RegistryOptions;
+  /** Risk-free rate for options' implied volatility (settings silver.riskFreeRate). */
+  riskFreeRate: number;
 }
 
 /**
@@ -46,6 +48,9 @@ export const silverJobKind: JobKindPlugin = {
     return out;
   },
   spec(job, run): SilverJobSpec {
-    return { kind: SILVER_JOB_KIND, dataset: job.dataset, dates: job.dates, lakeRoot: run.lakeRoot, duckdb: run.duckdb, registryOptions: run.registryOptions };
+    return {
+      kind: SILVER_JOB_KIND, dataset: job.dataset, dates: job.dates, lakeRoot: run.lakeRoot, duckdb: run.duckdb,
+      registryOptions: run.registryOptions, riskFreeRate: run.settings.silver.riskFreeRate,
+    };
   },
 };

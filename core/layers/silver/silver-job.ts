@@ -6,9 +6,10 @@ import { lakePaths } from '../../lake/lake-paths.ts';
 import { createLineageReader, currentLineage, type Lineage, type LineageReader } from '../../lake/lineage.ts';
 import type { WorkerResult } from '../../process/job-protocol.ts';
 import type { WorkerContext } from '../../process/worker-main.ts';
-import { factorDaySql, factorRejectsSql } from './adjustment-factors-sql.ts';
+import { corporateActionsOutputSql, factorDaySql, factorRejectsSql } from './adjustment-factors-sql.ts';
 import { adjustedBarsDaySql } from './adjusted-bars-sql.ts';
 import { buildFactorTables } from './factor-tables.ts';
+import { OPTIONS_ENRICHED_SELECT, buildOptionsEnriched } from './options-enriched.ts';
 import { universeDaySql, universeTablesSql } from './universe-sql.ts';
 import { presentFiles } from './silver-inputs.ts';
 import type { SilverJobSpec } from './silver-job-kind.ts';
@@ -37,14 +38,32 @@ function hasBronzeBars(b: BuildContext, date: string): boolean {
   return !!rec && (rec.status === 'complete' || rec.status === 'degraded') && fs.existsSync(lakePaths(b.spec.lakeRoot).bronzeFile('stocks_daily', date));
 }
 
-async function buildAdjustmentFactors(b: BuildContext, totals: BuildTotals): Promise<void> {
+/** The factor tables over the job's dates, from every present input up to its last date. */
+async function factorTablesFor(b: BuildContext): Promise<void> {
   const { spec, registry, reader } = b;
   const upTo = spec.dates[spec.dates.length - 1]!;
   const files = (id: string) => presentFiles(spec.lakeRoot, registry, reader, id, 'bronze', '0000-01-01', upTo);
   await buildFactorTables(b.db.connection, {
     stocksDaily: files('stocks_daily'), splits: files('splits'), dividends: files('dividends'),
     tickers: files('tickers'), tickerEvents: files('ticker_events'),
-  }, upTo);
+  }, upTo, spec.dates[0]!);
+}
+
+async function buildCorporateActions(b: BuildContext, totals: BuildTotals): Promise<void> {
+  const { spec } = b;
+  await factorTablesFor(b);
+  for (const [i, date] of spec.dates.entries()) {
+    b.ctx.signal.throwIfAborted();
+    const select = corporateActionsOutputSql(date, previousTradingDay(date));
+    const r = await writeSilverPartition(b.db.connection, spec.lakeRoot, { dataset: spec.dataset, date, select, lineage: b.lineage.get(date)!, startedAt: new Date().toISOString() });
+    count(totals, r);
+    b.ctx.onProgress({ phase: 'writing', message: `${date} (${i + 1} of ${spec.dates.length}): ${r.rows} actions` });
+  }
+}
+
+async function buildAdjustmentFactors(b: BuildContext, totals: BuildTotals): Promise<void> {
+  const { spec } = b;
+  await factorTablesFor(b);
   for (const [i, date] of spec.dates.entries()) {
     b.ctx.signal.throwIfAborted();
     if (!hasBronzeBars(b, date)) {
@@ -103,6 +122,29 @@ async function buildUniverse(b: BuildContext, totals: BuildTotals): Promise<void
   }
 }
 
+async function buildOptionsEnrichedDays(b: BuildContext, totals: BuildTotals): Promise<void> {
+  const { spec, registry, reader } = b;
+  for (const [i, date] of spec.dates.entries()) {
+    b.ctx.signal.throwIfAborted();
+    const options = presentFiles(spec.lakeRoot, registry, reader, 'options_daily', 'bronze', date, date)[0];
+    if (!options) {
+      totals.missing.push(date);
+      continue;
+    }
+    const stocks = presentFiles(spec.lakeRoot, registry, reader, 'stocks_daily', 'bronze', date, date)[0] ?? null;
+    const counts = await buildOptionsEnriched(b.db.connection, { options, stocks }, date, spec.riskFreeRate);
+    const r = await writeSilverPartition(b.db.connection, spec.lakeRoot, {
+      dataset: spec.dataset, date, select: OPTIONS_ENRICHED_SELECT, lineage: b.lineage.get(date)!, startedAt: new Date().toISOString(),
+      counts: { noUnderlyingBar: counts.noUnderlyingBar, noImpliedVolatility: counts.noImpliedVolatility },
+    });
+    count(totals, r);
+    b.ctx.onProgress({
+      phase: 'writing',
+      message: `${date} (${i + 1} of ${spec.dates.length}): ${r.rows} contracts, ${counts.noUnderlyingBar} without an underlying bar, ${counts.noImpliedVolatility} without IV`,
+    });
+  }
+}
+
 function count(totals: BuildTotals, r: { rows: number; rejects: number }): void {
   totals.rows += r.rows;
   totals.rejects += r.rejects;
@@ -113,6 +155,8 @@ const BUILDERS: Record<string, (b: BuildContext, totals: BuildTotals) => Promise
   adjustment_factors: buildAdjustmentFactors,
   stocks_daily_adjusted: buildAdjustedBars,
   universe: buildUniverse,
+  options_daily_enriched: buildOptionsEnrichedDays,
+  corporate_actions: buildCorporateActions,
 };
 
 /** Worker side of the `silver-build` job kind: the spec's partitions of one silver dataset, each with its record and lineage. */
@@ -123,7 +167,8 @@ export async function runSilverJob(raw: unknown, ctx: WorkerContext): Promise<Wo
   const registry = createLakeRegistry(spec.registryOptions);
   const reader = createLineageReader(spec.lakeRoot);
   const lineage = new Map(spec.dates.map((date) => [date, currentLineage(registry, reader, { dataset: spec.dataset, layer: 'silver', date })]));
-  const db = await openDuckDb({ ...spec.duckdb, tempDirectory: lakePaths(spec.lakeRoot).tmpDir });
+  // Every output is ordered explicitly (ORDER BY, ordered list folds), so insertion order buys nothing.
+  const db = await openDuckDb({ ...spec.duckdb, tempDirectory: lakePaths(spec.lakeRoot).tmpDir, preserveInsertionOrder: false });
   const totals: BuildTotals = { rows: 0, rejects: 0, written: 0, missing: [] };
   try {
     await build({ spec, registry, reader, db, ctx, lineage }, totals);
@@ -131,7 +176,7 @@ export async function runSilverJob(raw: unknown, ctx: WorkerContext): Promise<Wo
     db.close();
   }
   const missing = totals.missing.length
-    ? `no stocks_daily bronze (or factors) for ${totals.missing.slice(0, 3).join(', ')}${totals.missing.length > 3 ? ` and ${totals.missing.length - 3} more` : ''}`
+    ? `no bronze input for ${totals.missing.slice(0, 3).join(', ')}${totals.missing.length > 3 ? ` and ${totals.missing.length - 3} more` : ''}`
     : null;
   const outcome = totals.written === 0 && missing ? 'missing' : totals.rejects > 0 ? 'degraded' : 'complete';
   return { outcome, rows: totals.rows, rejects: totals.rejects, ...(missing ? { error: missing } : {}) };

@@ -23,6 +23,8 @@ export interface SilverPartition {
   rejects?: string;
   lineage: Lineage;
   startedAt: string;
+  /** Tallies kept in the record. */
+  counts?: Record<string, number>;
 }
 
 async function copyToTemp(connection: DuckDBConnection, select: string, target: string, lakeRoot: string): Promise<{ tmp: string; rows: number }> {
@@ -59,6 +61,7 @@ export async function writeSilverPartition(connection: DuckDBConnection, lakeRoo
     lastError: rejects > 0 ? `${rejects} input row(s) refused: see silver/_rejects/${p.dataset}/${p.date}.parquet` : null,
     startedAt: p.startedAt, finishedAt, durationMs: Date.parse(finishedAt) - Date.parse(p.startedAt),
     checksum: await sha256OfFile(target), builderVersion: p.lineage.builderVersion, inputs: p.lineage.inputs,
+    ...(p.counts ? { counts: p.counts } : {}),
   });
   return { rows: data.rows, rejects };
 }

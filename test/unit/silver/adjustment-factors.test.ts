@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDuckDb, sqlString, type DuckDbHandle } from '../../../core/duckdb/duckdb-instance.ts';
 import type { FactorInputFiles } from '../../../core/layers/silver/adjustment-factors-sql.ts';
+import { corporateActionsOutputSql } from '../../../core/layers/silver/adjustment-factors-sql.ts';
 import { buildFactorTables } from '../../../core/layers/silver/factor-tables.ts';
 
 const D1 = '2024-03-01';
@@ -55,7 +56,7 @@ beforeAll(async () => {
       ('HHH', 'BBG000FIGI01', DATE '2020-01-02'), ('III', 'BBG000FIGI01', DATE '${D2}')
     ) v(ticker, composite_figi, event_date)`)],
   };
-  await buildFactorTables(db.connection, files, D3);
+  await buildFactorTables(db.connection, files, D3, D1);
 });
 
 afterAll(() => {
@@ -129,14 +130,34 @@ describe('adjustment factors', () => {
   });
 
   it('a day built alone equals the same day built with later data (left folds, only data up to the day)', async () => {
-    const all = (await db.connection.runAndReadAll(`SELECT * FROM factors WHERE date <= DATE '${D2}' ORDER BY ticker, date`)).getRows();
+    const all = (await db.connection.runAndReadAll(`SELECT * FROM factors WHERE date = DATE '${D2}' ORDER BY ticker`)).getRows();
     const other = await openDuckDb({ threads: 1, memoryLimit: '256MB' });
     try {
       await buildFactorTables(other.connection, files, D2);
-      const alone = (await other.connection.runAndReadAll('SELECT * FROM factors ORDER BY ticker, date')).getRows();
+      const alone = (await other.connection.runAndReadAll(`SELECT * FROM factors WHERE date = DATE '${D2}' ORDER BY ticker`)).getRows();
+      expect(alone).toHaveLength(8);
       expect(alone).toEqual(all);
     } finally {
       other.close();
     }
+  });
+
+  it('the corporate-action timeline of a day says what became of each action, and lists ticker changes', async () => {
+    const r = await db.connection.runAndReadAll(`SELECT ticker, action, status, ratio, previous_ticker FROM (${corporateActionsOutputSql(D2, D1)})`);
+    const rows = r.getRows().map((x) => x.map((v) => (typeof v === 'number' ? Number(v.toFixed(12)) : v)));
+    expect(rows).toEqual([
+      ['III', 'dividend', 'applied', Number((10 / 9.9).toFixed(12)), null],
+      ['III', 'ticker_change', 'applied', null, 'HHH'],
+      ['AAA', 'split', 'applied', 4, null],
+      ['BBB', 'split', 'applied', 0.1, null],
+      ['CCC', 'dividend', 'applied', Number((50 / 45).toFixed(12)), null],
+      ['DDD', 'split', 'applied', 2, null],
+      ['DDD', 'dividend', 'applied', Number((100 / 99).toFixed(12)), null],
+      ['EEE', 'split', 'applied', 2, null],
+      ['FFF', 'dividend', 'rejected', null, null],
+      ['GGG', 'split', 'before_first_day', null, null],
+      ['JJJ', 'split', 'rejected', null, null],
+      ['JJJ', 'dividend', 'rejected', null, null],
+    ]);
   });
 });
