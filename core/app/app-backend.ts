@@ -214,13 +214,13 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
 
   // The partitions of a finished run's jobs in some states: a new run re-plans them, so whatever
   // has been completed since (by this app or the CLI) is skipped rather than redone.
-  const partitionsOf = async (runId: string, pick: (state: string) => boolean, none: string): Promise<PartitionRef[]> => {
+  const partitionsOf = async (runId: string, pick: (state: string, error: string | null) => boolean, none: string): Promise<PartitionRef[]> => {
     const run = await readRunDetail(lakeRoot(), runId);
     if (!run) throw new RequestError('not_found', `no run ${runId} in this lake`);
     if (run.outcome === 'running') throw new RequestError('conflict', `run ${runId} is still running: cancel it first or wait for it to end`);
     const registry = registryNow();
     const cells = run.jobs
-      .filter((j) => pick(j.state) && registry.has(j.dataset) && registry.hasLayer(j.dataset, j.layer))
+      .filter((j) => pick(j.state, j.error) && registry.has(j.dataset) && registry.hasLayer(j.dataset, j.layer))
       .flatMap((j) => j.dates.map((date) => ({ dataset: j.dataset, layer: j.layer, date })));
     if (cells.length === 0) throw new RequestError('invalid_input', none);
     return cells;
@@ -278,12 +278,13 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
       return runs.startPartitions('backfill', rangeTargets(registryNow(), datasets, from, to), `last ${input.years} years ${from}..${to}`);
     },
     'runs.resume': async (input) => {
-      const cells = await partitionsOf(input.runId, (state) => !DONE_STATES.has(state), 'nothing to resume: every job of this run completed');
+      const cells = await partitionsOf(input.runId, (state, error) => !DONE_STATES.has(state) && !(state === 'skipped' && error === null), 'nothing to resume: every job of this run completed');
       await assertSourceAnswers('The resumed run');
       return runs.startPartitions('resume', cells, input.runId);
     },
     'runs.retryFailed': async (input) => {
-      const cells = await partitionsOf(input.runId, (state) => RETRY_STATES.has(state), 'nothing to retry: no job of this run failed');
+      // A skipped job with a reason was not run (upstream failed, the run stopped); without one it found its input intact.
+      const cells = await partitionsOf(input.runId, (state, error) => RETRY_STATES.has(state) && (state !== 'skipped' || error !== null), 'nothing to retry: no job of this run failed');
       await assertSourceAnswers('The retry');
       return runs.startPartitions('retry', cells, `failed jobs of ${input.runId}`);
     },
