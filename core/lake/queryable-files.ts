@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { FLAT_FILE_DATASETS, SILVER_DATASETS } from '../datasets/index.ts';
+import { FLAT_FILE_DATASETS, REST_DATASETS, SILVER_DATASETS } from '../datasets/index.ts';
 import { featureSetViews } from './feature-set-paths.ts';
 import { listDataFileDates } from './data-file-listing.ts';
 import { lakePaths } from './lake-paths.ts';
@@ -27,6 +27,11 @@ export function queryableViews(lakeRoot: string): QueryableView[] {
     const rejectsDir = path.dirname(paths.rejectsFile(ds.id, '2000-01-01'));
     const rejects = listParquet(rejectsDir);
     if (rejects.length > 0) views.push({ name: `${ds.id}_rejects`, files: rejects.map((f) => path.join(rejectsDir, f)), hive: false });
+  }
+  // REST bronze (splits, dividends, ticker changes, ...): the Symbol page reads corporate actions here.
+  for (const ds of REST_DATASETS) {
+    const dates = [...(listDataFileDates(lakeRoot, 'bronze', ds.id, '0000-01-01', '9999-12-31', 'parquet') ?? [])].sort();
+    if (dates.length > 0) views.push({ name: ds.id, files: dates.map((d) => paths.parquetFile('bronze', ds.id, d)), hive: true });
   }
   for (const ds of SILVER_DATASETS) {
     const dates = [...(listDataFileDates(lakeRoot, 'silver', ds.id, '0000-01-01', '9999-12-31', 'parquet') ?? [])].sort();
