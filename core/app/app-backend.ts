@@ -297,7 +297,7 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
     'lake.preview': (input) => lake.call('preview', { path: input.path, columns: input.columns, offset: input.offset, limit: input.limit }),
     ...sqlHandlers(lake),
     'sql.export': (input) => exportQuery(input),
-    ...coverageHandlers({ registry: registryNow, enabled: () => current().settings.datasets.enabled }),
+    ...coverageHandlers({ registry: registryNow, enabled: () => current().settings.datasets.enabled, ...(options.heatmapDatasets ? { only: options.heatmapDatasets } : {}) }),
     ...symbolHandlers(lake),
     ...goldHandlers(lakeRoot),
     ...featureSetHandlers(lakeRoot),

@@ -17,23 +17,31 @@ const SWITCHES: ReadonlyArray<{ id: CoverageLayerId; layer: Layer; title: string
   { id: 'gold', layer: 'gold', title: 'Gold (Qlib)', includes: () => true },
 ];
 
-/** The switches and their rows in registry order; `enabled` says which ones "Update today" keeps current. */
-export function coverageLayerViews(registry: DatasetRegistry, enabled: readonly string[]): CoverageLayerView[] {
+/**
+ * The switches and their rows in registry order; `enabled` says which ones "Update today" keeps
+ * current. `only` limits the rows to those datasets (the UI bench measures a fixed ten).
+ */
+export function coverageLayerViews(registry: DatasetRegistry, enabled: readonly string[], only?: readonly string[]): CoverageLayerView[] {
   const on = new Set(enabled);
+  const shown = only ? new Set(only) : null;
   return SWITCHES.map((s) => ({
     id: s.id,
     layer: s.layer,
     title: s.title,
     datasets: registry
       .inLayer(s.layer)
-      .filter(s.includes)
+      .filter((e) => s.includes(e) && (!shown || shown.has(e.id)))
       .map((e) => ({ id: e.id, title: e.title, kind: e.kind, enabled: on.has(e.id) })),
   }));
 }
 
 /** `coverage.layers` over the registry of the current settings. */
-export function coverageHandlers(deps: { registry: () => DatasetRegistry; enabled: () => readonly string[] }): Pick<Handlers, 'coverage.layers'> {
+export function coverageHandlers(deps: {
+  registry: () => DatasetRegistry;
+  enabled: () => readonly string[];
+  only?: () => readonly string[];
+}): Pick<Handlers, 'coverage.layers'> {
   return {
-    'coverage.layers': () => ({ views: coverageLayerViews(deps.registry(), deps.enabled()) }),
+    'coverage.layers': () => ({ views: coverageLayerViews(deps.registry(), deps.enabled(), deps.only?.()) }),
   };
 }
