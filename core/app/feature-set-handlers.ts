@@ -7,7 +7,9 @@ import fs from 'node:fs';
 import type { FeatureSetSummaryView, FeatureSetVersionView } from '../contract/contract-views.ts';
 import type { Handlers } from '../contract/dispatch.ts';
 import { RequestError } from '../contract/request-error.ts';
-import { listBuiltinFeatureSets, loadBuiltinManifest, parseManifest, type FeatureSetManifest } from '../features/sets/feature-set-manifest.ts';
+import {
+  listBuiltinFeatureSets, loadBuiltinManifest, parseManifest, type FeatureSetManifest,
+} from '../features/sets/feature-set-manifest.ts';
 import { builtFeatureSets, builtVersions, featureSetPaths } from '../lake/feature-set-paths.ts';
 import { readVersionRecord } from '../layers/features/feature-versions.ts';
 
@@ -23,7 +25,10 @@ export function listFeatureSets(lakeRoot: string): FeatureSetSummaryView[] {
     const versions = builtVersions(lakeRoot, name).map((version) => {
       const rec = readVersionRecord(lakeRoot, name, version);
       const s = rec?.stats ?? null;
-      return { version, createdAt: rec?.createdAt ?? '', rows: s?.rows ?? null, partitions: s?.partitions ?? null, from: s?.from ?? null, to: s?.to ?? null };
+      return {
+        version, createdAt: rec?.createdAt ?? '', rows: s?.rows ?? null, partitions: s?.partitions ?? null,
+        from: s?.from ?? null, to: s?.to ?? null,
+      };
     });
     const latest = versions.length ? readVersionRecord(lakeRoot, name, versions[versions.length - 1]!.version) : null;
     return {

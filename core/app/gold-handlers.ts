@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { GoldCheckView, GoldStatusView } from '../contract/contract-views.ts';
 import type { Handlers } from '../contract/dispatch.ts';
+import { RequestError } from '../contract/request-error.ts';
 import { GOLD_DAY_DATASET } from '../datasets/gold-datasets.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
 import { lakePaths } from '../lake/lake-paths.ts';
@@ -50,7 +51,8 @@ export function groupReport(report: GoldCheckReport): GoldCheckView {
     g.count++;
     if (f.level === 'error') g.level = 'error';
     if (g.findings.length < FINDINGS_PER_RULE) {
-      g.findings.push({ instrument: f.instrument, field: f.field, dates: f.dates, dateCount: f.dateCount, message: f.message, value: f.value });
+      const { instrument, field, dates, dateCount, message, value } = f;
+      g.findings.push({ instrument, field, dates, dateCount, message, value });
     }
     groups.set(f.rule, g);
   }
@@ -95,7 +97,9 @@ export function goldStatus(lakeRoot: string): GoldStatusView {
 /** Runs `quantmini qlib check`'s rules on the lake's day gold and stores the report. */
 export async function runGoldCheck(lakeRoot: string): Promise<GoldStatusView> {
   const qlibDir = lakeGoldDir(lakeRoot);
-  if (!fs.existsSync(path.join(qlibDir, 'calendars'))) throw new Error(`no Qlib directory at ${qlibDir} yet: run an update with gold enabled`);
+  if (!fs.existsSync(path.join(qlibDir, 'calendars'))) {
+    throw new RequestError('not_found', `no Qlib directory at ${qlibDir} yet: run an update with gold enabled`);
+  }
   const report = checkGold(qlibDir, { freq: 'day' });
   await writeFileAtomic(goldCheckFile(lakeRoot), `${JSON.stringify(report, null, 2)}\n`, { lakeRoot });
   return goldStatus(lakeRoot);

@@ -75,16 +75,22 @@ export async function readSymbol(lake: LakeCaller, instrumentId: string, now: ()
   if (views.has('stocks_daily_adjusted')) {
     const rows = await lakeRows(
       lake,
-      `SELECT CAST(date AS VARCHAR) AS date, CAST(close AS DOUBLE) AS close, CAST(factor AS DOUBLE) AS factor, CAST(volume AS DOUBLE) AS volume
+      `SELECT CAST(date AS VARCHAR) AS date, CAST(close AS DOUBLE) AS close, CAST(factor AS DOUBLE) AS factor,
+         CAST(volume AS DOUBLE) AS volume
        FROM stocks_daily_adjusted WHERE instrument_id = ${id} ORDER BY date`,
     );
     // Backward-adjusted: divided by the latest factor, so the last day's adjusted close is its raw close.
     const last = rows.length ? num(rows[rows.length - 1]!.factor) : 1;
-    bars = rows.map((r) => ({ date: String(r.date), close: num(r.close), adjClose: (num(r.close) * num(r.factor)) / last, volume: num(r.volume) }));
+    bars = rows.map((r) => ({
+      date: String(r.date), close: num(r.close), adjClose: (num(r.close) * num(r.factor)) / last, volume: num(r.volume),
+    }));
   }
 
   const events: SymbolEventView[] = [];
-  const during = (column: string) => tickers.map((t) => `(ticker = ${sqlString(t.ticker)} AND ${column} BETWEEN DATE ${sqlString(t.from)} AND DATE ${sqlString(t.to)})`).join(' OR ');
+  const during = (column: string) =>
+    tickers
+      .map((t) => `(ticker = ${sqlString(t.ticker)} AND ${column} BETWEEN DATE ${sqlString(t.from)} AND DATE ${sqlString(t.to)})`)
+      .join(' OR ');
   if (views.has('splits')) {
     const rows = await lakeRows(
       lake,
@@ -92,7 +98,10 @@ export async function readSymbol(lake: LakeCaller, instrumentId: string, now: ()
        FROM splits WHERE ${during('execution_date')} ORDER BY d`,
     );
     for (const r of rows) {
-      events.push({ date: String(r.d), kind: 'split', ticker: String(r.ticker), title: splitTitle(num(r.f), num(r.t)), detail: `${num(r.f)} share(s) became ${num(r.t)}` });
+      events.push({
+        date: String(r.d), kind: 'split', ticker: String(r.ticker), title: splitTitle(num(r.f), num(r.t)),
+        detail: `${num(r.f)} share(s) became ${num(r.t)}`,
+      });
     }
   }
   if (views.has('dividends')) {
@@ -103,7 +112,9 @@ export async function readSymbol(lake: LakeCaller, instrumentId: string, now: ()
        FROM dividends WHERE ${during('ex_dividend_date')} ORDER BY d`,
     );
     for (const r of rows) {
-      const dates = [r.declared ? `declared ${String(r.declared)}` : null, r.paid ? `paid ${String(r.paid)}` : null].filter(Boolean).join(', ');
+      const dates = [r.declared ? `declared ${String(r.declared)}` : null, r.paid ? `paid ${String(r.paid)}` : null]
+        .filter(Boolean)
+        .join(', ');
       events.push({
         date: String(r.d), kind: 'dividend', ticker: String(r.ticker),
         title: `Cash dividend ${num(r.cash)} ${str(r.currency) ?? '(currency not given)'} (${String(r.type)})`,
@@ -115,12 +126,19 @@ export async function readSymbol(lake: LakeCaller, instrumentId: string, now: ()
   for (let i = 1; i < tickers.length; i++) {
     const prev = tickers[i - 1]!;
     const cur = tickers[i]!;
-    events.push({ date: cur.from, kind: 'ticker_change', ticker: cur.ticker, title: `Ticker ${prev.ticker} → ${cur.ticker}`, detail: `traded as ${prev.ticker} until ${prev.to}` });
+    events.push({
+      date: cur.from, kind: 'ticker_change', ticker: cur.ticker, title: `Ticker ${prev.ticker} → ${cur.ticker}`,
+      detail: `traded as ${prev.ticker} until ${prev.to}`,
+    });
   }
   const firstDay = str(ident?.first_day ?? null);
-  if (firstDay) events.push({ date: firstDay, kind: 'first_day', ticker: tickers[0]!.ticker, title: 'First trading day in the lake', detail: null });
+  if (firstDay) {
+    events.push({ date: firstDay, kind: 'first_day', ticker: tickers[0]!.ticker, title: 'First trading day in the lake', detail: null });
+  }
   const delisted = str(ident?.delisted ?? null);
-  if (delisted) events.push({ date: delisted, kind: 'delisted', ticker: tickers[tickers.length - 1]!.ticker, title: 'Delisted', detail: null });
+  if (delisted) {
+    events.push({ date: delisted, kind: 'delisted', ticker: tickers[tickers.length - 1]!.ticker, title: 'Delisted', detail: null });
+  }
   events.sort((a, b) => (a.date === b.date ? a.kind.localeCompare(b.kind) : a.date.localeCompare(b.date)));
 
   return {

@@ -47,7 +47,12 @@ function niceTicks(min: number, max: number, count: number): number[] {
 }
 
 /** Lays out the chart for `bars` (ascending by date) in `box`. */
-export function priceChartGeometry(bars: readonly SymbolBarView[], events: readonly SymbolEventView[], mode: PriceMode, box: ChartBox): PriceChartGeometry {
+export function priceChartGeometry(
+  bars: readonly SymbolBarView[],
+  events: readonly SymbolEventView[],
+  mode: PriceMode,
+  box: ChartBox,
+): PriceChartGeometry {
   const plotW = Math.max(1, box.width - box.left - box.right);
   const priceBottom = box.height - box.bottom - box.volumeHeight - 8;
   const n = bars.length;
@@ -100,6 +105,8 @@ export function priceChartGeometry(bars: readonly SymbolBarView[], events: reado
     });
   const priceTicks = niceTicks(lo, hi, 4).map((value) => ({ value, y: y(value) }));
   const tickCount = Math.max(2, Math.min(6, Math.floor(plotW / 140)));
-  const dateTicks = n === 0 ? [] : Array.from(new Set(Array.from({ length: tickCount }, (_, k) => Math.round((k * (n - 1)) / Math.max(1, tickCount - 1))))).map((i) => ({ x: xOf(i), date: bars[i]!.date }));
+  const tickAt = (k: number) => Math.round((k * (n - 1)) / Math.max(1, tickCount - 1));
+  const tickIndices = new Set(Array.from({ length: n === 0 ? 0 : tickCount }, (_, k) => tickAt(k)));
+  const dateTicks = [...tickIndices].map((i) => ({ x: xOf(i), date: bars[i]!.date }));
   return { line, volume, priceTicks, dateTicks, markers, points: line.split(/[ML]/).length - 1, xOf, indexAt };
 }

@@ -31,7 +31,11 @@ function SetList({ sets, name, version }: { sets: FeatureSetSummaryView[]; name:
       {sets.map((s) => (
         <li key={s.name}>
           <div style={{ padding: '8px 12px 4px' }}>
-            <strong>{s.name}</strong> <span className="muted">· {plural(s.features, 'feature')}{s.installedVersion ? ` · installed ${s.installedVersion}` : ''}</span>
+            <strong>{s.name}</strong>{' '}
+            <span className="muted">
+              · {plural(s.features, 'feature')}
+              {s.installedVersion ? ` · installed ${s.installedVersion}` : ''}
+            </span>
           </div>
           {s.versions.length === 0 ? (
             <p className="muted" style={{ padding: '0 12px 8px', margin: 0, fontSize: 'var(--text-s)' }}>Not built in this lake yet.</p>
@@ -48,7 +52,8 @@ function SetList({ sets, name, version }: { sets: FeatureSetSummaryView[]; name:
                     v{v.version}
                     <span className="muted">
                       {' '}
-                      · {v.from && v.to ? `${formatTradingDate(v.from)} – ${formatTradingDate(v.to)}` : 'no stats'} · {v.rows === null ? NONE : `${formatCount(v.rows)} rows`}
+                      · {v.from && v.to ? `${formatTradingDate(v.from)} – ${formatTradingDate(v.to)}` : 'no stats'} ·{' '}
+                      {v.rows === null ? NONE : `${formatCount(v.rows)} rows`}
                     </span>
                   </button>
                 </li>
@@ -75,12 +80,19 @@ function VersionDetail({ view }: { view: FeatureSetVersionView }) {
           <dt>Parent version</dt>
           <dd>{view.parentVersion ?? NONE}</dd>
           <dt>Days</dt>
-          <dd data-testid="version-days">{stats ? `${formatCount(stats.partitions)} (${stats.from ? formatTradingDate(stats.from) : NONE} – ${stats.to ? formatTradingDate(stats.to) : NONE})` : NONE}</dd>
+          <dd data-testid="version-days">
+            {stats ? `${formatCount(stats.partitions)} (${formatTradingDate(stats.from)} – ${formatTradingDate(stats.to)})` : NONE}
+          </dd>
           <dt>Rows</dt>
           <dd data-testid="version-rows">{stats ? `${formatCount(stats.rows)} · ${plural(stats.instruments, 'instrument')}` : NONE}</dd>
         </dl>
       </Card>
-      <Card title="Null rate per feature" headingId="null-rate-heading" description="Share of rows without a value: rolling windows warming up, instruments too young for them." testId="null-rate-card">
+      <Card
+        title="Null rate per feature"
+        headingId="null-rate-heading"
+        description="Share of rows without a value: rolling windows warming up, instruments too young for them."
+        testId="null-rate-card"
+      >
         {stats ? <NullRateChart features={stats.features} /> : <EmptyState title="No stats for this version yet." />}
       </Card>
       <Card title="Expressions" headingId="expressions-heading" testId="feature-expressions" flush>
@@ -151,7 +163,8 @@ export function FeatureSetsPage({ route }: { route: Route }) {
             <Version name={name} version={version} />
           ) : (
             <EmptyState title="No version chosen.">
-              Pick a built version on the left{sets.data.some((s) => s.versions.length) ? '' : ' (none is built yet: Update today builds the enabled sets)'}.{' '}
+              Pick a built version on the left
+              {sets.data.some((s) => s.versions.length) ? '' : ' (none is built yet: Update today builds the enabled sets)'}.{' '}
               <a href={hrefFor('coverage')}>Coverage</a> shows which days each set has.
             </EmptyState>
           )}

@@ -31,7 +31,8 @@ function CopyButton({ text, testId }: { text: string; testId: string }) {
         Copy
       </button>
       <span role="status" className="muted" style={{ fontSize: 'var(--text-s)' }}>
-        {state === 'copied' ? 'Copied to the clipboard.' : state === 'failed' ? 'The clipboard refused: select the lines and copy them.' : ''}
+        {state === 'copied' && 'Copied to the clipboard.'}
+        {state === 'failed' && 'The clipboard refused: select the lines and copy them.'}
       </span>
     </>
   );
@@ -41,7 +42,8 @@ function HealthReport({ report }: { report: GoldCheckView }) {
   return (
     <div className="stack" data-testid="gold-report">
       <p data-testid="gold-report-summary">
-        Checked {formatInstant(report.checkedAt)}: {report.ok ? 'no errors' : plural(report.counts.error, 'error')}, {plural(report.counts.warning, 'warning')}.
+        Checked {formatInstant(report.checkedAt)}: {report.ok ? 'no errors' : plural(report.counts.error, 'error')},{' '}
+        {plural(report.counts.warning, 'warning')}.
       </p>
       {report.groups.length === 0 && <p className="muted">Nothing to report: every rule passed.</p>}
       {report.groups.map((g) => (
@@ -62,7 +64,15 @@ function HealthReport({ report }: { report: GoldCheckView }) {
             <tbody>
               {g.findings.map((f, i) => (
                 <tr key={i}>
-                  <td>{f.instrument ? <a href={hrefFor('symbol', 'find', f.instrument)} data-testid={`finding-link-${f.instrument}`}>{f.instrument}</a> : NONE}</td>
+                  <td>
+                    {f.instrument ? (
+                      <a href={hrefFor('symbol', 'find', f.instrument)} data-testid={`finding-link-${f.instrument}`}>
+                        {f.instrument}
+                      </a>
+                    ) : (
+                      NONE
+                    )}
+                  </td>
                   <td>{f.field ?? NONE}</td>
                   <td>
                     {f.dates.slice(0, 3).map(formatTradingDate).join(', ') || NONE}
@@ -94,7 +104,9 @@ export function GoldPage() {
         <>
           <Card title="Qlib directory" headingId="qlib-dir-heading" testId="gold-status">
             {!g.exists ? (
-              <EmptyState title="No gold yet.">Update today builds it once silver's adjusted bars are there. It will be at {g.qlibDir}.</EmptyState>
+              <EmptyState title="No gold yet.">
+                Update today builds it once silver&apos;s adjusted bars are there. It will be at {g.qlibDir}.
+              </EmptyState>
             ) : (
               <dl className="kv">
                 <dt>Directory</dt>
@@ -103,8 +115,9 @@ export function GoldPage() {
                 <dd data-testid="gold-freqs">{g.frequencies.join(', ') || NONE}</dd>
                 <dt>Calendar</dt>
                 <dd data-testid="gold-calendar">
-                  {g.calendar && g.calendar.first && g.calendar.last
-                    ? `${formatTradingDate(g.calendar.first)} – ${formatTradingDate(g.calendar.last)} (${plural(g.calendar.length, 'trading day')})`
+                  {g.calendar?.first && g.calendar.last
+                    ? `${formatTradingDate(g.calendar.first)} – ${formatTradingDate(g.calendar.last)} ` +
+                      `(${plural(g.calendar.length, 'trading day')})`
                     : NONE}
                 </dd>
                 <dt>Instruments</dt>
@@ -114,7 +127,12 @@ export function GoldPage() {
               </dl>
             )}
           </Card>
-          <Card title="Open it in Qlib" headingId="python-heading" testId="gold-python" actions={<CopyButton text={g.python.join('\n')} testId="copy-python" />}>
+          <Card
+            title="Open it in Qlib"
+            headingId="python-heading"
+            testId="gold-python"
+            actions={<CopyButton text={g.python.join('\n')} testId="copy-python" />}
+          >
             <div className="code-block">
               <pre data-testid="python-lines">{g.python.join('\n')}</pre>
             </div>
@@ -124,13 +142,25 @@ export function GoldPage() {
             headingId="health-heading"
             description="Qlib's check_data_health rules plus calendar, span and bin rules (quantmini qlib check)."
             actions={
-              <button type="button" className="btn btn-small" disabled={!g.exists || check.isPending} onClick={() => check.mutate({})} data-testid="run-gold-check">
+              <button
+                type="button"
+                className="btn btn-small"
+                disabled={!g.exists || check.isPending}
+                onClick={() => check.mutate({})}
+                data-testid="run-gold-check"
+              >
                 {check.isPending ? 'Checking…' : 'Run health check'}
               </button>
             }
           >
             {check.isError && <ErrorNotice error={check.error} title="The health check failed" />}
-            {g.report ? <HealthReport report={g.report} /> : <EmptyState title="No health check yet." testId="gold-no-report">Run one to see the report here.</EmptyState>}
+            {g.report ? (
+              <HealthReport report={g.report} />
+            ) : (
+              <EmptyState title="No health check yet." testId="gold-no-report">
+                Run one to see the report here.
+              </EmptyState>
+            )}
           </Card>
         </>
       )}

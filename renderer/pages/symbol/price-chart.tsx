@@ -28,7 +28,15 @@ function MarkerTooltip({ event, bars, x }: { event: SymbolEventView; bars: reado
   const raw = before && on ? change(before.close, on.close) : Number.NaN;
   const adj = before && on ? change(before.adjClose, on.adjClose) : Number.NaN;
   return (
-    <div className="chart-tooltip" role="tooltip" id="marker-tooltip" style={{ left: x }} data-testid="marker-tooltip" data-raw-change={raw} data-adjusted-change={adj}>
+    <div
+      className="chart-tooltip"
+      role="tooltip"
+      id="marker-tooltip"
+      style={{ left: x }}
+      data-testid="marker-tooltip"
+      data-raw-change={raw}
+      data-adjusted-change={adj}
+    >
       <strong>{event.title}</strong>
       <div>
         {formatTradingDate(event.date)} · {event.ticker}
@@ -36,16 +44,25 @@ function MarkerTooltip({ event, bars, x }: { event: SymbolEventView; bars: reado
       {event.detail && <div className="muted-float">{event.detail}</div>}
       {before && on && (
         <div>
-          Close {formatTradingDate(before.date)} → {formatTradingDate(on.date)}: raw {price(before.close)} → {price(on.close)} ({pct(raw)}), adjusted{' '}
-          {price(before.adjClose)} → {price(on.adjClose)} ({pct(adj)})
+          Close {formatTradingDate(before.date)} → {formatTradingDate(on.date)}:
+          raw {price(before.close)} → {price(on.close)} ({pct(raw)}),
+          adjusted {price(before.adjClose)} → {price(on.adjClose)} ({pct(adj)})
         </div>
       )}
     </div>
   );
 }
 
+interface PriceChartProps {
+  bars: readonly SymbolBarView[];
+  events: readonly SymbolEventView[];
+  mode: PriceMode;
+  /** What a screen reader hears for the chart. */
+  label: string;
+}
+
 /** The chart; `mode` picks the raw or the adjusted close. */
-export const PriceChart = memo(function PriceChart({ bars, events, mode, label }: { bars: readonly SymbolBarView[]; events: readonly SymbolEventView[]; mode: PriceMode; label: string }) {
+export const PriceChart = memo(function PriceChart({ bars, events, mode, label }: PriceChartProps) {
   const [ref, width] = useElementWidth<HTMLDivElement>();
   const [hover, setHover] = useState<number | null>(null);
   const [marker, setMarker] = useState<number | null>(null);
@@ -81,7 +98,14 @@ export const PriceChart = memo(function PriceChart({ bars, events, mode, label }
             <line key={i} x1={m.x} x2={m.x} y1={BOX.top} y2={m.y} className={`chart-marker-rule marker-${m.event.kind}`} />
           ))}
           {hovered && hover !== null && (
-            <line x1={geo.xOf(hover)} x2={geo.xOf(hover)} y1={BOX.top} y2={HEIGHT - BOX.bottom} style={{ stroke: 'var(--chart-axis)' }} strokeDasharray="3 3" />
+            <line
+              x1={geo.xOf(hover)}
+              x2={geo.xOf(hover)}
+              y1={BOX.top}
+              y2={HEIGHT - BOX.bottom}
+              style={{ stroke: 'var(--chart-axis)' }}
+              strokeDasharray="3 3"
+            />
           )}
         </svg>
       )}

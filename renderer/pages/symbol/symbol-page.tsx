@@ -21,26 +21,46 @@ function SymbolSearch({ initial }: { initial: string }) {
   const [text, setText] = useState(initial);
   // The lake scans the universe per query: a deferred value keeps typing smooth.
   const query = useDeferredValue(text.trim());
-  const results = useContractQuery('symbol.search', { query, limit: 12 }, { enabled: query.length > 0, placeholderData: keepPreviousData, staleTime: 60_000 });
+  const results = useContractQuery(
+    'symbol.search',
+    { query, limit: 12 },
+    { enabled: query.length > 0, placeholderData: keepPreviousData, staleTime: 60_000 },
+  );
   return (
     <div className="stack symbol-search">
       <label className="stack" style={{ gap: 4 }}>
         <span className="field-label">Ticker or name</span>
-        <input className="input" type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="e.g. SPY" autoComplete="off" data-testid="symbol-search" />
+        <input
+          className="input"
+          type="search"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder="e.g. SPY"
+          autoComplete="off"
+          data-testid="symbol-search"
+        />
       </label>
       {results.isError && <ErrorNotice error={results.error} title="The search failed" />}
-      {query && results.data && results.data.length === 0 && <p className="muted">No instrument in the lake's universe matches “{query}”.</p>}
+      {query && results.data && results.data.length === 0 && (
+        <p className="muted">No instrument in the lake&apos;s universe matches “{query}”.</p>
+      )}
       {query && results.data && results.data.length > 0 && (
         <ul className="symbol-results" aria-label="Matching instruments" data-testid="symbol-results">
           {results.data.map((m) => (
             <li key={m.instrumentId}>
-              <a href={hrefFor('symbol', m.instrumentId)} data-testid={`symbol-result-${m.matchedTicker}`}>
+              <a
+                href={hrefFor('symbol', m.instrumentId)}
+                data-testid={`symbol-result-${m.matchedTicker}`}
+                data-first={m.firstDate}
+                data-last={m.lastDate}
+              >
                 <strong>{m.ticker}</strong>
                 {m.matchedTicker !== m.ticker && <span className="muted"> (was {m.matchedTicker})</span>}
                 <span className="muted"> · {m.name ?? 'name not known'}</span>
                 <span className="muted">
                   {' '}
-                  · {formatTradingDate(m.firstDate)} – {m.delistedDate ? `delisted ${formatTradingDate(m.delistedDate)}` : formatTradingDate(m.lastDate)}
+                  · {formatTradingDate(m.firstDate)} –{' '}
+                  {m.delistedDate ? `delisted ${formatTradingDate(m.delistedDate)}` : formatTradingDate(m.lastDate)}
                 </span>
               </a>
             </li>
@@ -110,13 +130,15 @@ function SymbolDetail({ instrumentId }: { instrumentId: string }) {
   if (symbol.isError) return <ErrorNotice error={symbol.error} title="The instrument could not be read" />;
   const s = symbol.data;
   const counts = s.events.reduce<Record<string, number>>((acc, e) => ({ ...acc, [e.kind]: (acc[e.kind] ?? 0) + 1 }), {});
+  const actions = Object.entries(counts).map(([k, n]) => `${n} ${humanize(k).toLowerCase()}`).join(', ') || 'no actions';
+  const span = s.bars.length ? `${s.bars[0]!.date} to ${s.bars[s.bars.length - 1]!.date}` : '';
   return (
     <>
       <Card
         title={`${s.ticker}${s.name ? ` · ${s.name}` : ''}`}
         headingId="chart-heading"
         testId="symbol-chart-card"
-        description={`${formatCount(s.bars.length)} trading days · ${Object.entries(counts).map(([k, n]) => `${n} ${humanize(k).toLowerCase()}`).join(', ') || 'no actions'} · read in ${formatDuration(s.elapsedMs)}`}
+        description={`${formatCount(s.bars.length)} trading days · ${actions} · read in ${formatDuration(s.elapsedMs)}`}
         actions={
           <div className="segmented" role="radiogroup" aria-label="Price">
             {(['adjusted', 'raw'] as const).map((m) => (
@@ -128,17 +150,20 @@ function SymbolDetail({ instrumentId }: { instrumentId: string }) {
         }
       >
         {s.bars.length === 0 ? (
-          <EmptyState title="No adjusted bars for this instrument yet.">Build silver's adjusted daily bars (Update today does) to chart it.</EmptyState>
+          <EmptyState title="No adjusted bars for this instrument yet.">
+            Build silver&apos;s adjusted daily bars (Update today does) to chart it.
+          </EmptyState>
         ) : (
           <PriceChart
             bars={s.bars}
             events={s.events}
             mode={mode}
-            label={`${mode === 'adjusted' ? 'Adjusted' : 'Raw'} close and volume of ${s.ticker} from ${s.bars[0]!.date} to ${s.bars[s.bars.length - 1]!.date}`}
+            label={`${mode === 'adjusted' ? 'Adjusted' : 'Raw'} close and volume of ${s.ticker} from ${span}`}
           />
         )}
         <p className="muted chart-legend">
-          <span className="legend-line" aria-hidden="true" /> {mode === 'adjusted' ? 'Adjusted close (splits and dividends, backward from the last day)' : 'Raw close as traded'} ·{' '}
+          <span className="legend-line" aria-hidden="true" />{' '}
+          {mode === 'adjusted' ? 'Adjusted close (splits and dividends, backward from the last day)' : 'Raw close as traded'} ·{' '}
           <span className="legend-bar" aria-hidden="true" /> volume · markers: S split, D dividend, T ticker change
         </p>
       </Card>
@@ -155,11 +180,15 @@ export function SymbolPage({ route }: { route: Route }) {
   const initial = finding ? (route.params[1] ?? '') : '';
   return (
     <div className="page symbol-page">
-      <PageHeader title="Symbol" description="One instrument's prices, volume and corporate actions, from silver and the REST reference data." />
+      <PageHeader title="Symbol" description="One instrument's prices, volume and corporate actions, from silver and REST data." />
       <Card title="Find an instrument" headingId="find-heading">
         <SymbolSearch key={initial} initial={initial} />
       </Card>
-      {instrumentId ? <SymbolDetail instrumentId={instrumentId} /> : <EmptyState title="No instrument chosen.">Search by ticker (old ones too) or by name.</EmptyState>}
+      {instrumentId ? (
+        <SymbolDetail instrumentId={instrumentId} />
+      ) : (
+        <EmptyState title="No instrument chosen.">Search by ticker (old ones too) or by name.</EmptyState>
+      )}
     </div>
   );
 }

@@ -6,7 +6,9 @@ describe('coverage layer switches', () => {
   it('has a switch per layer with every registry dataset of it, feature sets apart from silver', () => {
     const registry = defaultRegistry();
     const views = coverageLayerViews(registry, ['stocks_daily', 'splits']);
-    expect(views.map((v) => [v.id, v.layer])).toEqual([['landing', 'landing'], ['bronze', 'bronze'], ['silver', 'silver'], ['features', 'silver'], ['gold', 'gold']]);
+    expect(views.map((v) => [v.id, v.layer])).toEqual([
+      ['landing', 'landing'], ['bronze', 'bronze'], ['silver', 'silver'], ['features', 'silver'], ['gold', 'gold'],
+    ]);
     const ids = (id: string) => views.find((v) => v.id === id)!.datasets.map((d) => d.id);
     expect(ids('bronze')).toEqual(registry.inLayer('bronze').map((e) => e.id));
     expect(ids('bronze')).toContain('splits');

@@ -7,7 +7,8 @@ import { columnMaxima, minMaxIndices } from '../../../renderer/lib/series-downsa
 
 describe('plan stages', () => {
   it('words jobs per kind by stage, in build order, unknown kinds last', () => {
-    expect(describeStages({ 'gold-build': 1, ingest: 3, download: 3, 'silver-build': 3 })).toBe('3 downloads, 3 ingests, 3 silver builds, 1 gold update');
+    expect(describeStages({ 'gold-build': 1, ingest: 3, download: 3, 'silver-build': 3 }))
+      .toBe('3 downloads, 3 ingests, 3 silver builds, 1 gold update');
     expect(describeStages({ 'feature-build': 1, 'rest-fetch': 2, 'odd-kind': 1 })).toBe('2 REST fetches, 1 feature-set build, 1 odd kind');
     expect(describeStages({ download: 0 })).toBe('nothing to run');
   });
