@@ -20,8 +20,11 @@ const price = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : '—');
 const change = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && a !== 0 ? b / a - 1 : Number.NaN);
 const pct = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)}%` : '—');
 
+/** A tooltip's centre, kept far enough from the edges for the whole box (at most 340 px wide) to show. */
+const tooltipLeft = (x: number, width: number) => Math.max(Math.min(170, width / 2), Math.min(x, width - 170));
+
 /** What the marker's tooltip says: the event, and the close the day before and on the day. */
-function MarkerTooltip({ event, bars, x }: { event: SymbolEventView; bars: readonly SymbolBarView[]; x: number }) {
+function MarkerTooltip({ event, bars, x, width }: { event: SymbolEventView; bars: readonly SymbolBarView[]; x: number; width: number }) {
   const at = bars.findIndex((b) => b.date >= event.date);
   const before = at > 0 ? bars[at - 1] : undefined;
   const on = at >= 0 ? bars[at] : undefined;
@@ -32,7 +35,7 @@ function MarkerTooltip({ event, bars, x }: { event: SymbolEventView; bars: reado
       className="chart-tooltip"
       role="tooltip"
       id="marker-tooltip"
-      style={{ left: x }}
+      style={{ left: tooltipLeft(x, width) }}
       data-testid="marker-tooltip"
       data-raw-change={raw}
       data-adjusted-change={adj}
@@ -87,8 +90,15 @@ export const PriceChart = memo(function PriceChart({ bars, events, mode, label }
               </text>
             </g>
           ))}
-          {geo.dateTicks.map((t) => (
-            <text key={t.date} x={t.x} y={HEIGHT - 8} textAnchor="middle" className="chart-axis-text">
+          {geo.dateTicks.map((t, i) => (
+            // The first and last labels are anchored inward so they are not cut at the chart's edges.
+            <text
+              key={t.date}
+              x={t.x}
+              y={HEIGHT - 8}
+              textAnchor={i === 0 ? 'start' : i === geo.dateTicks.length - 1 ? 'end' : 'middle'}
+              className="chart-axis-text"
+            >
               {t.date}
             </text>
           ))}
@@ -126,9 +136,9 @@ export const PriceChart = memo(function PriceChart({ bars, events, mode, label }
           {MARKER_GLYPH[m.event.kind] ?? '•'}
         </button>
       ))}
-      {shown && <MarkerTooltip event={shown.event} bars={bars} x={shown.x} />}
+      {shown && <MarkerTooltip event={shown.event} bars={bars} x={shown.x} width={width} />}
       {!shown && hovered && geo && hover !== null && (
-        <div className="chart-tooltip" style={{ left: geo.xOf(hover) }} data-testid="bar-tooltip">
+        <div className="chart-tooltip" style={{ left: tooltipLeft(geo.xOf(hover), width) }} data-testid="bar-tooltip">
           <strong>{formatTradingDate(hovered.date)}</strong>
           <div>
             Close {price(hovered.close)} · adjusted {price(hovered.adjClose)}
