@@ -13,6 +13,7 @@ import './styles/base.css';
 import './styles/layout.css';
 import './styles/components.css';
 import './styles/pages.css';
+import './styles/research-pages.css';
 
 // Before the first render, so the first paint already has the right theme.
 applyThemeToDocument();

@@ -33,6 +33,10 @@ import { freshness } from './freshness.ts';
 import { createRunManager } from './run-manager.ts';
 import { listRunSummaries, readRunDetail } from './run-views.ts';
 import { sqlHandlers } from './sql-handlers.ts';
+import { coverageHandlers } from './coverage-handlers.ts';
+import { featureSetHandlers } from './feature-set-handlers.ts';
+import { goldHandlers } from './gold-handlers.ts';
+import { symbolHandlers } from './symbol-handlers.ts';
 import type { SecretStore } from './secret-store.ts';
 import { userStateDir } from '../config/state-dir.ts';
 import { lastScheduledRun } from '../schedule/scheduled-runs.ts';
@@ -359,6 +363,10 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
     'lake.preview': (input) => lake.call('preview', { path: input.path, columns: input.columns, offset: input.offset, limit: input.limit }),
     ...sqlHandlers(lake),
     'sql.export': (input) => exportQuery(input),
+    ...coverageHandlers({ registry: registryNow, enabled: () => current().settings.datasets.enabled, ...(options.heatmapDatasets ? { only: options.heatmapDatasets } : {}) }),
+    ...symbolHandlers(lake),
+    ...goldHandlers(lakeRoot),
+    ...featureSetHandlers(lakeRoot),
   };
 
   return {

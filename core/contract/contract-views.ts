@@ -357,3 +357,124 @@ export interface SqlResultView {
   notice: string | null;
   elapsedMs: number;
 }
+
+/** A switch of the Coverage page: a lake layer, or a part of one (feature sets are silver datasets). */
+export type CoverageLayerId = 'landing' | 'bronze' | 'silver' | 'features' | 'gold';
+
+/** One switch of the Coverage page and the registry's datasets it shows as rows. */
+export interface CoverageLayerView {
+  id: CoverageLayerId;
+  /** The lake layer the rows' partitions are in (features: silver). */
+  layer: Layer;
+  title: string;
+  datasets: Array<{ id: string; title: string; kind: 'flat-file' | 'rest' | 'derived'; enabled: boolean }>;
+}
+
+/** An instrument found by ticker or name (the point-in-time universe: old symbols and delisted names too). */
+export interface SymbolMatchView {
+  instrumentId: string;
+  /** The symbol it trades (or last traded) under. */
+  ticker: string;
+  name: string | null;
+  /** The symbol that matched the query (an old one when the instrument has changed ticker since). */
+  matchedTicker: string;
+  firstDate: string;
+  lastDate: string;
+  delistedDate: string | null;
+}
+
+/** One day of an instrument: raw and total-return adjusted close, and raw volume. */
+export interface SymbolBarView {
+  date: string;
+  close: number;
+  adjClose: number;
+  volume: number;
+}
+
+/** A corporate action or identifier change of an instrument, for the chart's markers and the timeline. */
+export interface SymbolEventView {
+  date: string;
+  kind: 'split' | 'dividend' | 'ticker_change' | 'first_day' | 'delisted';
+  /** The symbol the event was published under. */
+  ticker: string;
+  /** One line: "2-for-1 split", "Cash dividend 0.25 USD (CD)", "Ticker ABC -> ABD". */
+  title: string;
+  /** Dates and figures behind it ("declared 2026-01-02, paid 2026-02-01"). */
+  detail: string | null;
+}
+
+/** The Symbol page's instrument: its bars, its actions and its identifiers. */
+export interface SymbolView {
+  instrumentId: string;
+  ticker: string;
+  name: string | null;
+  /** Every symbol it traded under, oldest first. */
+  tickers: Array<{ ticker: string; from: string; to: string }>;
+  identifiers: { compositeFigi: string | null; shareClassFigi: string | null; cik: string | null; primaryExchange: string | null; type: string | null };
+  bars: SymbolBarView[];
+  events: SymbolEventView[];
+  elapsedMs: number;
+}
+
+/** One finding of a gold health check. */
+export interface GoldFindingView {
+  instrument: string | null;
+  field: string | null;
+  dates: string[];
+  dateCount: number;
+  message: string;
+  value: number | null;
+}
+
+/** The last health check of the lake's gold, findings grouped by kind (rule). */
+export interface GoldCheckView {
+  checkedAt: string;
+  ok: boolean;
+  counts: { error: number; warning: number };
+  groups: Array<{ rule: string; level: 'error' | 'warning'; count: number; findings: GoldFindingView[] }>;
+}
+
+/** The Gold panel: the lake's Qlib directory and how to open it. */
+export interface GoldStatusView {
+  qlibDir: string;
+  exists: boolean;
+  /** Frequencies with a calendar file (day, 1min). */
+  frequencies: string[];
+  calendar: { first: string | null; last: string | null; length: number } | null;
+  instruments: number;
+  markets: string[];
+  report: GoldCheckView | null;
+  /** The Python lines that open the directory in Qlib. */
+  python: string[];
+}
+
+/** A feature set and its built versions (newest last). */
+export interface FeatureSetSummaryView {
+  name: string;
+  description: string;
+  /** Version of the manifest installed with the app (config/feature-sets), null for sets only in the lake. */
+  installedVersion: string | null;
+  features: number;
+  versions: Array<{ version: string; createdAt: string; rows: number | null; partitions: number | null; from: string | null; to: string | null }>;
+}
+
+/** One built version of a feature set: its manifest and stats. */
+export interface FeatureSetVersionView {
+  name: string;
+  version: string;
+  contentHash: string;
+  parentVersion: string | null;
+  description: string;
+  createdAt: string;
+  /** The manifest text it was first built from. */
+  manifestText: string;
+  expressions: Array<{ name: string; expression: string }>;
+  stats: {
+    rows: number;
+    instruments: number;
+    partitions: number;
+    from: string | null;
+    to: string | null;
+    features: Array<{ name: string; nullRate: number; min: number | null; max: number | null }>;
+  } | null;
+}

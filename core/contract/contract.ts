@@ -37,6 +37,10 @@ const jobId = z.string().regex(/^[\w:.|-]{1,120}$/, 'a job id');
 /** Paths are relative to the lake root; handlers still resolve and check they stay inside it. */
 const lakeRelativePath = z.string().max(1024);
 const empty = z.object({}).strict();
+/** A stable instrument id of silver ("BBG000BLNNH6" or "ticker:ABC"); quoted as a SQL literal by the handler. */
+const instrumentId = z.string().regex(/^[\w:.-]{1,64}$/, 'an instrument id');
+const featureSetName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a feature-set name');
+const semver = z.string().regex(/^\d{1,6}\.\d{1,6}\.\d{1,6}$/, 'a version as MAJOR.MINOR.PATCH');
 
 /** Request schemas: input validated by every handler before it does anything. */
 export const requestSchemas = {
@@ -139,6 +143,13 @@ export const requestSchemas = {
   'sql.export': z
     .object({ queryId: z.string().regex(/^[\w-]{1,64}$/), sql: z.string().min(1).max(100_000), format: z.enum(['csv', 'parquet']) })
     .strict(),
+  'coverage.layers': empty,
+  'symbol.search': z.object({ query: z.string().trim().min(1).max(64), limit: z.number().int().min(1).max(50).default(12) }).strict(),
+  'symbol.get': z.object({ instrumentId }).strict(),
+  'gold.status': empty,
+  'gold.check': empty,
+  'featureSets.list': empty,
+  'featureSets.get': z.object({ name: featureSetName, version: semver }).strict(),
 } as const;
 
 /** Output type of each request (what `value` holds in a successful Result). */
@@ -176,6 +187,13 @@ export interface RequestOutputs {
   'sql.run': V.SqlResultView;
   'sql.cancel': { cancelled: boolean };
   'sql.export': V.SqlExportView;
+  'coverage.layers': { views: V.CoverageLayerView[] };
+  'symbol.search': V.SymbolMatchView[];
+  'symbol.get': V.SymbolView;
+  'gold.status': V.GoldStatusView;
+  'gold.check': V.GoldStatusView;
+  'featureSets.list': V.FeatureSetSummaryView[];
+  'featureSets.get': V.FeatureSetVersionView;
 }
 
 export type RequestName = keyof typeof requestSchemas;

@@ -37,6 +37,13 @@ export const REQUEST_NAME_LIST = [
   'sql.run',
   'sql.cancel',
   'sql.export',
+  'coverage.layers',
+  'symbol.search',
+  'symbol.get',
+  'gold.status',
+  'gold.check',
+  'featureSets.list',
+  'featureSets.get',
 ] as const;
 
 /** Prefix of every request channel on Electron's IPC. */

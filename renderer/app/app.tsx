@@ -26,6 +26,9 @@ const loaders: Record<PageId, () => Promise<PageComponent>> = {
   runs: () => import('../pages/runs/runs-page.tsx').then((m) => m.RunsPage),
   lake: () => import('../pages/lake/lake-page.tsx').then((m) => m.LakePage),
   sql: () => import('../pages/sql/sql-page.tsx').then((m) => m.SqlPage),
+  symbol: () => import('../pages/symbol/symbol-page.tsx').then((m) => m.SymbolPage),
+  features: () => import('../pages/feature-sets/feature-sets-page.tsx').then((m) => m.FeatureSetsPage),
+  gold: () => import('../pages/gold/gold-page.tsx').then((m) => m.GoldPage),
   system: () => import('../pages/system/system-page.tsx').then((m) => m.SystemPage),
   settings: () => import('../pages/settings/settings-page.tsx').then((m) => m.SettingsPage),
 };
@@ -37,6 +40,9 @@ const pages: Record<PageId, PageComponent> = {
   runs: lazyPage('runs'),
   lake: lazyPage('lake'),
   sql: lazyPage('sql'),
+  symbol: lazyPage('symbol'),
+  features: lazyPage('features'),
+  gold: lazyPage('gold'),
   system: lazyPage('system'),
   settings: lazyPage('settings'),
 };

@@ -4,7 +4,7 @@
  */
 import { useSyncExternalStore } from 'react';
 
-export const PAGES = ['today', 'coverage', 'runs', 'lake', 'sql', 'system', 'settings'] as const;
+export const PAGES = ['today', 'coverage', 'runs', 'lake', 'sql', 'symbol', 'features', 'gold', 'system', 'settings'] as const;
 export type PageId = (typeof PAGES)[number];
 
 export interface Route {

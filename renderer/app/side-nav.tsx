@@ -10,6 +10,9 @@ export const NAV_ITEMS: ReadonlyArray<{ page: PageId; label: string }> = [
   { page: 'runs', label: 'Runs' },
   { page: 'lake', label: 'Lake' },
   { page: 'sql', label: 'SQL' },
+  { page: 'symbol', label: 'Symbol' },
+  { page: 'features', label: 'Feature sets' },
+  { page: 'gold', label: 'Gold' },
   { page: 'system', label: 'System' },
   { page: 'settings', label: 'Settings' },
 ];

@@ -40,6 +40,24 @@ export const ICONS: Record<string, ReactElement> = {
       <path d="M8 8l-4 4 4 4M16 8l4 4-4 4M13.5 5l-3 14" />
     </svg>
   ),
+  symbol: (
+    <svg {...common}>
+      <path d="M3 17l5-6 4 3 5-7 4 4" />
+      <path d="M3 21h18" />
+    </svg>
+  ),
+  features: (
+    <svg {...common}>
+      <path d="M4 7h16M4 12h10M4 17h13" />
+      <circle cx="19" cy="12" r="2" />
+    </svg>
+  ),
+  gold: (
+    <svg {...common}>
+      <path d="M12 3l8 4.5v9L12 21l-8-4.5v-9z" />
+      <path d="M12 12l8-4.5M12 12v9M12 12L4 7.5" />
+    </svg>
+  ),
   system: (
     <svg {...common}>
       <rect x="4" y="4" width="16" height="16" rx="2" />

@@ -7,11 +7,12 @@
  */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useCallback, useDeferredValue, useMemo, useState } from 'react';
-import type { CoverageView } from '../../../core/contract/contract-views.ts';
+import type { RequestInput } from '../../../core/contract/contract.ts';
+import type { CoverageLayerId, CoverageView } from '../../../core/contract/contract-views.ts';
 import type { DatasetId } from '../../../core/vocabulary/dataset-ids.ts';
 import { useApi } from '../../api/api-provider.tsx';
 import type { ContractFailure } from '../../api/contract-client.ts';
-import { contractKey } from '../../api/contract-query.ts';
+import { contractKey, useContractQuery } from '../../api/contract-query.ts';
 import { useDatasetTitles } from '../../api/dataset-titles.ts';
 import { hrefFor, navigate, type Route } from '../../app/hash-route.ts';
 import { Card, PageHeader } from '../../components/card.tsx';
@@ -29,8 +30,8 @@ import { Heatmap } from './heatmap.tsx';
 import { Legend } from './legend.tsx';
 import { SelectionPanel } from './selection-panel.tsx';
 
-type Layer = CoverageView['layer'];
 const GAP_LIMIT = 300;
+type DatasetIds = NonNullable<RequestInput<'lake.coverage'>['datasets']>;
 
 // Set when a coverage request goes out; cleared when the canvas for its answer has been drawn.
 let measuring = false;
@@ -88,10 +89,21 @@ function CustomRange({ from, to, onApply }: { from: string; to: string; onApply:
  */
 export function CoveragePage({ route }: { route?: Route }) {
   const api = useApi();
-  const title = useDatasetTitles();
+  const datasetTitle = useDatasetTitles();
+  const [layerId, setLayerId] = useState<CoverageLayerId>('bronze');
+  // The switches and their rows come from the registry: every dataset of the layer, REST included.
+  const layers = useContractQuery('coverage.layers', {}, { staleTime: 60_000 });
+  const view = layers.data?.views.find((v) => v.id === layerId);
+  const title = useCallback(
+    (id: string) => {
+      const d = view?.datasets.find((x) => x.id === id);
+      if (!d) return datasetTitle(id);
+      return d.enabled ? d.title : `${d.title} (not updated)`;
+    },
+    [view, datasetTitle],
+  );
   const focus = coverageFocus(route?.params ?? []);
   const focusKey = focus ? `${focus.dataset}/${focus.from}/${focus.to}` : '';
-  const [layer, setLayer] = useState<Layer>('bronze');
   const [preset, setPreset] = useState<RangePresetId | 'custom'>(focus ? 'custom' : '1m');
   const [range, setRange] = useState(() => (focus ? { from: focus.from, to: focus.to } : presetRange('1m', todayInNewYork())));
   const [only, setOnly] = useState<DatasetId | null>(focus?.dataset ?? null);
@@ -113,8 +125,10 @@ export function CoveragePage({ route }: { route?: Route }) {
     }
   }
 
-  const input = only ? { layer, from: range.from, to: range.to, datasets: [only] } : { layer, from: range.from, to: range.to };
+  const shown = only ? [only] : (view?.datasets.map((d) => d.id) ?? []);
+  const input = { layer: view?.layer ?? 'bronze', from: range.from, to: range.to, datasets: shown as DatasetIds };
   const coverage = useQuery<CoverageView, ContractFailure>({
+    enabled: view !== undefined,
     queryKey: contractKey('lake.coverage', input),
     queryFn: () => {
       measuring = true;
@@ -184,19 +198,19 @@ export function CoveragePage({ route }: { route?: Route }) {
         <div className="stack">
           <div className="row coverage-controls">
             <div className="segmented" role="radiogroup" aria-label="Layer">
-              {(['bronze', 'landing'] as const).map((l) => (
+              {(layers.data?.views ?? []).map((l) => (
                 <button
-                  key={l}
+                  key={l.id}
                   type="button"
                   role="radio"
-                  aria-checked={layer === l}
+                  aria-checked={layerId === l.id}
                   onClick={() => {
-                    setLayer(l);
+                    setLayerId(l.id);
                     clear();
                   }}
-                  data-testid={`layer-${l}`}
+                  data-testid={`layer-${l.id}`}
                 >
-                  {l === 'bronze' ? 'Bronze (Parquet)' : 'Landing (raw files)'}
+                  {l.title}
                 </button>
               ))}
             </div>
@@ -241,9 +255,10 @@ export function CoveragePage({ route }: { route?: Route }) {
             </div>
           )}
           <Legend counts={counts} />
+          {layers.isError && <ErrorNotice error={layers.error} title="The layers could not be read" />}
           {coverage.isError && <ErrorNotice error={coverage.error} title="Coverage could not be read" />}
-          {coverage.isPending && <Loading label="Reading coverage…" />}
-          {grid && grid.datasets.length === 0 && <EmptyState title="No datasets are enabled.">Choose datasets in Settings to see their coverage.</EmptyState>}
+          {coverage.isPending && !layers.isError && <Loading label="Reading coverage…" />}
+          {grid && grid.datasets.length === 0 && <EmptyState title="This layer has no datasets.">Choose another layer.</EmptyState>}
           {grid && grid.datasets.length > 0 && grid.days.length === 0 && <EmptyState title="There are no trading days in this range.">Choose a longer range.</EmptyState>}
           {grid && grid.datasets.length > 0 && grid.days.length > 0 && <Heatmap grid={grid} title={title} selection={selection} onPick={pick} onClear={clear} onDrawn={markDrawn} />}
         </div>

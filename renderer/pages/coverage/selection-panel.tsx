@@ -9,6 +9,7 @@ import { useToast } from '../../components/toast.tsx';
 import type { CoverageGrid } from '../../lib/coverage-grid.ts';
 import { formatBytes, formatCount, formatDateRange, plural } from '../../lib/format.ts';
 import { selectionCells, selectionSize } from '../../lib/heatmap-selection.ts';
+import { describeStages } from '../../lib/plan-stages.ts';
 import type { HeatmapSelection } from '../../lib/heatmap-selection.ts';
 
 /** The contract's limit on cells per backfill request. */
@@ -64,6 +65,12 @@ export function SelectionPanel({ grid, selection, title, onClear, onStarted }: {
         </div>
       )}
       {estimate.isError && <ErrorNotice error={estimate.error} title="The backfill could not be estimated" />}
+      {e && (
+        <p data-testid="estimate-stages">
+          {/* Upstream jobs are in the plan too: a silver cell may need its download and ingest first. */}
+          {e.jobs === 0 ? 'Nothing to run: every selected cell is up to date.' : `Runs ${describeStages(e.byKind)}.`}
+        </p>
+      )}
       {e && (
         <dl className="kv" data-testid="backfill-estimate">
           <dt>Trading days</dt>

@@ -1,0 +1,175 @@
+/**
+ * Feature sets: every set (installed with the app or built in the lake) and its built versions;
+ * for one version its manifest with highlighted expressions and its validation stats, null rate
+ * per feature as a chart. `#/features/<name>/<version>` opens a version directly.
+ */
+import { useMemo } from 'react';
+import type { FeatureSetSummaryView, FeatureSetVersionView } from '../../../core/contract/contract-views.ts';
+import { useContractQuery } from '../../api/contract-query.ts';
+import type { Route } from '../../app/hash-route.ts';
+import { hrefFor, navigate } from '../../app/hash-route.ts';
+import { Card, PageHeader } from '../../components/card.tsx';
+import { EmptyState, ErrorNotice, Loading } from '../../components/feedback.tsx';
+import { expressionTokens } from '../../lib/expression-tokens.ts';
+import { formatCount, formatInstant, formatPercent, formatTradingDate, NONE, plural } from '../../lib/format.ts';
+import { NullRateChart } from './null-rate-chart.tsx';
+
+const TOKEN_CLASS = { field: 'expr-field', op: 'expr-op', num: 'expr-num', text: '' } as const;
+
+function Expression({ text }: { text: string }) {
+  const tokens = useMemo(() => expressionTokens(text), [text]);
+  return (
+    <code className="manifest-expr">
+      {tokens.map((t, i) => (TOKEN_CLASS[t.kind] ? <span key={i} className={TOKEN_CLASS[t.kind]}>{t.text}</span> : t.text))}
+    </code>
+  );
+}
+
+function SetList({ sets, name, version }: { sets: FeatureSetSummaryView[]; name: string | null; version: string | null }) {
+  return (
+    <ul className="set-list" aria-label="Feature sets and versions" data-testid="feature-set-list">
+      {sets.map((s) => (
+        <li key={s.name}>
+          <div style={{ padding: '8px 12px 4px' }}>
+            <strong>{s.name}</strong>{' '}
+            <span className="muted">
+              · {plural(s.features, 'feature')}
+              {s.installedVersion ? ` · installed ${s.installedVersion}` : ''}
+            </span>
+          </div>
+          {s.versions.length === 0 ? (
+            <p className="muted" style={{ padding: '0 12px 8px', margin: 0, fontSize: 'var(--text-s)' }}>Not built in this lake yet.</p>
+          ) : (
+            <ul className="set-list">
+              {s.versions.map((v) => (
+                <li key={v.version}>
+                  <button
+                    type="button"
+                    aria-pressed={s.name === name && v.version === version}
+                    onClick={() => navigate('features', s.name, v.version)}
+                    data-testid={`feature-version-${s.name}-${v.version}`}
+                  >
+                    v{v.version}
+                    <span className="muted">
+                      {' '}
+                      · {v.from && v.to ? `${formatTradingDate(v.from)} – ${formatTradingDate(v.to)}` : 'no stats'} ·{' '}
+                      {v.rows === null ? NONE : `${formatCount(v.rows)} rows`}
+                    </span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function VersionDetail({ view }: { view: FeatureSetVersionView }) {
+  const stats = view.stats;
+  const byName = new Map(stats?.features.map((f) => [f.name, f]) ?? []);
+  return (
+    <div className="stack" data-testid="feature-version">
+      <Card title={`${view.name} v${view.version}`} headingId="version-heading" description={view.description}>
+        <dl className="kv">
+          <dt>Built</dt>
+          <dd>{formatInstant(view.createdAt)}</dd>
+          <dt>Content hash</dt>
+          <dd className="mono">{view.contentHash}</dd>
+          <dt>Parent version</dt>
+          <dd>{view.parentVersion ?? NONE}</dd>
+          <dt>Days</dt>
+          <dd data-testid="version-days">
+            {stats ? `${formatCount(stats.partitions)} (${formatTradingDate(stats.from)} – ${formatTradingDate(stats.to)})` : NONE}
+          </dd>
+          <dt>Rows</dt>
+          <dd data-testid="version-rows">{stats ? `${formatCount(stats.rows)} · ${plural(stats.instruments, 'instrument')}` : NONE}</dd>
+        </dl>
+      </Card>
+      <Card
+        title="Null rate per feature"
+        headingId="null-rate-heading"
+        description="Share of rows without a value: rolling windows warming up, instruments too young for them."
+        testId="null-rate-card"
+      >
+        {stats ? <NullRateChart features={stats.features} /> : <EmptyState title="No stats for this version yet." />}
+      </Card>
+      <Card title="Expressions" headingId="expressions-heading" testId="feature-expressions" flush>
+        <div style={{ maxHeight: 520, overflow: 'auto' }}>
+          <table className="table" aria-labelledby="expressions-heading">
+            <thead>
+              <tr>
+                <th scope="col">Feature</th>
+                <th scope="col">Expression</th>
+                <th scope="col" className="num">Null rate</th>
+                <th scope="col" className="num">Min</th>
+                <th scope="col" className="num">Max</th>
+              </tr>
+            </thead>
+            <tbody>
+              {view.expressions.map((e) => {
+                const s = byName.get(e.name);
+                return (
+                  <tr key={e.name} data-testid={`expression-${e.name}`}>
+                    <td className="mono">{e.name}</td>
+                    <td>
+                      <Expression text={e.expression} />
+                    </td>
+                    <td className="num">{s ? formatPercent(s.nullRate * 100) : NONE}</td>
+                    <td className="num">{s?.min === null || s?.min === undefined ? NONE : s.min.toPrecision(4)}</td>
+                    <td className="num">{s?.max === null || s?.max === undefined ? NONE : s.max.toPrecision(4)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      </Card>
+      <Card title="Manifest" headingId="manifest-heading">
+        <details>
+          <summary>The manifest this version was built from</summary>
+          <div className="code-block">
+            <pre data-testid="manifest-text">{view.manifestText}</pre>
+          </div>
+        </details>
+      </Card>
+    </div>
+  );
+}
+
+function Version({ name, version }: { name: string; version: string }) {
+  const v = useContractQuery('featureSets.get', { name, version }, { staleTime: 60_000 });
+  if (v.isPending) return <Loading label="Reading the version…" />;
+  if (v.isError) return <ErrorNotice error={v.error} title={`${name}@${version} could not be read`} />;
+  return <VersionDetail view={v.data} />;
+}
+
+/** The Feature sets page. */
+export function FeatureSetsPage({ route }: { route: Route }) {
+  const sets = useContractQuery('featureSets.list', {}, { staleTime: 30_000 });
+  const [name = null, version = null] = route.params;
+  return (
+    <div className="page feature-sets-page">
+      <PageHeader title="Feature sets" description="Versioned feature sets built from gold: manifests, expressions and stats." />
+      {sets.isPending && <Loading label="Reading feature sets…" />}
+      {sets.isError && <ErrorNotice error={sets.error} title="The feature sets could not be read" />}
+      {sets.data && (
+        <div className="feature-sets-layout">
+          <Card title="Sets" headingId="sets-heading" flush>
+            <SetList sets={sets.data} name={name} version={version} />
+          </Card>
+          {name && version ? (
+            <Version name={name} version={version} />
+          ) : (
+            <EmptyState title="No version chosen.">
+              Pick a built version on the left
+              {sets.data.some((s) => s.versions.length) ? '' : ' (none is built yet: Update today builds the enabled sets)'}.{' '}
+              <a href={hrefFor('coverage')}>Coverage</a> shows which days each set has.
+            </EmptyState>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
