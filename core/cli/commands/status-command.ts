@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { etDateOf } from '../../calendar/index.ts';
-import { defaultRegistry, FLAT_FILE_DATASETS, parseFlatFileDatasetIds, SILVER_DATASETS } from '../../datasets/index.ts';
+import { defaultRegistry, FLAT_FILE_DATASETS, parseFlatFileDatasetIds } from '../../datasets/index.ts';
 import { computeCoverage } from '../../lake/coverage.ts';
 import type { Layer } from '../../lake/lake-paths.ts';
 import { firstRecordDate } from '../../lake/partition-index.ts';
@@ -41,15 +41,17 @@ export function registerStatusCommand(program: Command): void {
     .command('status')
     .description('coverage counts and watermark per dataset (from its first recorded day to today)')
     .option('--dataset <list>', 'datasets to report (default: all flat-file datasets)', parseList)
-    .option('--layer <layer>', 'landing, bronze or silver (silver: the silver datasets)', 'bronze')
+    .option('--layer <layer>', 'landing, bronze, silver (silver datasets and feature sets) or gold (the Qlib directories)', 'bronze')
     .option('--from <date>', 'first date (default: first recorded day)', parseIsoDate)
     .option('--to <date>', 'last date (default: today, New York)', parseIsoDate)
     .action(async (opts: StatusOpts, cmd: Command) => {
-      if (!['bronze', 'landing', 'silver'].includes(opts.layer)) throw new CliError(`--layer must be landing, bronze or silver (got "${opts.layer}")`, 2);
+      if (!['bronze', 'landing', 'silver', 'gold'].includes(opts.layer)) throw new CliError(`--layer must be landing, bronze, silver or gold (got "${opts.layer}")`, 2);
       const layer = opts.layer as Layer;
       let ids: string[];
       try {
-        if (layer === 'silver') ids = opts.dataset ? defaultRegistry().parseIds(opts.dataset, { layer }) : SILVER_DATASETS.map((d) => d.id);
+        if (layer === 'silver' || layer === 'gold') {
+          ids = opts.dataset ? defaultRegistry().parseIds(opts.dataset, { layer }) : defaultRegistry().inLayer(layer).map((d) => d.id);
+        }
         else ids = opts.dataset ? parseFlatFileDatasetIds(opts.dataset) : FLAT_FILE_DATASETS.map((d) => d.id);
       } catch (err) {
         throw new CliError((err as Error).message, 2);

@@ -81,6 +81,14 @@ function CustomRange({ from, to, onApply }: { from: string; to: string; onApply:
   );
 }
 
+/** The layer switch's labels: silver holds the adjusted bars and the feature sets, gold the Qlib directory. */
+const LAYER_LABELS: Record<Layer, string> = {
+  bronze: 'Bronze (Parquet)',
+  landing: 'Landing (raw files)',
+  silver: 'Silver (adjusted, features)',
+  gold: 'Gold (Qlib)',
+};
+
 /** The Coverage page. */
 export function CoveragePage() {
   const api = useApi();
@@ -163,7 +171,7 @@ export function CoveragePage() {
         <div className="stack">
           <div className="row coverage-controls">
             <div className="segmented" role="radiogroup" aria-label="Layer">
-              {(['bronze', 'landing'] as const).map((l) => (
+              {(['bronze', 'landing', 'silver', 'gold'] as const).map((l) => (
                 <button
                   key={l}
                   type="button"
@@ -175,7 +183,7 @@ export function CoveragePage() {
                   }}
                   data-testid={`layer-${l}`}
                 >
-                  {l === 'bronze' ? 'Bronze (Parquet)' : 'Landing (raw files)'}
+                  {LAYER_LABELS[l]}
                 </button>
               ))}
             </div>
