@@ -6,6 +6,8 @@
  *   (budget: 20x faster than dump_all);
  * - one-day updates of that gold (the first after a full dump, then four steady-state ones) beside a
  *   full rebuild, checked byte for byte against the full rebuild (budget: under 1 s);
+ * - the lake's gold job (`gold-build`, what `quantmini update` runs) on a synthetic lake's silver of
+ *   the same shape: a full build beside Qlib's dump_all figure, then a one-day update (budget < 1 s);
  * - 1-minute gold for one month of the demo market (60 tickers, the simulator's minute bars): time
  *   and peak memory.
  * Every timed run is its own process, as a job would be.
@@ -19,8 +21,12 @@ import { addDays, etMidnightUtc, tradingDays } from '../core/calendar/index.ts';
 import { dumpCsvToGold, updateGoldFromCsv } from '../core/layers/gold/csv-gold-dump.ts';
 import { updateGold } from '../core/layers/gold/gold-writer.ts';
 import { writeMinuteGold, type MinuteDayInput } from '../core/layers/gold/minute-gold-writer.ts';
+import pino from 'pino';
+import { DEFAULT_GOLD_MARKETS } from '../core/layers/gold/gold-job-kind.ts';
+import { runGoldJob } from '../core/layers/gold/gold-job.ts';
 import { formatBenchTable, type BenchRow } from './bench-types.ts';
 import { splitLastDays, syntheticCsvDir } from './gold-synthetic-csv.ts';
+import { ensureSyntheticSilver } from './gold-synthetic-silver.ts';
 
 /** This file, run again as a child process for each timed step. */
 const SELF = fileURLToPath(import.meta.url);
@@ -93,6 +99,7 @@ async function childMain(args: string[]): Promise<void> {
   if (run) detail = { ...(await run(rest[0]!, rest[1]!, OPTS)) };
   else if (step === 'api') detail = { ...(await apiAppend(rest[0]!, rest[1]!)) };
   else if (step === 'minute') detail = { ...(await minuteMonth(rest[0]!)) };
+  else if (step === 'job') detail = { ...(await goldJob(rest[0]!, rest.slice(1))) };
   else throw new Error(`unknown step ${step}`);
   const used = process.cpuUsage(cpu);
   const maxRssBytes = process.resourceUsage().maxRSS * 1024;
@@ -115,6 +122,48 @@ async function apiAppend(target: string, label: string) {
       b.patch(code, last + 1, new Map(st.fields.map((f) => [f, Float32Array.of(f === 'volume' ? 100_000 : v)])));
     }
   });
+}
+
+/** The gold-build job as the engine runs it, on a lake whose silver is linked from the synthetic one. */
+async function goldJob(lakeRoot: string, dates: string[]) {
+  const ctx = {
+    jobId: 'bench', services: { send: () => undefined, onMessage: () => () => undefined },
+    signal: new AbortController().signal, onProgress: () => undefined, logger: pino({ level: 'silent' }),
+  };
+  const spec = {
+    kind: 'gold-build', dataset: 'qlib_us', lakeRoot, dates, duckdb: { threads: 2, memoryLimit: '2GB' },
+    registryOptions: { tickersDailyFrom: '2026-01-02' }, markets: DEFAULT_GOLD_MARKETS,
+  };
+  const r = await runGoldJob(spec, ctx);
+  if (r.outcome !== 'complete') throw new Error(`gold job ${r.outcome}: ${'error' in r ? String(r.error) : ''}`);
+  return { rows: r.rows };
+}
+
+/** A lake whose silver (files and records) is the synthetic one, linked, with gold of its own. */
+function linkedLake(work: string, silverRoot: string): string {
+  const lake = path.join(work, 'lake');
+  fs.mkdirSync(path.join(lake, 'metadata'), { recursive: true });
+  fs.symlinkSync(path.join(silverRoot, 'silver'), path.join(lake, 'silver'));
+  fs.symlinkSync(path.join(silverRoot, 'metadata', 'silver'), path.join(lake, 'metadata', 'silver'));
+  return lake;
+}
+
+/** Rows of the lake gold job: a full build of all days but the last, then the last day as an update. */
+async function lakeGoldRows(work: string, peer: NonNullable<BenchRow['peer']>): Promise<BenchRow[]> {
+  const { root, days } = await ensureSyntheticSilver(SHAPE);
+  const lake = linkedLake(work, root);
+  const shape = `${SHAPE.symbols} instruments x ${days.length - 1} days`;
+  const full = await child(['job', lake, ...days.slice(0, -1)]);
+  const update = await child(['job', lake, days.at(-1)!]);
+  const whole = s(full.wallMs);
+  return [
+    judged(`lake gold job from silver, full build, ${shape} (whole process)`, whole, 's', '20x faster than dump_all', whole * 20 <= peer.value, peer),
+    { name: '  of which the job itself', value: s(full.ms), unit: 's' },
+    { name: '  peak memory', value: full.maxRssBytes / 2 ** 20, unit: 'MiB' },
+    judged('lake gold job, one-day update (the job itself)', s(update.ms), 's', '< 1 s', update.ms < 1000, { name: 'full build', value: s(full.ms), unit: 's' }),
+    { name: '  CPU time (user + system)', value: s(update.cpuMs), unit: 's' },
+    { name: '  peak memory', value: update.maxRssBytes / 2 ** 20, unit: 'MiB' },
+  ];
 }
 
 /** One month of the demo market's stock minute bars written as 1-minute gold, a day at a time. */
@@ -227,6 +276,9 @@ export async function runGoldBench(): Promise<BenchRow[]> {
     );
     rows.push({ name: '  CPU time (user + system), median', value: s(median(api.map((r) => r.cpuMs))), unit: 's' });
 
+    // The lake's own path: the gold job reading silver's Parquet, full and one day.
+    rows.push(...(await lakeGoldRows(work, peer)));
+
     // 1-minute gold for one month of the demo market.
     const minute = await child(['minute', path.join(work, 'minute')]);
     const m = minute.detail as { bars: number; calendarLength: number; instruments: number };
@@ -245,7 +297,16 @@ export async function runGoldBench(): Promise<BenchRow[]> {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const at = process.argv.indexOf('--child');
   if (at >= 0) await childMain(process.argv.slice(at + 1));
-  else {
+  else if (process.argv.includes('--lake-only')) {
+    // The lake gold job alone (while working on it), beside Qlib's known dump_all figure.
+    const work = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'qm-gold-bench-'));
+    try {
+      const peer = { name: `Qlib dump_all --max_workers 2, known figure (${KNOWN_QLIB_SECONDS.quiet}-${KNOWN_QLIB_SECONDS.busy} s)`, value: KNOWN_QLIB_SECONDS.quiet, unit: 's' };
+      console.log(formatBenchTable('lake gold job', await lakeGoldRows(work, peer)));
+    } finally {
+      await fs.promises.rm(work, { recursive: true, force: true });
+    }
+  } else {
     const started = performance.now();
     const rows = await runGoldBench();
     console.log(formatBenchTable(`gold (${((performance.now() - started) / 1000).toFixed(1)} s)`, rows));

@@ -13,8 +13,12 @@ import type { DatasetEntry, InputMapping } from './dataset-registry.ts';
 
 /** The lake's day gold: one Qlib directory, with a per-day record saying the day is complete. */
 export const GOLD_DAY_DATASET = GOLD_DATASET_IDS[0];
-/** Bump when gold's bytes change for the same silver (every gold day then reads `stale`). */
-export const GOLD_BUILDER_VERSION = 1;
+/**
+ * Bump when gold's bytes change for the same silver (every gold day then reads `stale`). 2: spans
+ * run from first to last bar, cut only at a reported delisting (a day without trades no longer
+ * splits them); day digests cover the instruments spanning the day.
+ */
+export const GOLD_BUILDER_VERSION = 2;
 /** Bump when a feature set's partitions change for the same gold and manifest (the manifest's own version is folded in). */
 export const FEATURE_BUILDER_VERSION = 1;
 /** Job kinds of these layers. */
@@ -64,7 +68,9 @@ export function goldAndFeatureDatasets(declared: readonly DatasetEntry[]): Datas
     layers: [{ layer: 'gold', job: GOLD_JOB_KIND, builderVersion: GOLD_BUILDER_VERSION, storage: 'records', inputs }],
   };
   // A feature value on day D depends on the instrument's history up to D (running sums carry state
-  // from the series start, as in Qlib), so each partition reads all of gold up to its day.
+  // from the series start, as in Qlib), so each partition reads all of gold up to its day: as present
+  // (gold is one directory holding every day it was built for), so asking for the last days' features
+  // does not make the planner backfill gold, silver and bronze to the dataset's first date.
   const features = FEATURE_SET_NAMES.map((name): DatasetEntry => ({
     id: featureDatasetId(name),
     title: `Feature set ${name}`,
@@ -73,7 +79,7 @@ export function goldAndFeatureDatasets(declared: readonly DatasetEntry[]): Datas
     enabledByDefault: name !== 'alpha360',
     layers: [{
       layer: 'silver', job: FEATURE_JOB_KIND, builderVersion: FEATURE_BUILDER_VERSION * 1_000_000_000 + manifestVersionNumber(name), storage: 'records',
-      inputs: [{ dataset: GOLD_DAY_DATASET, layer: 'gold', window: { kind: 'all-up-to' } }],
+      inputs: [{ dataset: GOLD_DAY_DATASET, layer: 'gold', window: { kind: 'all-up-to' }, presentOnly: true }],
     }],
   }));
   return [gold, ...features];

@@ -1,9 +1,13 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
+import path from 'node:path';
+import { createLakeRegistry } from '../../datasets/index.ts';
 import { checkGold, type GoldCheckOptions } from '../../layers/gold/gold-check.ts';
 import { lakeGoldDir } from '../../layers/gold/gold-store.ts';
+import { silverExpectations, writeLakeGoldCheck } from '../../layers/gold/lake-gold-check.ts';
 import { writeFileAtomic } from '../../files/atomic-write.ts';
+import { registryOptionsOf } from '../../runtime/run-engine.ts';
 import { createCliContext } from '../cli-context.ts';
 import { CliError } from '../cli-errors.ts';
 import { parseNonNegativeInt } from '../cli-options.ts';
@@ -19,6 +23,10 @@ interface CheckOptions {
   session?: 'regular' | 'extended';
   expectedSpans?: string;
   tradedDays?: string;
+  /** --no-silver: do not compare the lake's gold with silver. */
+  silver: boolean;
+  /** --no-save: do not store the report in the lake. */
+  save: boolean;
 }
 
 const parsePositive = (v: string) => {
@@ -71,10 +79,19 @@ export function registerQlibCheckCommand(qlib: Command): void {
     .addOption(new Option('--session <session>', 'minute data: the session the calendar should hold').choices(['regular', 'extended']))
     .option('--expected-spans <file>', 'JSON {INSTRUMENT: [{start, end}, ...]}: the spans all.txt must have')
     .option('--traded-days <file>', 'JSON {INSTRUMENT: [date, ...]}: days each instrument traded (NaN there is an error)')
-    .action((opts: CheckOptions, cmd: Command) => {
-      const ctx = createCliContext(cmd);
-      const dir = opts.qlibDir ?? lakeGoldDir(ctx.dataRoot, 'us', opts.freq);
+    .option('--no-silver', "the lake's day gold: do not take expected spans and traded days from silver")
+    .option('--no-save', "the lake's gold: do not store the report in the lake (metadata/checks/, read by the app)")
+    .action(async (opts: CheckOptions, cmd: Command) => {
+      // The lake's own gold (no --qlib-dir, or one naming it) is checked against silver and its report kept in the lake.
+      const probe = createCliContext(cmd);
+      const lakeDir = lakeGoldDir(probe.dataRoot, 'us', opts.freq);
+      const ofLake = !opts.qlibDir || path.resolve(opts.qlibDir) === path.resolve(lakeDir);
+      const ctx = ofLake ? createCliContext(cmd, { lake: opts.save ? 'write' : 'read' }) : probe;
+      const dir = ofLake ? lakeDir : opts.qlibDir!;
       if (!fs.existsSync(dir)) throw new CliError(`no Qlib directory at ${dir}`);
+      const fromSilver = ofLake && opts.freq === 'day' && opts.silver && !opts.expectedSpans && !opts.tradedDays
+        ? await silverExpectations(ctx.dataRoot, createLakeRegistry(registryOptionsOf(ctx.config.settings)), { threads: 2, memoryLimit: '1GB' })
+        : {};
       const checkOpts: GoldCheckOptions = {
         freq: opts.freq,
         priceStep: opts.priceStep,
@@ -84,10 +101,16 @@ export function registerQlibCheckCommand(qlib: Command): void {
         session: opts.session,
         expectedSpans: opts.expectedSpans ? readJsonMap(opts.expectedSpans, '--expected-spans', isSpanList) : undefined,
         tradedDays: opts.tradedDays ? readJsonMap(opts.tradedDays, '--traded-days', isDateList) : undefined,
+        ...fromSilver,
       };
-      const report = checkGold(dir, checkOpts);
+      // Read one generation throughout: an update switching the symlink meanwhile does not mix two.
+      const report = { ...checkGold(ofLake ? fs.realpathSync(dir) : dir, checkOpts), qlibDir: path.resolve(dir) };
       return (async () => {
         if (opts.report) await writeFileAtomic(opts.report, `${JSON.stringify(report, null, 2)}\n`);
+        if (ofLake && opts.save) {
+          const stored = await writeLakeGoldCheck(ctx.dataRoot, report);
+          ctx.notice(`report stored in the lake: ${path.relative(ctx.dataRoot, stored)}`);
+        }
         if (!report.ok) process.exitCode = 1;
         if (ctx.json) return ctx.printJson(report);
         ctx.print(

@@ -42,12 +42,12 @@ export function registerStatusCommand(program: Command): void {
   program
     .command('status')
     .description('coverage counts and watermark per dataset (from its first recorded day to today)')
-    .option('--dataset <list>', 'datasets to report (default: every dataset with the layer: flat files, REST, silver)', parseList)
-    .option('--layer <layer>', 'landing, bronze or silver', 'bronze')
+    .option('--dataset <list>', 'datasets to report (default: every dataset with the layer)', parseList)
+    .option('--layer <layer>', 'landing, bronze, silver (silver datasets and feature sets) or gold (the Qlib directories)', 'bronze')
     .option('--from <date>', 'first date (default: first recorded day)', parseIsoDate)
     .option('--to <date>', 'last date (default: today, New York)', parseIsoDate)
     .action(async (opts: StatusOpts, cmd: Command) => {
-      if (!['bronze', 'landing', 'silver'].includes(opts.layer)) throw new CliError(`--layer must be landing, bronze or silver (got "${opts.layer}")`, 2);
+      if (!['bronze', 'landing', 'silver', 'gold'].includes(opts.layer)) throw new CliError(`--layer must be landing, bronze, silver or gold (got "${opts.layer}")`, 2);
       const layer = opts.layer as Layer;
       const ids = opts.dataset ? parseDatasetList(opts.dataset, '--dataset', { layer }) : null;
       const ctx = createCliContext(cmd, { lake: 'read' });

@@ -18,7 +18,7 @@ import { buildLakeGold } from './lake-gold-build.ts';
 import { ADJUSTED_BARS_DATASET, UNIVERSE_DATASET } from './silver-gold-source.ts';
 
 /** The present partitions of a silver dataset up to `end`, date -> file. */
-function presentFiles(registry: DatasetRegistry, reader: ReturnType<typeof createLineageReader>, lakeRoot: string, dataset: string, end: string): Map<string, string> {
+export function presentFiles(registry: DatasetRegistry, reader: ReturnType<typeof createLineageReader>, lakeRoot: string, dataset: string, end: string): Map<string, string> {
   const out = new Map<string, string>();
   const entry = registry.get(dataset);
   for (const date of registry.partitionDates(dataset, entry.firstDate, end)) {

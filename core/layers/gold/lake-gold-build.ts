@@ -164,9 +164,11 @@ function marketsOf(calendar: readonly string[], instruments: readonly SilverGold
 }
 
 /**
- * Per-day digests: each instrument with a value that day adds a 64-bit mix of its code and its
- * fields' float32 bits (a sum, so instrument order does not matter). Partitions built from gold
- * record these, so a day whose values change makes them stale and an untouched day does not.
+ * Per-day digests: each instrument with a value that day or a span over it adds a 64-bit mix of its
+ * code and its fields' float32 bits (a sum, so instrument order does not matter). Partitions built
+ * from gold record these, so a day whose values or rows change makes them stale (feature sets emit
+ * a row for every instrument inside its span) and an untouched day does not. `rows` counts the
+ * instruments with values.
  */
 function dayDigests(calendar: readonly string[], instruments: readonly SilverGoldInstrument[]): Map<string, GoldDayDigest> {
   const n = calendar.length;
@@ -182,6 +184,8 @@ function dayDigests(calendar: readonly string[], instruments: readonly SilverGol
       return new Uint32Array(v.buffer, v.byteOffset, v.length);
     });
     const len = cols[0]?.length ?? 0;
+    const inSpan = new Uint8Array(len);
+    for (const sp of x.spans) inSpan.fill(1, sp.start - lo, sp.end - lo + 1);
     for (let k = 0; k < len; k++) {
       let a = seed ^ (lo + k);
       let c = Math.imul(seed, 0x9e3779b1) ^ (lo + k);
@@ -192,11 +196,11 @@ function dayDigests(calendar: readonly string[], instruments: readonly SilverGol
         a = Math.imul(a ^ bits, 0x01000193) ^ (a >>> 13);
         c = Math.imul(c ^ bits, 0x85ebca6b) ^ (c >>> 16);
       }
-      if (!any) continue;
+      if (!any && !inSpan[k]) continue;
       const i = lo + k;
       h1[i] = (h1[i]! + a) >>> 0;
       h2[i] = (h2[i]! + c) >>> 0;
-      rows[i]!++;
+      if (any) rows[i]!++;
     }
   }
   const out = new Map<string, GoldDayDigest>();

@@ -12,10 +12,14 @@
  *   factor = factor / c0 (so `$close / $factor` is the raw close and the first close is 1);
  *   vwap = (vwap * factor) / c0; change = silver's change. The silver factor is anchored at the
  *   instrument's first day, so a new corporate action never moves c0 and history stays append-only.
- * - Spans are the maximal runs of consecutive calendar days on which the instrument is in the
- *   universe or has a bar (a delisted name keeps its real last day; a relisting starts a new span);
- *   without a universe dataset the spans come from the bars alone. Bins cover first span start to
- *   last span end, NaN on days without a valid bar.
+ * - An instrument's span runs from its first bar to its last (a delisted name keeps its real last
+ *   day), as dump_all spans a symbol from its first row to its last: a day without a bar inside it
+ *   (a halt, a day with no trades) is NaN, not a gap. It is cut in two only where the reference data
+ *   says the instrument was delisted between two bars: a universe row with `delisted_date` δ splits
+ *   between the last bar on or before δ and the first bar after it (a relisting starts a new span).
+ *   Silver's universe lists the instruments that traded each day, so it gives gold the delistings
+ *   and the security type (for liquidity markets), not extra days. Bins cover first span start to
+ *   last span end, NaN on days without a valid bar and across the gap between two spans.
  * - The code is the lowercased ticker of the instrument's last bar (a renamed company is one series
  *   under its current symbol). When two instruments end up with one code (a symbol reused by another
  *   company), the one whose last day is latest keeps it and each other gets `<code>_<id>`.
@@ -120,30 +124,55 @@ async function readBars(db: DuckDbHandle, files: string[]): Promise<BarColumns> 
   };
 }
 
-/** Universe membership: per instrument id, the dates listed and the type on each. */
-async function readUniverse(db: DuckDbHandle, files: string[]): Promise<Map<string, Map<string, string>>> {
+/** What the universe says of one instrument: its latest known security type and the delisting dates reported. */
+interface UniverseFacts {
+  type: string;
+  delistings: Set<string>;
+}
+
+/** The universe's facts per instrument id (rows in date order, so the type is the latest day's). */
+async function readUniverse(db: DuckDbHandle, files: string[]): Promise<Map<string, UniverseFacts>> {
   const list = `[${files.map(sqlString).join(', ')}]`;
-  const described = (await db.connection.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${list})`)).getColumns()[0]!.map(String);
-  const type = described.includes('type') ? 'CAST(type AS VARCHAR)' : "'CS'";
-  const cols = (await db.connection.runAndReadAll(
-    `SELECT CAST(instrument_id AS VARCHAR), CAST(date AS VARCHAR), ${type} FROM read_parquet(${list}) WHERE instrument_id IS NOT NULL`,
-  )).getColumns();
-  const out = new Map<string, Map<string, string>>();
+  let cols: unknown[][];
+  try {
+    cols = (await db.connection.runAndReadAll(
+      `SELECT CAST(instrument_id AS VARCHAR), CAST(type AS VARCHAR), CAST(delisted_date AS VARCHAR)
+       FROM read_parquet(${list}) WHERE instrument_id IS NOT NULL ORDER BY date`,
+    )).getColumns();
+  } catch (err) {
+    throw new SilverGoldInputError(`silver ${UNIVERSE_DATASET}: cannot read instrument_id, type, delisted_date: ${(err as Error).message}`);
+  }
+  const out = new Map<string, UniverseFacts>();
   const ids = cols[0]!;
   for (let i = 0; i < ids.length; i++) {
     const id = String(ids[i]);
-    let m = out.get(id);
-    if (!m) out.set(id, (m = new Map()));
-    m.set(String(cols[1]![i]), cols[2]![i] === null ? '' : String(cols[2]![i]));
+    let f = out.get(id);
+    if (!f) out.set(id, (f = { type: '', delistings: new Set() }));
+    const type = cols[1]![i];
+    if (type !== null && type !== undefined && String(type) !== '') f.type = String(type);
+    const delisted = cols[2]![i];
+    if (delisted !== null && delisted !== undefined) f.delistings.add(String(delisted));
   }
   return out;
 }
 
-function runsOf(sorted: readonly number[]): GoldSpan[] {
+/**
+ * Spans over an instrument's bar days (calendar indices, ascending, with their dates): one from the
+ * first bar to the last, cut between two bars wherever a reported delisting date falls on or after
+ * the earlier bar and before the later one.
+ */
+function spansOf(barDays: readonly number[], dateOf: readonly string[], delistings: ReadonlySet<string>): GoldSpan[] {
   const spans: GoldSpan[] = [];
-  for (const i of sorted) {
+  const cuts = [...delistings].sort();
+  let c = 0;
+  for (let k = 0; k < barDays.length; k++) {
+    const i = barDays[k]!;
     const last = spans.at(-1);
-    if (last && i === last.end + 1) last.end = i;
+    // Skip delistings before the previous bar: they were followed by bars already.
+    const prev = k > 0 ? dateOf[barDays[k - 1]!]! : '';
+    while (c < cuts.length && cuts[c]! < prev) c++;
+    const cut = last !== undefined && c < cuts.length && cuts[c]! < dateOf[i]!;
+    if (last && !cut) last.end = i;
     else spans.push({ start: i, end: i });
   }
   return spans;
@@ -156,8 +185,9 @@ function sanitize(id: string): string {
 function deriveInstruments(
   index: ReadonlyMap<string, number>,
   b: BarColumns,
-  universe: Map<string, Map<string, string>> | null,
+  universe: Map<string, UniverseFacts> | null,
 ): SilverGoldInstrument[] {
+  const dateOf = [...index.keys()];
   const out: Array<SilverGoldInstrument & { ticker: string; last: number }> = [];
   const n = b.id.length;
   let r = 0;
@@ -166,7 +196,7 @@ function deriveInstruments(
     let e = r;
     while (e < n && b.id[e] === id) e++;
     if (!id) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${b.date[r]}: a row without instrument_id (ticker ${b.ticker[r]})`);
-    const inst = deriveOne(index, b, r, e, universe?.get(id) ?? null);
+    const inst = deriveOne(index, dateOf, b, r, e, universe?.get(id) ?? null);
     if (inst) out.push(inst);
     r = e;
   }
@@ -183,10 +213,11 @@ function deriveInstruments(
 
 function deriveOne(
   index: ReadonlyMap<string, number>,
+  dateOf: readonly string[],
   b: BarColumns,
   r0: number,
   r1: number,
-  listed: Map<string, string> | null,
+  facts: UniverseFacts | null,
 ): (SilverGoldInstrument & { ticker: string; last: number }) | null {
   const id = b.id[r0]!;
   let c0 = NaN;
@@ -198,7 +229,7 @@ function deriveOne(
   }
   if (!Number.isFinite(c0)) return null;
   if (!(c0 > 0)) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${b.date[r0]}: instrument ${id} has a first adjusted close of ${c0}`);
-  const member = new Set<number>();
+  const barDays: number[] = [];
   const rowAt = new Map<number, number>();
   let prevDate = '';
   for (let r = r0; r < r1; r++) {
@@ -207,18 +238,12 @@ function deriveOne(
     if (i === undefined) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${d}: instrument ${id} has a bar on a day that is not an NYSE trading day`);
     if (d === prevDate) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${d}: instrument ${id} has two bars`);
     prevDate = d;
-    member.add(i);
+    barDays.push(i);
     rowAt.set(i, r);
   }
-  let type = 'CS';
-  if (listed) {
-    for (const [d, t] of listed) {
-      const i = index.get(d);
-      if (i !== undefined) member.add(i);
-      type = t || type;
-    }
-  }
-  const spans = runsOf([...member].sort((p, q) => p - q));
+  // Without a universe (or a snapshot naming the type) an instrument counts as a common stock.
+  const type = facts?.type || 'CS';
+  const spans = spansOf(barDays, dateOf, facts?.delistings ?? new Set());
   const lo = spans[0]!.start;
   const len = spans.at(-1)!.end - lo + 1;
   const cols = new Map<string, Float32Array>(GOLD_DAY_FIELDS.map((f) => [f, new Float32Array(len).fill(NaN)]));

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGoldJob } from '../../../core/layers/gold/gold-job.ts';
 import { MARKET_DAYS, marketDay } from '../gold/fixtures/contract-market.ts';
-import { contractRegistry, testWorkerContext, writeSilverDay } from '../gold/fixtures/silver-contract.ts';
+import { fixtureRegistry, testWorkerContext, writeSilverDay } from '../gold/fixtures/silver-contract.ts';
 
 const run = promisify(execFile);
 let lake = '';
@@ -24,10 +24,10 @@ beforeAll(async () => {
   lake = fs.mkdtempSync(path.join(os.tmpdir(), 'qm-features-cli-'));
   for (let i = 0; i < 25; i++) {
     const d = marketDay(i);
-    await writeSilverDay(lake, d.date, d.bars, d.listed);
+    await writeSilverDay(lake, d.date, d.bars);
   }
   await runGoldJob({ kind: 'gold-build', dataset: 'qlib_us', lakeRoot: lake, dates: MARKET_DAYS.slice(0, 25), duckdb: { threads: 1, memoryLimit: '256MB' },
-    registryOptions: { tickersDailyFrom: '2026-01-02' }, markets: [] }, testWorkerContext(), contractRegistry(MARKET_DAYS[0]!));
+    registryOptions: { tickersDailyFrom: '2026-01-02' }, markets: [] }, testWorkerContext(), fixtureRegistry());
 }, 120_000);
 afterAll(() => fs.rmSync(lake, { recursive: true, force: true }));
 

@@ -13,9 +13,9 @@ import { runGoldJob } from '../../../core/layers/gold/gold-job.ts';
 import { lakeGoldDir } from '../../../core/layers/gold/gold-store.ts';
 import { readPartitionRecord } from '../../../core/lake/partition-records.ts';
 import { MARKET_DAYS, marketDay } from '../gold/fixtures/contract-market.ts';
-import { contractRegistry, testWorkerContext, writeSilverDay } from '../gold/fixtures/silver-contract.ts';
+import { fixtureRegistry, testWorkerContext, writeSilverDay } from '../gold/fixtures/silver-contract.ts';
 
-const registry = contractRegistry(MARKET_DAYS[0]!);
+const registry = fixtureRegistry();
 let lake = '';
 const days = MARKET_DAYS.slice(0, 40);
 
@@ -23,7 +23,7 @@ beforeAll(async () => {
   lake = fs.mkdtempSync(path.join(os.tmpdir(), 'qm-lake-features-'));
   for (let i = 0; i < 40; i++) {
     const d = marketDay(i);
-    await writeSilverDay(lake, d.date, d.bars, d.listed);
+    await writeSilverDay(lake, d.date, d.bars);
   }
   await runGoldJob({ kind: 'gold-build', dataset: 'qlib_us', lakeRoot: lake, dates: days, duckdb: { threads: 1, memoryLimit: '256MB' },
     registryOptions: { tickersDailyFrom: '2026-01-02' }, markets: [] }, testWorkerContext(), registry);

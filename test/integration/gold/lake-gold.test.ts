@@ -2,15 +2,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { GOLD_BUILDER_VERSION } from '../../../core/datasets/index.ts';
 import { lakeGoldDir } from '../../../core/layers/gold/gold-store.ts';
 import { runGoldJob } from '../../../core/layers/gold/gold-job.ts';
 import { readQlibCalendar, readQlibFeature, readQlibInstruments } from '../../../core/qlib/qlib-dir-reader.ts';
 import { readPartitionRecord } from '../../../core/lake/partition-records.ts';
 import { treeDiff } from '../../unit/gold/qlib-dir-compare.ts';
 import { MARKET_DAYS, marketDay } from './fixtures/contract-market.ts';
-import { contractRegistry, testWorkerContext, writeSilverDay } from './fixtures/silver-contract.ts';
+import { fixtureRegistry, testWorkerContext, writeSilverDay } from './fixtures/silver-contract.ts';
 
-const registry = contractRegistry(MARKET_DAYS[0]!);
+const registry = fixtureRegistry();
 const roots: string[] = [];
 const newLake = () => {
   const r = fs.mkdtempSync(path.join(os.tmpdir(), 'qm-lake-gold-'));
@@ -29,7 +30,7 @@ const spec = (lakeRoot: string, dates: string[]) => ({
 async function writeSilver(lakeRoot: string, from: number, to: number, dividend = 0.5): Promise<void> {
   for (let i = from; i <= to; i++) {
     const d = marketDay(i, dividend);
-    await writeSilverDay(lakeRoot, d.date, d.bars, d.listed);
+    await writeSilverDay(lakeRoot, d.date, d.bars);
   }
 }
 
@@ -69,14 +70,14 @@ describe('gold built from silver (column contract of stocks_daily_adjusted and u
       expect(close[i]! / factor[i]!).toBeCloseTo(rawClose, 4);
     }
     expect(Math.abs(close[25]! / close[24]! - 1)).toBeLessThan(0.2);
-    // A listed day without a bar is NaN inside the span; the gap between two spans is NaN too.
+    // A day without a bar (a halt) is NaN inside the span; the gap between two spans is NaN too.
     const eee = readQlibFeature(dir, 'EEE', 'close')!.values;
     expect(Number.isNaN(eee[10]!)).toBe(true);
     expect(Number.isNaN(eee[20]!)).toBe(true);
     expect(eee.length).toBe(60);
     expect(readQlibInstruments(dir, 'liquid3').length).toBeGreaterThan(0);
     const rec = await readPartitionRecord(daily, 'gold', 'qlib_us', MARKET_DAYS[59]!);
-    expect(rec).toMatchObject({ status: 'complete', rows: 5, builderVersion: 1 });
+    expect(rec).toMatchObject({ status: 'complete', rows: 5, builderVersion: GOLD_BUILDER_VERSION });
     expect(rec!.inputs!.map((x) => x.dataset)).toEqual(['stocks_daily_adjusted', 'universe']);
   }, 240_000);
 
