@@ -41,7 +41,8 @@ beforeAll(async () => {
     return;
   }
   const configFile = path.join(home, 'config.yaml');
-  fs.writeFileSync(configFile, 'retry:\n  maxAttempts: 3\n  baseDelayMs: 50\n  maxDelayMs: 200\n');
+  // No spare margin: the run must start and meet the full disk, not be refused by the room check before it.
+  fs.writeFileSync(configFile, 'retry:\n  maxAttempts: 3\n  baseDelayMs: 50\n  maxDelayMs: 200\nstorage:\n  marginGiB: 0\n');
   const lakeRoot = path.join(mount, 'lake');
   lake = { dir: home, lakeRoot, configFile, flags: ['--data-root', lakeRoot, '--source', 'demo', '--config', configFile], cleanup: () => undefined };
   serve = await startServe(lake);
