@@ -4,7 +4,7 @@
  * early ends, missing days, flat stretches, zero-volume days, a few 3-row histories), written with
  * encodeQlibBin. Our engine runs in its own process (worker threads, one per core), three times, timed
  * (wall and CPU) with its peak RSS sampled; Qlib's own engine (qlib_check.py --out none --kernels 2) runs on the same
- * directory in the same run when /tmp/qlib-reference exists, else its known figure is printed. A
+ * directory in the same run when Qlib is built (see qlib-reference.ts), else its known figure is printed. A
  * second Qlib run with values (pickled frame, converted to a flat binary) checks that every one of
  * our values matches Qlib's: bit-identical count, within rtol 1e-6 / atol 1e-9, NaN pattern.
  *
@@ -21,12 +21,11 @@ import { planQlibQuery } from '../core/features/qlib/qlib-directory-query.ts';
 import { compileFeatureSet, loadBuiltinManifest } from '../core/features/sets/feature-set-manifest.ts';
 import { encodeQlibBin } from '../core/qlib/qlib-bin.ts';
 import { formatBenchTable, type BenchRow } from './bench-types.ts';
+import { QLIB_CHECKER, QLIB_TOOLS } from './qlib-reference.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const SMALL = process.env.QUANTMINI_FEATURES_BENCH_SMALL === '1';
 const SHAPE = { instruments: SMALL ? 200 : 2000, days: 1250, seed: 20260 };
-const QLIB_CHECKER = process.env.QLIB_CHECKER ?? '/tmp/qlib-reference';
-const QLIB_TOOLS = '/work/shared/tools/qlib-reference';
 /** Qlib's figure for this shape on this kind of machine (2 cores), for when Qlib is not built here. */
 const QLIB_KNOWN = { seconds: 217, secondsHigh: 258, peakGb: 4.5 };
 const MEMORY_BUDGET_BYTES = 2 * 1024 ** 3;

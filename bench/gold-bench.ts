@@ -27,6 +27,7 @@ import { runGoldJob } from '../core/layers/gold/gold-job.ts';
 import { formatBenchTable, type BenchRow } from './bench-types.ts';
 import { splitLastDays, syntheticCsvDir } from './gold-synthetic-csv.ts';
 import { ensureSyntheticSilver } from './gold-synthetic-silver.ts';
+import { QLIB_CHECKER } from './qlib-reference.ts';
 
 /** This file, run again as a child process for each timed step. */
 const SELF = fileURLToPath(import.meta.url);
@@ -196,7 +197,7 @@ function judged(name: string, value: number, unit: string, budget: string, ok: b
 
 /** Qlib's dump_all on the same CSVs (when the reference is built): its time, and how many files differ from ours. */
 async function qlibDumpAll(csvDir: string, out: string, ours: string): Promise<{ seconds: number; differing: number } | null> {
-  const script = path.join(process.env.QLIB_CHECKER ?? '/tmp/qlib-reference', 'qlib_dump.sh');
+  const script = path.join(QLIB_CHECKER, 'qlib_dump.sh');
   if (!fs.existsSync(script)) return null;
   const args = ['dump_all', '--data_path', csvDir, '--qlib_dir', out, '--freq', 'day', '--date_field_name', 'date'];
   const q = await timed(script, [...args, '--file_suffix', '.csv', '--max_workers', '2']);

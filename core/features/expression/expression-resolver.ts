@@ -225,7 +225,9 @@ function resolveCall(
     }
     return { kind: 'op', op, args: [x], params: [n], key: `${op}(${x.key},${n})`, dtype: 'f64' };
   }
-  return fail(calleeAt, `operator ${op} is not implemented`);
+  // Every name in the operator tables is resolved above; reaching here means a table and this
+  // function disagree, a bug in QuantMini rather than in the expression.
+  return fail(calleeAt, `internal error: operator ${op} is known but has no resolver`);
 }
 
 function constant(value: number, isInt: boolean): ConstExpr {

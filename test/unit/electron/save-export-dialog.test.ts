@@ -1,8 +1,12 @@
 /** The save dialog for SQL exports, over a stand-in for Electron's dialog (the runtime cannot run here). */
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BaseWindow, SaveDialogOptions, SaveDialogReturnValue } from 'electron';
 import { createSaveExportPicker } from '../../../electron/save-export-dialog.ts';
+
+// A downloads folder the dialog only names (nothing is written there).
+const DOWNLOADS = path.join(os.tmpdir(), 'Downloads');
 
 function fakeDialog(answer: SaveDialogReturnValue) {
   const calls: Array<{ parent: BaseWindow | null; options: SaveDialogOptions }> = [];
@@ -16,12 +20,12 @@ function fakeDialog(answer: SaveDialogReturnValue) {
 describe('save dialog for exports', () => {
   it('opens on the parent window in the Downloads folder with the dated name and a filter for the format', async () => {
     const win = {} as BaseWindow;
-    const { dialog, calls } = fakeDialog({ canceled: false, filePath: '/home/r/Downloads/prices.csv' });
-    const pick = createSaveExportPicker(dialog, () => win, '/home/r/Downloads');
-    expect(await pick({ defaultName: 'quantmini-query-2026-03-12-143005.csv', format: 'csv' })).toBe('/home/r/Downloads/prices.csv');
+    const { dialog, calls } = fakeDialog({ canceled: false, filePath: path.join(DOWNLOADS, 'prices.csv') });
+    const pick = createSaveExportPicker(dialog, () => win, DOWNLOADS);
+    expect(await pick({ defaultName: 'quantmini-query-2026-03-12-143005.csv', format: 'csv' })).toBe(path.join(DOWNLOADS, 'prices.csv'));
     expect(calls[0]!.parent).toBe(win);
     expect(calls[0]!.options).toMatchObject({
-      defaultPath: path.join('/home/r/Downloads', 'quantmini-query-2026-03-12-143005.csv'),
+      defaultPath: path.join(DOWNLOADS, 'quantmini-query-2026-03-12-143005.csv'),
       filters: [{ name: 'CSV', extensions: ['csv'] }],
       properties: ['createDirectory', 'showOverwriteConfirmation'],
     });
