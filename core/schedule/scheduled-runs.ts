@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../files/atomic-write.ts';
+import { readJsonStateFile } from '../files/json-state-file.ts';
 
 /** How a scheduled run ended: `refused` when a pre-run check (volume, space, lock) stopped it. */
 export const SCHEDULED_OUTCOMES = ['complete', 'failed', 'refused', 'cancelled', 'skipped'] as const;
@@ -36,17 +37,7 @@ export function scheduledRunsFile(stateDir: string): string {
 
 /** Reads the history, oldest first; an absent file is an empty history, a corrupt one an error naming it. */
 export function readScheduledRuns(stateDir: string): ScheduledRunRecord[] {
-  const file = scheduledRunsFile(stateDir);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
-  const parsed = z.object({ runs: z.array(recordSchema) }).safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`${file} is not a scheduled-run history: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-  return parsed.data.runs;
+  return readJsonStateFile(scheduledRunsFile(stateDir), z.object({ runs: z.array(recordSchema) }), 'a scheduled-run history')?.runs ?? [];
 }
 
 /** The most recent scheduled run, or null. */

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../files/atomic-write.ts';
+import { readJsonStateFile } from '../files/json-state-file.ts';
 
 const knownLakeSchema = z
   .object({
@@ -28,17 +29,7 @@ export function knownLakesFile(stateDir: string): string {
 
 /** Every remembered lake; an absent file is none, a corrupt one an error naming it. */
 export function readKnownLakes(stateDir: string): KnownLake[] {
-  const file = knownLakesFile(stateDir);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
-  const parsed = z.object({ lakes: z.array(knownLakeSchema) }).safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`${file} is not a list of known lakes: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-  return parsed.data.lakes;
+  return readJsonStateFile(knownLakesFile(stateDir), z.object({ lakes: z.array(knownLakeSchema) }), 'a list of known lakes')?.lakes ?? [];
 }
 
 /** The remembered entry for a lake root, or null. */
