@@ -43,20 +43,23 @@ export async function runGoldJob(raw: unknown, ctx: WorkerContext, registry?: Da
   const startedAt = new Date().toISOString();
   const t0 = Date.now();
 
-  // Stored days whose inputs changed since they were built (or that were never recorded).
-  const changed = new Set(asked);
-  if (activeGeneration(goldLayout(target))) {
-    for (const date of readQlibCalendar(target)) {
-      const ref = { dataset: spec.dataset, layer: 'gold' as const, date };
-      const rec = reader.record(ref);
-      if (!rec || (rec.status !== 'complete' && rec.status !== 'degraded') || staleReason(reg, reader, ref, rec)) changed.add(date);
-    }
+  // Stored days whose inputs changed since they were built (or that were never recorded), and the
+  // days asked for that gold does not hold yet. A stored day asked for again whose record is fresh
+  // is not a change: counting it would make every daily run derive all of silver.
+  const changed = new Set<string>();
+  const held = activeGeneration(goldLayout(target)) ? readQlibCalendar(target) : [];
+  const heldSet = new Set(held);
+  for (const date of asked) if (!heldSet.has(date)) changed.add(date);
+  for (const date of held) {
+    const ref = { dataset: spec.dataset, layer: 'gold' as const, date };
+    const rec = reader.record(ref);
+    if (!rec || (rec.status !== 'complete' && rec.status !== 'degraded') || staleReason(reg, reader, ref, rec)) changed.add(date);
   }
   ctx.logger.info({ asked: asked.length, changed: changed.size, silverDays: bars.size, end }, 'building gold from silver');
   const result = end
     ? await buildLakeGold({ target, files: { bars, universe }, end, changedDates: changed, markets: spec.markets, duckdb: spec.duckdb })
     : null;
-  ctx.logger.info({ mode: result?.mode, writes: result?.writes, commit: result?.commit }, 'gold committed');
+  ctx.logger.info({ mode: result?.mode, fallback: result?.fallback, writes: result?.writes, commit: result?.commit }, 'gold committed');
 
   const finishedAt = new Date().toISOString();
   const base = { dataset: spec.dataset, layer: 'gold' as const, bytes: null, sourceChecksum: null, etag: null, schemaVersion: 1, rejects: 0, attempts: 1, startedAt, finishedAt, durationMs: Date.now() - t0 };

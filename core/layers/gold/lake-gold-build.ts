@@ -10,23 +10,25 @@
  * Stored history is compared value for value only for instruments a changed day touches; the others'
  * history is known equal because silver's partitions before them did not change (lineage says so).
  * When the stored calendar is not a prefix of the target (earlier history arrived), gold is rebuilt.
+ *
+ * That derivation reads all of silver. The common daily case (only days after gold's last arrived)
+ * is served without it when the state kept with the generation describes it (lake-gold-append.ts);
+ * whenever it does not, the result says why (`fallback`) and the derivation above runs.
  */
 import { activeGeneration, goldLayout } from './gold-store.ts';
 import { updateGold, writeGold } from './gold-writer.ts';
 import type { GoldBuild } from './gold-build.ts';
-import type { GoldCommitStats, GoldMarketLine } from './gold-types.ts';
-import { readSilverGold, type SilverGoldFiles, type SilverGoldInstrument } from './silver-gold-source.ts';
-import { liquidUniverse, type UniverseDayRow } from './universe-markets.ts';
+import type { GoldCommitStats } from './gold-types.ts';
+import { appendLakeGold } from './lake-gold-append.ts';
+import {
+  addDayTerms, digestsOf, emptySums, marketsKey, runMarkets, type DaySums, type GoldDayDigest, type GoldMarketSpec, type MarketRow,
+} from './lake-gold-derived.ts';
+import { readLakeGoldState, writeLakeGoldState, type LakeGoldState } from './lake-gold-state.ts';
+import { readSilverGold, type SilverGoldFiles, type SilverGoldInstrument, type SilverGoldState } from './silver-gold-source.ts';
 import { instrumentName } from '../../qlib/qlib-symbols.ts';
 import { readQlibCalendar } from '../../qlib/qlib-dir-reader.ts';
 
-/** A liquidity market file to write beside all.txt (e.g. liquid500). */
-export interface GoldMarketSpec {
-  name: string;
-  size: number;
-  windowDays?: number;
-  types?: string[];
-}
+export type { GoldDayDigest, GoldMarketSpec } from './lake-gold-derived.ts';
 
 /** What a lake gold build is told. */
 export interface LakeGoldBuildOptions {
@@ -42,38 +44,46 @@ export interface LakeGoldBuildOptions {
   durable?: boolean;
 }
 
-/** Per calendar day: instruments with values and a digest of their values (the day's partition checksum). */
-export interface GoldDayDigest {
-  rows: number;
-  checksum: string;
-}
-
 /** What a lake gold build did. */
 export interface LakeGoldBuildResult {
-  mode: 'full' | 'update' | 'empty';
+  /**
+   * `append`: only silver's new days were read (the state kept with gold described the rest);
+   * `update`: all of silver was derived, the difference written; `full`: gold rewritten whole.
+   */
+  mode: 'full' | 'update' | 'append' | 'empty';
+  /** Why all of silver was read rather than only its new days (null for an append or an empty build). */
+  fallback: string | null;
   calendar: string[];
   commit: GoldCommitStats | null;
   instruments: number;
   writes: { put: number; appended: number; respanned: number; removed: number; unchanged: number };
+  /** Digests of the days whose values may have changed (every day after a derivation of all of silver). */
   days: Map<string, GoldDayDigest>;
 }
 
 /** Brings the gold directory to silver's state up to `end`. */
 export async function buildLakeGold(opts: LakeGoldBuildOptions): Promise<LakeGoldBuildResult> {
-  const state = await readSilverGold(opts.files, opts.end, opts.duckdb);
-  const writes = { put: 0, appended: 0, respanned: 0, removed: 0, unchanged: 0 };
-  if (state.calendar.length === 0) return { mode: 'empty', calendar: [], commit: null, instruments: 0, writes, days: new Map() };
-  const { calendar, instruments } = state;
-  const markets = marketsOf(calendar, instruments, opts.markets ?? []);
   const active = activeGeneration(goldLayout(opts.target));
   const stored = active ? readQlibCalendar(opts.target) : [];
+  let fallback = 'gold has no generation yet';
+  if (active) {
+    const appended = await appendLakeGold(opts, readLakeGoldState(opts.target), active.generation, stored);
+    if (typeof appended !== 'string') return appended;
+    fallback = appended;
+  }
+  const state = await readSilverGold(opts.files, opts.end, opts.duckdb);
+  const writes = { put: 0, appended: 0, respanned: 0, removed: 0, unchanged: 0 };
+  if (state.calendar.length === 0) return { mode: 'empty', fallback: null, calendar: [], commit: null, instruments: 0, writes, days: new Map() };
+  const { calendar, instruments } = state;
+  const specs = opts.markets ?? [];
+  const markets = runMarkets(calendar, specs, marketRows(calendar, instruments));
   const prefix = stored.length > 0 && stored.length <= calendar.length && stored.every((d, i) => calendar[i] === d);
   let commit: GoldCommitStats;
   let mode: 'full' | 'update';
   if (!prefix) {
     mode = 'full';
     writes.put = instruments.length;
-    commit = await writeGold(opts.target, { freq: 'day', calendar, instruments: instruments.map(toGold), markets }, { durable: opts.durable });
+    commit = await writeGold(opts.target, { freq: 'day', calendar, instruments: instruments.map(toGold), markets: markets.lines }, { durable: opts.durable });
   } else {
     mode = 'update';
     const changed = new Set<number>();
@@ -83,10 +93,37 @@ export async function buildLakeGold(opts: LakeGoldBuildOptions): Promise<LakeGol
     commit = await updateGold(opts.target, 'day', (b) => {
       b.appendCalendar(calendar.slice(stored.length));
       applyDiff(b, instruments, changed, writes);
-      for (const [name, lines] of markets) b.setMarket(name, lines);
+      for (const [name, lines] of markets.lines) b.setMarket(name, lines);
     }, { durable: opts.durable });
   }
-  return { mode, calendar, commit, instruments: instruments.length, writes, days: dayDigests(calendar, instruments) };
+  const sums = emptySums(calendar.length);
+  for (const x of instruments) addDayTerms(sums, x.code, x.spans, x.spans[0]!.start, x.fields, x.spans[0]!.start, x.spans.at(-1)!.end);
+  await writeLakeGoldState(opts.target, stateOf(commit.generation, calendar, state, specs, markets.saved, sums));
+  return { mode, fallback, calendar, commit, instruments: instruments.length, writes, days: digestsOf(calendar, sums) };
+}
+
+/** The state an append resumes from, as a derivation of all of silver gives it. */
+function stateOf(
+  generation: number,
+  calendar: readonly string[],
+  st: SilverGoldState,
+  specs: readonly GoldMarketSpec[],
+  markets: LakeGoldState['markets'],
+  sums: DaySums,
+): LakeGoldState {
+  return {
+    version: 1,
+    generation,
+    calendar: { first: calendar[0]!, length: calendar.length, last: calendar.at(-1)! },
+    marketsKey: marketsKey(specs),
+    instruments: [
+      ...st.instruments.map((x) => ({ id: x.id, code: x.code, ticker: x.ticker, c0: x.c0, spans: x.spans, delistings: x.delistings, type: x.rawType })),
+      ...st.pending.map((x) => ({ id: x.id, code: null, ticker: x.ticker, c0: null, spans: x.spans, delistings: x.delistings, type: x.rawType })),
+      ...st.universeOnly.map((x) => ({ id: x.id, code: null, ticker: '', c0: null, spans: [], delistings: x.delistings, type: x.rawType })),
+    ],
+    sums,
+    markets,
+  };
 }
 
 const toGold = (x: SilverGoldInstrument) => ({ code: x.code, spans: x.spans, fields: x.fields });
@@ -148,64 +185,11 @@ function applyDiff(b: GoldBuild, instruments: readonly SilverGoldInstrument[], c
   }
 }
 
-function marketsOf(calendar: readonly string[], instruments: readonly SilverGoldInstrument[], specs: readonly GoldMarketSpec[]): Map<string, GoldMarketLine[]> {
-  const out = new Map<string, GoldMarketLine[]>();
-  if (specs.length === 0) return out;
-  // Rows in date order, as liquidUniverse takes them.
-  const byDay: UniverseDayRow[][] = calendar.map(() => []);
+/** Every traded day of every instrument, in calendar order, for the market files. */
+function marketRows(calendar: readonly string[], instruments: readonly SilverGoldInstrument[]): MarketRow[] {
+  const byDay: MarketRow[][] = calendar.map(() => []);
   for (const x of instruments) {
-    const name = instrumentName(x.code);
-    x.traded.forEach((i, k) => byDay[i]!.push({ date: calendar[i]!, instrument: name, dollarVolume: x.dollarVolume[k]!, type: x.type }));
+    x.traded.forEach((i, k) => byDay[i]!.push({ index: i, code: x.code, dollarVolume: x.dollarVolume[k]!, type: x.type }));
   }
-  for (const s of specs) {
-    out.set(s.name, liquidUniverse(byDay.flat(), { calendar, size: s.size, ...(s.windowDays ? { windowDays: s.windowDays } : {}), ...(s.types ? { types: s.types } : {}) }));
-  }
-  return out;
-}
-
-/**
- * Per-day digests: each instrument with a value that day or a span over it adds a 64-bit mix of its
- * code and its fields' float32 bits (a sum, so instrument order does not matter). Partitions built
- * from gold record these, so a day whose values or rows change makes them stale (feature sets emit
- * a row for every instrument inside its span) and an untouched day does not. `rows` counts the
- * instruments with values.
- */
-function dayDigests(calendar: readonly string[], instruments: readonly SilverGoldInstrument[]): Map<string, GoldDayDigest> {
-  const n = calendar.length;
-  const h1 = new Uint32Array(n);
-  const h2 = new Uint32Array(n);
-  const rows = new Uint32Array(n);
-  for (const x of instruments) {
-    let seed = 0x811c9dc5;
-    for (let i = 0; i < x.code.length; i++) seed = Math.imul(seed ^ x.code.charCodeAt(i), 0x01000193);
-    const lo = x.spans[0]!.start;
-    const cols = [...x.fields.keys()].sort().map((f) => {
-      const v = x.fields.get(f)!;
-      return new Uint32Array(v.buffer, v.byteOffset, v.length);
-    });
-    const len = cols[0]?.length ?? 0;
-    const inSpan = new Uint8Array(len);
-    for (const sp of x.spans) inSpan.fill(1, sp.start - lo, sp.end - lo + 1);
-    for (let k = 0; k < len; k++) {
-      let a = seed ^ (lo + k);
-      let c = Math.imul(seed, 0x9e3779b1) ^ (lo + k);
-      let any = false;
-      for (let f = 0; f < cols.length; f++) {
-        const bits = cols[f]![k]!;
-        if (bits !== 0x7fc00000) any = true;
-        a = Math.imul(a ^ bits, 0x01000193) ^ (a >>> 13);
-        c = Math.imul(c ^ bits, 0x85ebca6b) ^ (c >>> 16);
-      }
-      if (!any && !inSpan[k]) continue;
-      const i = lo + k;
-      h1[i] = (h1[i]! + a) >>> 0;
-      h2[i] = (h2[i]! + c) >>> 0;
-      if (any) rows[i]!++;
-    }
-  }
-  const out = new Map<string, GoldDayDigest>();
-  for (let i = 0; i < n; i++) {
-    out.set(calendar[i]!, { rows: rows[i]!, checksum: `${h1[i]!.toString(16).padStart(8, '0')}${h2[i]!.toString(16).padStart(8, '0')}` });
-  }
-  return out;
+  return byDay.flat();
 }

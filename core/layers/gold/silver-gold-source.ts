@@ -52,6 +52,22 @@ export interface SilverGoldInstrument {
   /** Raw close x raw volume per traded index (for liquidity universes), and the type that day. */
   dollarVolume: Float64Array;
   type: string;
+  /** The normalisation anchor: the adjusted close of the first valid bar. */
+  c0: number;
+  /** The ticker of its last bar (the code before a reused symbol is resolved). */
+  ticker: string;
+  /** Delisting dates the universe reported, sorted; and its latest type as reported ('' when none). */
+  delistings: string[];
+  rawType: string;
+}
+
+/** An instrument silver has bars for but no valid one yet (not in gold): what a later valid bar extends. */
+export interface SilverGoldPending {
+  id: string;
+  ticker: string;
+  spans: GoldSpan[];
+  delistings: string[];
+  rawType: string;
 }
 
 /** Silver's files, by date. */
@@ -64,7 +80,13 @@ export interface SilverGoldFiles {
 export interface SilverGoldState {
   calendar: string[];
   instruments: SilverGoldInstrument[];
+  /** Instruments with bars but none valid. */
+  pending: SilverGoldPending[];
+  /** Universe facts of ids without a bar. */
+  universeOnly: Array<{ id: string; rawType: string; delistings: string[] }>;
 }
+
+
 
 /** Bad silver input for gold; the message names dataset, instrument and date. */
 export class SilverGoldInputError extends Error {
@@ -74,23 +96,33 @@ export class SilverGoldInputError extends Error {
 const num = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : v === null || v === undefined ? NaN : Number(v));
 
 /** Reads silver's bars (and universe) up to `end` and derives the gold instruments. */
-export async function readSilverGold(files: SilverGoldFiles, end: string, duckdb: { threads: number; memoryLimit: string }): Promise<SilverGoldState> {
+export async function readSilverGold(
+  files: SilverGoldFiles,
+  end: string,
+  duckdb: { threads: number; memoryLimit: string },
+): Promise<SilverGoldState> {
   const barDates = [...files.bars.keys()].filter((d) => d <= end).sort();
-  if (barDates.length === 0) return { calendar: [], instruments: [] };
+  if (barDates.length === 0) return { calendar: [], instruments: [], pending: [], universeOnly: [] };
   const calendar = tradingDays(barDates[0]!, end);
   const index = new Map(calendar.map((d, i) => [d, i]));
   const db = await openDuckDb({ threads: duckdb.threads, memoryLimit: duckdb.memoryLimit });
   try {
     const bars = await readBars(db, barDates.map((d) => files.bars.get(d)!));
     const uniFiles = files.universe ? [...files.universe].filter(([d]) => d <= end && d >= barDates[0]!).sort(([a], [b]) => (a < b ? -1 : 1)) : [];
-    const universe = uniFiles.length ? await readUniverse(db, uniFiles.map(([, f]) => f)) : null;
-    return { calendar, instruments: deriveInstruments(index, bars, universe) };
+    const uni = uniFiles.length ? await readUniverse(db, uniFiles.map(([, f]) => f)) : null;
+    const { instruments, pending } = deriveInstruments(index, bars, uni);
+    const withBars = new Set([...instruments.map((x) => x.id), ...pending.map((x) => x.id)]);
+    const universeOnly = [...(uni ?? [])]
+      .filter(([id]) => !withBars.has(id))
+      .map(([id, f]) => ({ id, rawType: f.type, delistings: [...f.delistings].sort() }));
+    return { calendar, instruments, pending, universeOnly };
   } finally {
     db.close();
   }
 }
 
-interface BarColumns {
+/** Silver's bar rows, column by column, ordered by instrument id then date. */
+export interface BarColumns {
   id: string[];
   ticker: string[];
   date: string[];
@@ -104,7 +136,8 @@ interface BarColumns {
   change: number[];
 }
 
-async function readBars(db: DuckDbHandle, files: string[]): Promise<BarColumns> {
+/** Reads the bar rows of the given files, ordered by instrument id and date. */
+export async function readBars(db: DuckDbHandle, files: string[]): Promise<BarColumns> {
   const list = `[${files.map(sqlString).join(', ')}]`;
   const sql = `SELECT CAST(instrument_id AS VARCHAR), CAST(ticker AS VARCHAR), CAST(date AS VARCHAR), CAST(volume AS DOUBLE),
     CAST(factor AS DOUBLE), CAST(adj_open AS DOUBLE), CAST(adj_high AS DOUBLE), CAST(adj_low AS DOUBLE), CAST(adj_close AS DOUBLE),
@@ -125,13 +158,13 @@ async function readBars(db: DuckDbHandle, files: string[]): Promise<BarColumns> 
 }
 
 /** What the universe says of one instrument: its latest known security type and the delisting dates reported. */
-interface UniverseFacts {
+export interface UniverseFacts {
   type: string;
   delistings: Set<string>;
 }
 
 /** The universe's facts per instrument id (rows in date order, so the type is the latest day's). */
-async function readUniverse(db: DuckDbHandle, files: string[]): Promise<Map<string, UniverseFacts>> {
+export async function readUniverse(db: DuckDbHandle, files: string[]): Promise<Map<string, UniverseFacts>> {
   const list = `[${files.map(sqlString).join(', ')}]`;
   let cols: unknown[][];
   try {
@@ -143,9 +176,9 @@ async function readUniverse(db: DuckDbHandle, files: string[]): Promise<Map<stri
     throw new SilverGoldInputError(`silver ${UNIVERSE_DATASET}: cannot read instrument_id, type, delisted_date: ${(err as Error).message}`);
   }
   const out = new Map<string, UniverseFacts>();
-  const ids = cols[0]!;
-  for (let i = 0; i < ids.length; i++) {
-    const id = String(ids[i]);
+  const idCol = cols[0]!;
+  for (let i = 0; i < idCol.length; i++) {
+    const id = String(idCol[i]);
     let f = out.get(id);
     if (!f) out.set(id, (f = { type: '', delistings: new Set() }));
     const type = cols[1]![i];
@@ -161,7 +194,7 @@ async function readUniverse(db: DuckDbHandle, files: string[]): Promise<Map<stri
  * first bar to the last, cut between two bars wherever a reported delisting date falls on or after
  * the earlier bar and before the later one.
  */
-function spansOf(barDays: readonly number[], dateOf: readonly string[], delistings: ReadonlySet<string>): GoldSpan[] {
+export function spansOf(barDays: readonly number[], dateOf: readonly string[], delistings: ReadonlySet<string>): GoldSpan[] {
   const spans: GoldSpan[] = [];
   const cuts = [...delistings].sort();
   let c = 0;
@@ -182,13 +215,57 @@ function sanitize(id: string): string {
   return id.toLowerCase().replace(/[^a-z0-9]+/g, '');
 }
 
+/**
+ * Codes for instruments (id, ticker of the last bar, last span end): the lowercased ticker; a code
+ * two instruments share goes to the one whose last day is latest (then the lower id) and each
+ * other gets `<code>_<id>`. Returns id -> code.
+ */
+export function assignCodes(list: ReadonlyArray<{ id: string; ticker: string; last: number }>): Map<string, string> {
+  const byCode = new Map<string, Array<{ id: string; last: number }>>();
+  for (const x of list) {
+    const code = x.ticker.toLowerCase();
+    const group = byCode.get(code);
+    if (group) group.push(x);
+    else byCode.set(code, [x]);
+  }
+  const out = new Map<string, string>();
+  for (const [code, group] of byCode) {
+    group.sort((p, q) => q.last - p.last || (p.id < q.id ? -1 : 1));
+    group.forEach((x, k) => out.set(x.id, k === 0 ? code : `${code}_${sanitize(x.id)}`));
+  }
+  return out;
+}
+
+/**
+ * Writes the gold fields of bar row r (valid: finite adjusted close, volume above 0) at position k,
+ * normalised by c0 (in float64, stored as float32), and returns the day's raw dollar volume.
+ */
+export function putBarFields(cols: ReadonlyMap<string, Float32Array>, k: number, b: BarColumns, r: number, c0: number): number {
+  const c = b.close[r]!;
+  const v = b.volume[r]!;
+  const f = b.factor[r]!;
+  cols.get('open')![k] = b.open[r]! / c0;
+  cols.get('high')![k] = b.high[r]! / c0;
+  cols.get('low')![k] = b.low[r]! / c0;
+  cols.get('close')![k] = c / c0;
+  cols.get('volume')![k] = (v / f) * c0;
+  cols.get('factor')![k] = f / c0;
+  cols.get('vwap')![k] = (b.vwap[r]! * f) / c0;
+  cols.get('change')![k] = b.change[r]!;
+  return (c / f) * v;
+}
+
+/** Whether bar row r is valid (Yahoo's collector blanks volume <= 0 and a missing close). */
+export const validBar = (b: BarColumns, r: number) => Number.isFinite(b.close[r]!) && b.volume[r]! > 0;
+
 function deriveInstruments(
   index: ReadonlyMap<string, number>,
   b: BarColumns,
   universe: Map<string, UniverseFacts> | null,
-): SilverGoldInstrument[] {
+): { instruments: SilverGoldInstrument[]; pending: SilverGoldPending[] } {
   const dateOf = [...index.keys()];
-  const out: Array<SilverGoldInstrument & { ticker: string; last: number }> = [];
+  const out: SilverGoldInstrument[] = [];
+  const pending: SilverGoldPending[] = [];
   const n = b.id.length;
   let r = 0;
   while (r < n) {
@@ -197,18 +274,14 @@ function deriveInstruments(
     while (e < n && b.id[e] === id) e++;
     if (!id) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${b.date[r]}: a row without instrument_id (ticker ${b.ticker[r]})`);
     const inst = deriveOne(index, dateOf, b, r, e, universe?.get(id) ?? null);
-    if (inst) out.push(inst);
+    if ('fields' in inst) out.push(inst);
+    else pending.push(inst);
     r = e;
   }
   // Codes: a reused symbol goes to the instrument that holds it last.
-  const byCode = new Map<string, typeof out>();
-  for (const x of out) byCode.set(x.code, [...(byCode.get(x.code) ?? []), x]);
-  for (const [code, list] of byCode) {
-    if (list.length < 2) continue;
-    list.sort((p, q) => q.last - p.last || (p.id < q.id ? -1 : 1));
-    for (const x of list.slice(1)) x.code = `${code}_${sanitize(x.id)}`;
-  }
-  return out.map(({ ticker: _t, last: _l, ...x }) => x);
+  const codes = assignCodes(out.map((x) => ({ id: x.id, ticker: x.ticker, last: x.spans.at(-1)!.end })));
+  for (const x of out) x.code = codes.get(x.id)!;
+  return { instruments: out, pending };
 }
 
 function deriveOne(
@@ -218,19 +291,17 @@ function deriveOne(
   r0: number,
   r1: number,
   facts: UniverseFacts | null,
-): (SilverGoldInstrument & { ticker: string; last: number }) | null {
+): SilverGoldInstrument | SilverGoldPending {
   const id = b.id[r0]!;
   let c0 = NaN;
   for (let r = r0; r < r1; r++) {
-    if (Number.isFinite(b.close[r]!) && b.volume[r]! > 0) {
+    if (validBar(b, r)) {
       c0 = b.close[r]!;
       break;
     }
   }
-  if (!Number.isFinite(c0)) return null;
-  if (!(c0 > 0)) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${b.date[r0]}: instrument ${id} has a first adjusted close of ${c0}`);
+  if (Number.isFinite(c0) && !(c0 > 0)) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${b.date[r0]}: instrument ${id} has a first adjusted close of ${c0}`);
   const barDays: number[] = [];
-  const rowAt = new Map<number, number>();
   let prevDate = '';
   for (let r = r0; r < r1; r++) {
     const d = b.date[r]!;
@@ -239,36 +310,29 @@ function deriveOne(
     if (d === prevDate) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${d}: instrument ${id} has two bars`);
     prevDate = d;
     barDays.push(i);
-    rowAt.set(i, r);
-  }
-  // Without a universe (or a snapshot naming the type) an instrument counts as a common stock.
-  const type = facts?.type || 'CS';
-  const spans = spansOf(barDays, dateOf, facts?.delistings ?? new Set());
-  const lo = spans[0]!.start;
-  const len = spans.at(-1)!.end - lo + 1;
-  const cols = new Map<string, Float32Array>(GOLD_DAY_FIELDS.map((f) => [f, new Float32Array(len).fill(NaN)]));
-  const [open, high, low, close, volume, vwap, change, factor] = GOLD_DAY_FIELDS.map((f) => cols.get(f)!);
-  const traded: number[] = [];
-  const dollar: number[] = [];
-  for (const [i, r] of [...rowAt].sort((p, q) => p[0] - q[0])) {
-    const c = b.close[r]!;
-    const v = b.volume[r]!;
-    if (!Number.isFinite(c) || !(v > 0)) continue;
-    const f = b.factor[r]!;
-    const k = i - lo;
-    open![k] = b.open[r]! / c0;
-    high![k] = b.high[r]! / c0;
-    low![k] = b.low[r]! / c0;
-    close![k] = c / c0;
-    volume![k] = (v / f) * c0;
-    factor![k] = f / c0;
-    vwap![k] = (b.vwap[r]! * f) / c0;
-    change![k] = b.change[r]!;
-    traded.push(i);
-    dollar.push((c / f) * v);
   }
   const lastRow = r1 - 1;
   const ticker = b.ticker[lastRow]!;
   if (!ticker) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${b.date[lastRow]}: instrument ${id} has no ticker`);
-  return { id, ticker, code: ticker.toLowerCase(), last: spans.at(-1)!.end, spans, fields: cols, traded, dollarVolume: Float64Array.from(dollar), type };
+  const delistings = [...(facts?.delistings ?? [])].sort();
+  const rawType = facts?.type ?? '';
+  const spans = spansOf(barDays, dateOf, new Set(delistings));
+  if (!Number.isFinite(c0)) return { id, ticker, spans, delistings, rawType };
+  // Without a universe (or a snapshot naming the type) an instrument counts as a common stock.
+  const type = rawType || 'CS';
+  const lo = spans[0]!.start;
+  const len = spans.at(-1)!.end - lo + 1;
+  const cols = new Map<string, Float32Array>(GOLD_DAY_FIELDS.map((f) => [f, new Float32Array(len).fill(NaN)]));
+  const traded: number[] = [];
+  const dollar: number[] = [];
+  // Rows are in date order, so bar k is row r0 + k.
+  barDays.forEach((i, k) => {
+    const r = r0 + k;
+    if (!validBar(b, r)) return;
+    traded.push(i);
+    dollar.push(putBarFields(cols, i - lo, b, r, c0));
+  });
+  return {
+    id, ticker, code: ticker.toLowerCase(), spans, fields: cols, traded, dollarVolume: Float64Array.from(dollar), type, c0, delistings, rawType,
+  };
 }

@@ -31,12 +31,40 @@ export interface LiquidUniverseOptions {
   types?: readonly string[];
 }
 
+/** A liquidity universe's running state after the rows up to `day` (JSON-safe: it is kept between lake gold updates). */
+export interface LiquidTrackerState {
+  /** Last calendar index processed (-1: none). */
+  day: number;
+  /** Per instrument: the trailing window's dollar volumes by slot (index % window), its type, the index of its last row. */
+  tracks: Array<{ name: string; ring: number[]; type: string; lastRow: number }>;
+  /** Each month's first calendar index and members (a month ends where the next starts or at the calendar's end). */
+  months: Array<{ start: number; members: string[] }>;
+}
+
+/** A resumable liquidity universe: rows fed in date order, lines for the calendar so far, its state to resume from. */
+export interface LiquidTracker {
+  feed(row: UniverseDayRow): void;
+  /** Membership lines over the whole calendar (advances through its last day first). */
+  lines(): InstrumentLine[];
+  save(): LiquidTrackerState;
+}
+
 /**
  * Membership lines of a liquidity universe from per-day rows given in date order (as date-partitioned
  * data gives them). A month is skipped when fewer than `windowDays` trading days precede it in the
  * calendar. Ties in dollar volume go to the lower instrument name, so the result is deterministic.
  */
 export function liquidUniverse(rows: Iterable<UniverseDayRow>, opts: LiquidUniverseOptions): InstrumentLine[] {
+  const t = liquidTracker(opts);
+  for (const r of rows) t.feed(r);
+  return t.lines();
+}
+
+/**
+ * The tracker behind liquidUniverse. Resumed from a saved state with a longer calendar (the same
+ * days first), feeding the later rows gives exactly what feeding every row from the start would.
+ */
+export function liquidTracker(opts: LiquidUniverseOptions, resume?: LiquidTrackerState): LiquidTracker {
   const window = opts.windowDays ?? 20;
   const types = new Set(opts.types ?? ['CS']);
   if (!Number.isInteger(opts.size) || opts.size <= 0) throw new RangeError(`universe size ${opts.size} must be a positive whole number`);
@@ -50,8 +78,17 @@ export function liquidUniverse(rows: Iterable<UniverseDayRow>, opts: LiquidUnive
     lastRow: number;
   }
   const tracks = new Map<string, Track>();
-  const months: Array<{ start: number; end: number; members: string[] }> = [];
+  const months: Array<{ start: number; members: string[] }> = [];
   let day = -1;
+  if (resume) {
+    if (resume.day >= cal.length) throw new RangeError(`a liquidity universe saved at day ${resume.day} cannot resume on ${cal.length} days`);
+    day = resume.day;
+    for (const t of resume.tracks) {
+      if (t.ring.length !== window) throw new RangeError(`a liquidity universe saved with a window of ${t.ring.length} cannot resume with ${window}`);
+      tracks.set(t.name, { ring: Float64Array.from(t.ring), type: t.type, lastRow: t.lastRow });
+    }
+    for (const m of resume.months) months.push({ start: m.start, members: [...m.members] });
+  }
   let seenToday = new Set<string>();
 
   /** Moves the rolling windows forward to calendar index `to`, choosing members at each month start on the way. */
@@ -61,10 +98,7 @@ export function liquidUniverse(rows: Iterable<UniverseDayRow>, opts: LiquidUnive
       seenToday = new Set();
       // Choose before the window moves: the sums still cover the `window` days before this one.
       const monthStart = day === 0 || cal[day]!.slice(0, 7) !== cal[day - 1]!.slice(0, 7);
-      if (monthStart) {
-        if (months.length) months.at(-1)!.end = day - 1;
-        months.push({ start: day, end: cal.length - 1, members: day >= window ? choose(day) : [] });
-      }
+      if (monthStart) months.push({ start: day, members: day >= window ? choose(day) : [] });
       const slot = day % window;
       for (const t of tracks.values()) t.ring[slot] = 0;
     }
@@ -84,7 +118,7 @@ export function liquidUniverse(rows: Iterable<UniverseDayRow>, opts: LiquidUnive
     return eligible.slice(0, opts.size).map(([n]) => n);
   };
 
-  for (const r of rows) {
+  const feed = (r: UniverseDayRow) => {
     const i = dayIndex.get(r.date);
     if (i === undefined) throw new RangeError(`universe row ${r.instrument} ${r.date}: not a day of the calendar`);
     if (i < day) throw new RangeError(`universe rows must come in date order (${r.date} after ${cal[day]})`);
@@ -103,23 +137,34 @@ export function liquidUniverse(rows: Iterable<UniverseDayRow>, opts: LiquidUnive
     t.ring[slot] = r.dollarVolume;
     t.type = r.type;
     t.lastRow = i;
-  }
-  advance(cal.length - 1);
+  };
 
-  // Lines: each member's months, cut at its last row (a delisting), consecutive months merged.
-  const stays = new Map<string, Array<{ start: number; end: number }>>();
-  for (const m of months) {
-    for (const name of m.members) {
-      const end = Math.min(m.end, tracks.get(name)!.lastRow);
-      if (end < m.start) continue;
-      const list = stays.get(name) ?? [];
-      const prev = list.at(-1);
-      if (prev && prev.end === m.start - 1) prev.end = end;
-      else list.push({ start: m.start, end });
-      stays.set(name, list);
-    }
-  }
-  return [...stays.keys()]
-    .sort(compareCodePoints)
-    .flatMap((name) => stays.get(name)!.map((s) => ({ instrument: name, start: cal[s.start]!, end: cal[s.end]! })));
+  const lines = (): InstrumentLine[] => {
+    advance(cal.length - 1);
+    // Lines: each member's months, cut at its last row (a delisting), consecutive months merged.
+    const stays = new Map<string, Array<{ start: number; end: number }>>();
+    months.forEach((m, k) => {
+      const monthEnd = (months[k + 1]?.start ?? cal.length) - 1;
+      for (const name of m.members) {
+        const end = Math.min(monthEnd, tracks.get(name)!.lastRow);
+        if (end < m.start) continue;
+        const list = stays.get(name) ?? [];
+        const prev = list.at(-1);
+        if (prev && prev.end === m.start - 1) prev.end = end;
+        else list.push({ start: m.start, end });
+        stays.set(name, list);
+      }
+    });
+    return [...stays.keys()]
+      .sort(compareCodePoints)
+      .flatMap((name) => stays.get(name)!.map((s) => ({ instrument: name, start: cal[s.start]!, end: cal[s.end]! })));
+  };
+
+  const save = (): LiquidTrackerState => ({
+    day,
+    tracks: [...tracks].map(([name, t]) => ({ name, ring: [...t.ring], type: t.type, lastRow: t.lastRow })),
+    months: months.map((m) => ({ start: m.start, members: [...m.members] })),
+  });
+
+  return { feed, lines, save };
 }
