@@ -6,8 +6,7 @@
  *   (budget: 20x faster than dump_all);
  * - one-day updates of that gold (the first after a full dump, then four steady-state ones) beside a
  *   full rebuild, checked byte for byte against the full rebuild (budget: under 1 s);
- * - the lake's gold job (`gold-build`, what `quantmini update` runs) on a synthetic lake's silver of
- *   the same shape: a full build beside Qlib's dump_all figure, then a one-day update (budget < 1 s);
+ * - (the lake's gold job from silver is bench/lake-gold-bench.ts, which runs its steps through this module);
  * - 1-minute gold for one month of the demo market (60 tickers, the simulator's minute bars): time
  *   and peak memory.
  * Every timed run is its own process, as a job would be.
@@ -26,19 +25,20 @@ import { DEFAULT_GOLD_MARKETS } from '../core/layers/gold/gold-job-kind.ts';
 import { runGoldJob } from '../core/layers/gold/gold-job.ts';
 import { formatBenchTable, type BenchRow } from './bench-types.ts';
 import { splitLastDays, syntheticCsvDir } from './gold-synthetic-csv.ts';
-import { ensureSyntheticSilver } from './gold-synthetic-silver.ts';
 import { QLIB_CHECKER } from './qlib-reference.ts';
 
 /** This file, run again as a child process for each timed step. */
 const SELF = fileURLToPath(import.meta.url);
-const SHAPE = { symbols: 2000, days: 1250, seed: 7 };
+/** The synthetic shape of every gold bench. */
+export const SHAPE = { symbols: 2000, days: 1250, seed: 7 };
 /** Qlib's dump_all --max_workers 2 for this shape on this kind of machine (shared/reference section 6). */
-const KNOWN_QLIB_SECONDS = { quiet: 38, busy: 88 };
+export const KNOWN_QLIB_SECONDS = { quiet: 38, busy: 88 };
 /** One-day updates timed after the dump of the days before them (the first is the one right after the dump). */
 const UPDATE_DAYS = 5;
 const MINUTE = { seed: 42, tickers: 60, from: '2024-03-01', to: '2024-03-28' };
 
-interface ChildResult {
+/** Figures of one step run in its own process. */
+export interface ChildResult {
   /** Time of the work inside the process (after Node and tsx started). */
   ms: number;
   /** CPU time (user + system, all threads) of that work: what load from other processes moves least. */
@@ -50,7 +50,7 @@ interface ChildResult {
 }
 
 /** Runs one step of this module in a fresh process and returns its figures. */
-function child(args: string[]): Promise<ChildResult> {
+export function child(args: string[]): Promise<ChildResult> {
   const t = performance.now();
   return new Promise((resolve, reject) => {
     const c = spawn(process.execPath, ['--import', 'tsx', SELF, '--child', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -65,7 +65,7 @@ function child(args: string[]): Promise<ChildResult> {
 }
 
 /** Runs a command and returns its wall time, or null when it fails. */
-function timed(cmd: string, args: string[]): Promise<{ ms: number; ok: boolean; stderr: string }> {
+export function timed(cmd: string, args: string[]): Promise<{ ms: number; ok: boolean; stderr: string }> {
   const t = performance.now();
   return new Promise((resolve) => {
     const c = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -77,7 +77,7 @@ function timed(cmd: string, args: string[]): Promise<{ ms: number; ok: boolean; 
 }
 
 /** Files that differ between two directory trees (relative paths), following the top symlink. */
-function differingFiles(a: string, b: string): string[] {
+export function differingFiles(a: string, b: string): string[] {
   const list = (root: string, rel = ''): string[] =>
     fs.readdirSync(path.join(root, rel), { withFileTypes: true }).flatMap((d) => {
       const r = rel ? `${rel}/${d.name}` : d.name;
@@ -125,11 +125,16 @@ async function apiAppend(target: string, label: string) {
   });
 }
 
-/** The gold-build job as the engine runs it, on a lake whose silver is linked from the synthetic one. */
+/** The gold-build job as the engine runs it, on a lake whose silver is linked from the synthetic one; with the mode its log names. */
 async function goldJob(lakeRoot: string, dates: string[]) {
+  let committed: Record<string, unknown> = {};
+  const sink = { write: (line: string) => {
+    const e = JSON.parse(line) as Record<string, unknown>;
+    if (e.msg === 'gold committed') committed = e;
+  } };
   const ctx = {
     jobId: 'bench', services: { send: () => undefined, onMessage: () => () => undefined },
-    signal: new AbortController().signal, onProgress: () => undefined, logger: pino({ level: 'silent' }),
+    signal: new AbortController().signal, onProgress: () => undefined, logger: pino({ level: 'info' }, sink),
   };
   const spec = {
     kind: 'gold-build', dataset: 'qlib_us', lakeRoot, dates, duckdb: { threads: 2, memoryLimit: '2GB' },
@@ -137,34 +142,7 @@ async function goldJob(lakeRoot: string, dates: string[]) {
   };
   const r = await runGoldJob(spec, ctx);
   if (r.outcome !== 'complete') throw new Error(`gold job ${r.outcome}: ${'error' in r ? String(r.error) : ''}`);
-  return { rows: r.rows };
-}
-
-/** A lake whose silver (files and records) is the synthetic one, linked, with gold of its own. */
-function linkedLake(work: string, silverRoot: string): string {
-  const lake = path.join(work, 'lake');
-  fs.mkdirSync(path.join(lake, 'metadata'), { recursive: true });
-  fs.symlinkSync(path.join(silverRoot, 'silver'), path.join(lake, 'silver'));
-  fs.symlinkSync(path.join(silverRoot, 'metadata', 'silver'), path.join(lake, 'metadata', 'silver'));
-  return lake;
-}
-
-/** Rows of the lake gold job: a full build of all days but the last, then the last day as an update. */
-async function lakeGoldRows(work: string, peer: NonNullable<BenchRow['peer']>): Promise<BenchRow[]> {
-  const { root, days } = await ensureSyntheticSilver(SHAPE);
-  const lake = linkedLake(work, root);
-  const shape = `${SHAPE.symbols} instruments x ${days.length - 1} days`;
-  const full = await child(['job', lake, ...days.slice(0, -1)]);
-  const update = await child(['job', lake, days.at(-1)!]);
-  const whole = s(full.wallMs);
-  return [
-    judged(`lake gold job from silver, full build, ${shape} (whole process)`, whole, 's', '20x faster than dump_all', whole * 20 <= peer.value, peer),
-    { name: '  of which the job itself', value: s(full.ms), unit: 's' },
-    { name: '  peak memory', value: full.maxRssBytes / 2 ** 20, unit: 'MiB' },
-    judged('lake gold job, one-day update (the job itself)', s(update.ms), 's', '< 1 s', update.ms < 1000, { name: 'full build', value: s(full.ms), unit: 's' }),
-    { name: '  CPU time (user + system)', value: s(update.cpuMs), unit: 's' },
-    { name: '  peak memory', value: update.maxRssBytes / 2 ** 20, unit: 'MiB' },
-  ];
+  return { rows: r.rows, mode: committed.mode, fallback: committed.fallback, writes: committed.writes };
 }
 
 /** One month of the demo market's stock minute bars written as 1-minute gold, a day at a time. */
@@ -277,9 +255,6 @@ export async function runGoldBench(): Promise<BenchRow[]> {
     );
     rows.push({ name: '  CPU time (user + system), median', value: s(median(api.map((r) => r.cpuMs))), unit: 's' });
 
-    // The lake's own path: the gold job reading silver's Parquet, full and one day.
-    rows.push(...(await lakeGoldRows(work, peer)));
-
     // 1-minute gold for one month of the demo market.
     const minute = await child(['minute', path.join(work, 'minute')]);
     const m = minute.detail as { bars: number; calendarLength: number; instruments: number };
@@ -298,16 +273,7 @@ export async function runGoldBench(): Promise<BenchRow[]> {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const at = process.argv.indexOf('--child');
   if (at >= 0) await childMain(process.argv.slice(at + 1));
-  else if (process.argv.includes('--lake-only')) {
-    // The lake gold job alone (while working on it), beside Qlib's known dump_all figure.
-    const work = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'qm-gold-bench-'));
-    try {
-      const peer = { name: `Qlib dump_all --max_workers 2, known figure (${KNOWN_QLIB_SECONDS.quiet}-${KNOWN_QLIB_SECONDS.busy} s)`, value: KNOWN_QLIB_SECONDS.quiet, unit: 's' };
-      console.log(formatBenchTable('lake gold job', await lakeGoldRows(work, peer)));
-    } finally {
-      await fs.promises.rm(work, { recursive: true, force: true });
-    }
-  } else {
+  else {
     const started = performance.now();
     const rows = await runGoldBench();
     console.log(formatBenchTable(`gold (${((performance.now() - started) / 1000).toFixed(1)} s)`, rows));

@@ -16,6 +16,7 @@ const suites: Suite[] = [
   { name: 'rest', load: async () => (await import('./rest-bench.ts')).runRestBench },
   { name: 'engine', load: async () => (await import('./engine-bench.ts')).runEngineBench },
   { name: 'gold', load: async () => (await import('./gold-bench.ts')).runGoldBench },
+  { name: 'lake-gold', load: async () => (await import('./lake-gold-bench.ts')).runLakeGoldBench },
   { name: 'features', load: async () => (await import('./features-bench.ts')).runFeaturesBench },
   { name: 'silver', load: async () => (await import('./silver-bench.ts')).runSilverBench },
 ];

@@ -1,0 +1,102 @@
+/**
+ * The lake's gold job (`gold-build`, what `quantmini update` runs) on a synthetic lake's silver of
+ * 2,000 instruments x 1,250 days (`npm run bench -- lake-gold`, or `node --import tsx bench/lake-gold-bench.ts`):
+ * - a full build of all days but the last few, beside Qlib's `dump_all --max_workers 2` on CSVs of
+ *   the same shape timed in the same run when the Qlib reference is built (else its known figure);
+ * - one-day updates of the days left, each its own process as a job is (budget: under 1 s), with the
+ *   mode the job took (`append`: only the new day of silver read);
+ * - the appended gold compared file by file with a full build of every day in a lake of its own.
+ * The steps run through gold-bench.ts's child processes.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { lakeGoldDir } from '../core/layers/gold/gold-store.ts';
+import { formatBenchTable, type BenchRow } from './bench-types.ts';
+import { child, differingFiles, KNOWN_QLIB_SECONDS, SHAPE, timed, type ChildResult } from './gold-bench.ts';
+import { syntheticCsvDir } from './gold-synthetic-csv.ts';
+import { ensureSyntheticSilver } from './gold-synthetic-silver.ts';
+import { QLIB_CHECKER } from './qlib-reference.ts';
+
+/** Days built one at a time after the full build. */
+const APPEND_DAYS = 3;
+
+const s = (ms: number) => ms / 1000;
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** A lake whose silver (files and records) is the synthetic one, linked, with gold of its own. */
+function linkedLake(work: string, name: string, silverRoot: string): string {
+  const lake = path.join(work, name);
+  fs.mkdirSync(path.join(lake, 'metadata'), { recursive: true });
+  fs.symlinkSync(path.join(silverRoot, 'silver'), path.join(lake, 'silver'));
+  fs.symlinkSync(path.join(silverRoot, 'metadata', 'silver'), path.join(lake, 'metadata', 'silver'));
+  return lake;
+}
+
+/** Qlib's dump_all on synthetic CSVs of the same shape, timed now; null when the reference is not built. */
+async function qlibPeer(work: string): Promise<NonNullable<BenchRow['peer']>> {
+  const script = path.join(QLIB_CHECKER, 'qlib_dump.sh');
+  if (!fs.existsSync(script)) {
+    const { quiet, busy } = KNOWN_QLIB_SECONDS;
+    console.log(`lake-gold: Qlib not built here; comparing with its known figure, ${quiet} s quiet to ${busy} s busy`);
+    return { name: `Qlib dump_all --max_workers 2, known figure (${quiet}-${busy} s)`, value: quiet, unit: 's' };
+  }
+  const { dir } = syntheticCsvDir(SHAPE);
+  const args = ['dump_all', '--data_path', dir, '--qlib_dir', path.join(work, 'qlib'), '--freq', 'day', '--date_field_name', 'date'];
+  const q = await timed(script, [...args, '--file_suffix', '.csv', '--max_workers', '2']);
+  if (!q.ok) throw new Error(`Qlib's dump_all failed: ${q.stderr}`);
+  fs.rmSync(path.join(work, 'qlib'), { recursive: true, force: true });
+  return { name: `Qlib dump_all --max_workers 2 on ${SHAPE.symbols} x ${SHAPE.days} CSVs, this run`, value: s(q.ms), unit: 's' };
+}
+
+/** Runs the lake gold bench and returns its rows. */
+export async function runLakeGoldBench(): Promise<BenchRow[]> {
+  const work = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'qm-lake-gold-bench-'));
+  try {
+    const { root, days } = await ensureSyntheticSilver(SHAPE);
+    const peer = await qlibPeer(work);
+    const lake = linkedLake(work, 'daily', root);
+    const head = days.slice(0, -APPEND_DAYS);
+    const shape = `${SHAPE.symbols} instruments x ${head.length} days`;
+    const full = await child(['job', lake, ...head]);
+    const appends: ChildResult[] = [];
+    for (const d of days.slice(-APPEND_DAYS)) appends.push(await child(['job', lake, d]));
+    const modes = appends.map((a) => String(a.detail.mode));
+    const fallback = appends.map((a) => a.detail.fallback).find((f) => f);
+    if (fallback) console.log(`lake-gold: an update read all of silver: ${String(fallback)}`);
+    // The appended gold against a full build of every day.
+    const rebuilt = linkedLake(work, 'full', root);
+    const whole = await child(['job', rebuilt, ...days]);
+    const diff = differingFiles(lakeGoldDir(rebuilt), lakeGoldDir(lake));
+    const same = diff.length === 0;
+    console.log(`lake-gold: full build of ${head.length} days + ${APPEND_DAYS} one-day updates ${same ? 'is byte-identical to' : `DIFFERS (${diff.slice(0, 5).join(', ')}) from`} a full build`);
+    const ms = appends.map((a) => a.ms);
+    const fullRow = { name: 'full build, the job itself', value: s(full.ms), unit: 's' };
+    const wall = s(full.wallMs);
+    return [
+      { name: `lake gold job, full build, ${shape} (whole process)`, value: wall, unit: 's', budget: '20x faster than dump_all', withinBudget: wall * 20 <= peer.value, peer },
+      { name: '  of which the job itself', value: s(full.ms), unit: 's' },
+      { name: '  peak memory', value: full.maxRssBytes / 2 ** 20, unit: 'MiB' },
+      { name: `  full build of all ${days.length} days (the job itself, for the comparison)`, value: s(whole.ms), unit: 's' },
+      {
+        name: `lake gold job, one-day update (the job itself), median of ${APPEND_DAYS} [${modes.join(', ')}]`,
+        value: s(median(ms)), unit: 's', budget: '< 1 s', withinBudget: median(ms) < 1000, peer: fullRow,
+      },
+      { name: '  fastest of them', value: s(Math.min(...ms)), unit: 's' },
+      { name: '  CPU time (user + system), median', value: s(median(appends.map((a) => a.cpuMs))), unit: 's' },
+      { name: '  whole process (Node + tsx start included), median', value: s(median(appends.map((a) => a.wallMs))), unit: 's' },
+      { name: '  peak memory, median', value: median(appends.map((a) => a.maxRssBytes)) / 2 ** 20, unit: 'MiB' },
+      { name: '  the updates equal a full build byte for byte', value: same ? 1 : 0, unit: same ? '(yes)' : '(NO)', budget: 'yes', withinBudget: same },
+      { name: 'load average over the last minute', value: os.loadavg()[0]!, unit: `on ${os.availableParallelism()} cores` },
+    ];
+  } finally {
+    await fs.promises.rm(work, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const started = performance.now();
+  const rows = await runLakeGoldBench();
+  console.log(formatBenchTable(`lake gold (${((performance.now() - started) / 1000).toFixed(1)} s)`, rows));
+}
