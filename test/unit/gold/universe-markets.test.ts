@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tradingDays } from '../../../core/calendar/index.ts';
-import { liquidUniverse, type UniverseDayRow } from '../../../core/layers/gold/universe-markets.ts';
+import { liquidTracker, liquidUniverse, type UniverseDayRow } from '../../../core/layers/gold/universe-markets.ts';
 
 const CAL = tradingDays('2024-01-02', '2024-04-30');
 const idx = (d: string) => CAL.indexOf(d);
@@ -69,5 +69,26 @@ describe('liquid universe (top N by trailing dollar volume, monthly, point in ti
     ];
     expect(() => liquidUniverse(r, { calendar: CAL, size: 1 })).toThrow(/date order/);
     expect(() => liquidUniverse([r[0]!, r[0]!], { calendar: CAL, size: 1 })).toThrow(/twice/);
+  });
+
+  it('resumed from a state saved at any day (through JSON) on a longer calendar, gives what one pass gives', () => {
+    const all = rows({
+      AAA: { dv: (i) => 100 + (i % 7) },
+      BBB: { dv: (i) => (i % 30 < 12 ? 400 : i % 5 === 0 ? null : 3) },
+      CCC: { dv: (i) => (i >= 30 ? 90 + (i % 11) : null) },
+      DDD: { dv: (i) => (i < 55 ? 95 : null) },
+    });
+    const opts = { size: 2, windowDays: 5 };
+    const whole = liquidUniverse(all, { calendar: CAL, ...opts });
+    expect(whole.length).toBeGreaterThan(3);
+    for (const cut of [3, 20, 21, 40, 61]) {
+      const head = liquidTracker({ calendar: CAL.slice(0, cut + 1), ...opts });
+      for (const r of all) if (idx(r.date) <= cut) head.feed(r);
+      head.lines();
+      const saved = JSON.parse(JSON.stringify(head.save())) as ReturnType<typeof head.save>;
+      const tail = liquidTracker({ calendar: CAL, ...opts }, saved);
+      for (const r of all) if (idx(r.date) > cut) tail.feed(r);
+      expect(tail.lines(), `cut after ${CAL[cut]}`).toEqual(whole);
+    }
   });
 });
