@@ -70,12 +70,16 @@ export async function runLakeGoldBench(): Promise<BenchRow[]> {
     const whole = await child(['job', rebuilt, ...days]);
     const diff = differingFiles(lakeGoldDir(rebuilt), lakeGoldDir(lake));
     const same = diff.length === 0;
-    console.log(`lake-gold: full build of ${head.length} days + ${APPEND_DAYS} one-day updates ${same ? 'is byte-identical to' : `DIFFERS (${diff.slice(0, 5).join(', ')}) from`} a full build`);
+    const verdict = same ? 'is byte-identical to' : `DIFFERS (${diff.slice(0, 5).join(', ')}) from`;
+    console.log(`lake-gold: full build of ${head.length} days + ${APPEND_DAYS} one-day updates ${verdict} a full build`);
     const ms = appends.map((a) => a.ms);
     const fullRow = { name: 'full build, the job itself', value: s(full.ms), unit: 's' };
     const wall = s(full.wallMs);
     return [
-      { name: `lake gold job, full build, ${shape} (whole process)`, value: wall, unit: 's', budget: '20x faster than dump_all', withinBudget: wall * 20 <= peer.value, peer },
+      {
+        name: `lake gold job, full build, ${shape} (whole process)`, value: wall, unit: 's',
+        budget: '20x faster than dump_all', withinBudget: wall * 20 <= peer.value, peer,
+      },
       { name: '  of which the job itself', value: s(full.ms), unit: 's' },
       { name: '  peak memory', value: full.maxRssBytes / 2 ** 20, unit: 'MiB' },
       { name: `  full build of all ${days.length} days (the job itself, for the comparison)`, value: s(whole.ms), unit: 's' },
@@ -87,7 +91,8 @@ export async function runLakeGoldBench(): Promise<BenchRow[]> {
       { name: '  CPU time (user + system), median', value: s(median(appends.map((a) => a.cpuMs))), unit: 's' },
       { name: '  whole process (Node + tsx start included), median', value: s(median(appends.map((a) => a.wallMs))), unit: 's' },
       { name: '  peak memory, median', value: median(appends.map((a) => a.maxRssBytes)) / 2 ** 20, unit: 'MiB' },
-      { name: '  the updates equal a full build byte for byte', value: same ? 1 : 0, unit: same ? '(yes)' : '(NO)', budget: 'yes', withinBudget: same },
+      { name: '  the updates equal a full build byte for byte',
+        value: same ? 1 : 0, unit: same ? '(yes)' : '(NO)', budget: 'yes', withinBudget: same },
       { name: 'load average over the last minute', value: os.loadavg()[0]!, unit: `on ${os.availableParallelism()} cores` },
     ];
   } finally {

@@ -36,7 +36,9 @@ interface Touched {
   rows: [number, number];
 }
 
-const copyState = (s: LakeGoldInstrumentState): LakeGoldInstrumentState => ({ ...s, spans: s.spans.map((x) => ({ ...x })), delistings: [...s.delistings] });
+const copyState = (s: LakeGoldInstrumentState): LakeGoldInstrumentState => ({
+  ...s, spans: s.spans.map((x) => ({ ...x })), delistings: [...s.delistings],
+});
 
 /**
  * Appends silver's new days to the lake's gold when the kept state allows it exactly; returns the
@@ -52,11 +54,17 @@ export async function appendLakeGold(
   if (state.generation !== generation) return `the append state describes generation ${state.generation}, not the current ${generation}`;
   const specs = opts.markets ?? [];
   if (state.marketsKey !== marketsKey(specs)) return 'the market files asked for differ from those gold was built with';
-  if (state.calendar.length !== stored.length || state.calendar.last !== stored.at(-1)) return 'the append state does not match the calendar';
+  if (state.calendar.length !== stored.length || state.calendar.last !== stored.at(-1)) {
+    return 'the append state does not match the calendar';
+  }
   const barDates = [...opts.files.bars.keys()].filter((d) => d <= opts.end).sort();
-  if (barDates[0] !== state.calendar.first) return `silver's first day is ${barDates[0] ?? 'none'}, gold's calendar starts on ${state.calendar.first}`;
+  if (barDates[0] !== state.calendar.first) {
+    return `silver's first day is ${barDates[0] ?? 'none'}, gold's calendar starts on ${state.calendar.first}`;
+  }
   const calendar = tradingDays(barDates[0], opts.end);
-  if (calendar.length < stored.length || stored.some((d, i) => calendar[i] !== d)) return 'the stored calendar is not a prefix of the target one';
+  if (calendar.length < stored.length || stored.some((d, i) => calendar[i] !== d)) {
+    return 'the stored calendar is not a prefix of the target one';
+  }
   const changed = stored.filter((d) => opts.changedDates.has(d));
   if (changed.length) return `silver changed on ${changed.length} stored day(s) (${changed[0]}..${changed.at(-1)})`;
 
@@ -90,7 +98,9 @@ export async function appendLakeGold(
     const last = s.spans.length ? calendar[s.spans.at(-1)!.end]! : null;
     for (const d of f.delistings) {
       if (s.delistings.includes(d)) continue;
-      if (first !== null && d >= first && d < last!) return `a delisting of ${id} on ${d} reported on a new day falls inside its stored history`;
+      if (first !== null && d >= first && d < last!) {
+        return `a delisting of ${id} on ${d} reported on a new day falls inside its stored history`;
+      }
       s.delistings.push(d);
     }
     s.delistings.sort();
@@ -110,14 +120,19 @@ export async function appendLakeGold(
     const id = b.id[r]!;
     let e = r;
     while (e < n && b.id[e] === id) e++;
-    if (!id) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${b.date[r]}: a row without instrument_id (ticker ${b.ticker[r]})`);
+    if (!id) {
+      throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${b.date[r]}: a row without instrument_id (ticker ${b.ticker[r]})`);
+    }
     const s = instrument(id);
     const oldEnd = s.code === null ? -1 : s.spans.at(-1)!.end;
     let prevDate = '';
     for (let k = r; k < e; k++) {
       const d = b.date[k]!;
       const i = index.get(d);
-      if (i === undefined) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${d}: instrument ${id} has a bar on a day that is not an NYSE trading day`);
+      if (i === undefined) {
+        const what = `instrument ${id} has a bar on a day that is not an NYSE trading day`;
+        throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${d}: ${what}`);
+      }
       if (d === prevDate) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${d}: instrument ${id} has two bars`);
       prevDate = d;
       const span = s.spans.at(-1);
@@ -126,7 +141,9 @@ export async function appendLakeGold(
       else s.spans.push({ start: i, end: i });
       if (s.c0 === null && validBar(b, k)) {
         const c0 = b.close[k]!;
-        if (!(c0 > 0)) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${d}: instrument ${id} has a first adjusted close of ${c0}`);
+        if (!(c0 > 0)) {
+          throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${d}: instrument ${id} has a first adjusted close of ${c0}`);
+        }
         s.c0 = c0;
       }
     }
@@ -141,7 +158,9 @@ export async function appendLakeGold(
   const codes = assignCodes(coded.map((s) => ({ id: s.id, ticker: s.ticker, last: s.spans.at(-1)!.end })));
   for (const s of coded) {
     const code = codes.get(s.id)!;
-    if (s.code !== null && s.code !== code) return `instrument ${s.id} changes code from ${s.code} to ${code} (a rename or a reused symbol)`;
+    if (s.code !== null && s.code !== code) {
+      return `instrument ${s.id} changes code from ${s.code} to ${code} (a rename or a reused symbol)`;
+    }
     s.code = code;
   }
 
@@ -185,7 +204,8 @@ export async function appendLakeGold(
           continue;
         }
         const st = b.state(w.code);
-        if (!st || st.binStart !== w.spans[0]!.start || st.binStart + st.length !== w.from || st.fields.join() !== [...GOLD_DAY_FIELDS].sort().join()) {
+        const fieldsMatch = st?.fields.join() === [...GOLD_DAY_FIELDS].sort().join();
+        if (!st || !fieldsMatch || st.binStart !== w.spans[0]!.start || st.binStart + st.length !== w.from) {
           throw new StateMismatch(`gold's manifest does not hold ${w.code} as the append state says`);
         }
         b.patch(w.code, w.from, w.fields, w.spans);

@@ -18,7 +18,7 @@
 import { activeGeneration, goldLayout } from './gold-store.ts';
 import { updateGold, writeGold } from './gold-writer.ts';
 import type { GoldBuild } from './gold-build.ts';
-import type { GoldCommitStats } from './gold-types.ts';
+import type { GoldCommitStats, GoldSpan } from './gold-types.ts';
 import { appendLakeGold } from './lake-gold-append.ts';
 import {
   addDayTerms, digestsOf, emptySums, marketsKey, runMarkets, type DaySums, type GoldDayDigest, type GoldMarketSpec, type MarketRow,
@@ -73,7 +73,9 @@ export async function buildLakeGold(opts: LakeGoldBuildOptions): Promise<LakeGol
   }
   const state = await readSilverGold(opts.files, opts.end, opts.duckdb);
   const writes = { put: 0, appended: 0, respanned: 0, removed: 0, unchanged: 0 };
-  if (state.calendar.length === 0) return { mode: 'empty', fallback: null, calendar: [], commit: null, instruments: 0, writes, days: new Map() };
+  if (state.calendar.length === 0) {
+    return { mode: 'empty', fallback: null, calendar: [], commit: null, instruments: 0, writes, days: new Map() };
+  }
   const { calendar, instruments } = state;
   const specs = opts.markets ?? [];
   const markets = runMarkets(calendar, specs, marketRows(calendar, instruments));
@@ -83,7 +85,8 @@ export async function buildLakeGold(opts: LakeGoldBuildOptions): Promise<LakeGol
   if (!prefix) {
     mode = 'full';
     writes.put = instruments.length;
-    commit = await writeGold(opts.target, { freq: 'day', calendar, instruments: instruments.map(toGold), markets: markets.lines }, { durable: opts.durable });
+    const input = { freq: 'day', calendar, instruments: instruments.map(toGold), markets: markets.lines };
+    commit = await writeGold(opts.target, input, { durable: opts.durable });
   } else {
     mode = 'update';
     const changed = new Set<number>();
@@ -111,14 +114,17 @@ function stateOf(
   markets: LakeGoldState['markets'],
   sums: DaySums,
 ): LakeGoldState {
+  const facts = (x: { id: string; ticker: string; spans: GoldSpan[]; delistings: string[]; rawType: string }) => ({
+    id: x.id, ticker: x.ticker, spans: x.spans, delistings: x.delistings, type: x.rawType,
+  });
   return {
     version: 1,
     generation,
     calendar: { first: calendar[0]!, length: calendar.length, last: calendar.at(-1)! },
     marketsKey: marketsKey(specs),
     instruments: [
-      ...st.instruments.map((x) => ({ id: x.id, code: x.code, ticker: x.ticker, c0: x.c0, spans: x.spans, delistings: x.delistings, type: x.rawType })),
-      ...st.pending.map((x) => ({ id: x.id, code: null, ticker: x.ticker, c0: null, spans: x.spans, delistings: x.delistings, type: x.rawType })),
+      ...st.instruments.map((x) => ({ ...facts(x), code: x.code, c0: x.c0 })),
+      ...st.pending.map((x) => ({ ...facts(x), code: null, c0: null })),
       ...st.universeOnly.map((x) => ({ id: x.id, code: null, ticker: '', c0: null, spans: [], delistings: x.delistings, type: x.rawType })),
     ],
     sums,

@@ -29,7 +29,9 @@ export interface DaySums {
 }
 
 /** Sums of zero for n days. */
-export const emptySums = (n: number): DaySums => ({ h1: new Array<number>(n).fill(0), h2: new Array<number>(n).fill(0), rows: new Array<number>(n).fill(0) });
+export const emptySums = (n: number): DaySums => ({
+  h1: new Array<number>(n).fill(0), h2: new Array<number>(n).fill(0), rows: new Array<number>(n).fill(0),
+});
 
 /**
  * Adds (sign 1) or takes away (sign -1) one instrument's terms over calendar indices [from, to]:

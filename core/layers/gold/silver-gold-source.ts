@@ -300,7 +300,9 @@ function deriveOne(
       break;
     }
   }
-  if (Number.isFinite(c0) && !(c0 > 0)) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${b.date[r0]}: instrument ${id} has a first adjusted close of ${c0}`);
+  if (Number.isFinite(c0) && !(c0 > 0)) {
+    throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${b.date[r0]}: instrument ${id} has a first adjusted close of ${c0}`);
+  }
   const barDays: number[] = [];
   let prevDate = '';
   for (let r = r0; r < r1; r++) {
@@ -333,6 +335,7 @@ function deriveOne(
     dollar.push(putBarFields(cols, i - lo, b, r, c0));
   });
   return {
-    id, ticker, code: ticker.toLowerCase(), spans, fields: cols, traded, dollarVolume: Float64Array.from(dollar), type, c0, delistings, rawType,
+    id, ticker, code: ticker.toLowerCase(), spans, fields: cols, traded, dollarVolume: Float64Array.from(dollar), type, c0,
+    delistings, rawType,
   };
 }

@@ -81,10 +81,14 @@ export function liquidTracker(opts: LiquidUniverseOptions, resume?: LiquidTracke
   const months: Array<{ start: number; members: string[] }> = [];
   let day = -1;
   if (resume) {
-    if (resume.day >= cal.length) throw new RangeError(`a liquidity universe saved at day ${resume.day} cannot resume on ${cal.length} days`);
+    if (resume.day >= cal.length) {
+      throw new RangeError(`a liquidity universe saved at day ${resume.day} cannot resume on ${cal.length} days`);
+    }
     day = resume.day;
     for (const t of resume.tracks) {
-      if (t.ring.length !== window) throw new RangeError(`a liquidity universe saved with a window of ${t.ring.length} cannot resume with ${window}`);
+      if (t.ring.length !== window) {
+        throw new RangeError(`a liquidity universe saved with a window of ${t.ring.length} cannot resume with ${window}`);
+      }
       tracks.set(t.name, { ring: Float64Array.from(t.ring), type: t.type, lastRow: t.lastRow });
     }
     for (const m of resume.months) months.push({ start: m.start, members: [...m.members] });

@@ -33,7 +33,9 @@ function barsOf(i: number, dividendFactor = 1.02): FixtureBar[] {
   const add = (id: string, n: number, ticker: string, extra: Partial<FixtureBar> = {}) => {
     const close = Math.round((30 + n * 5 + Math.sin(i * 0.7 + n) * 2) * 100) / 100;
     const factor = id === 'FIGI_A' && i >= 18 ? dividendFactor : 1;
-    out.push({ id, ticker, close, volume: 5000 + 113 * i + 17 * n, splitFactor: 1, factor, vwap: close * 1.002, prevAdjClose: i === 0 ? null : close * 0.99, ...extra });
+    const volume = 5000 + 113 * i + 17 * n;
+    const prevAdjClose = i === 0 ? null : close * 0.99;
+    out.push({ id, ticker, close, volume, splitFactor: 1, factor, vwap: close * 1.002, prevAdjClose, ...extra });
   };
   add('FIGI_A', 1, 'AAA');
   if (i !== 5) add('FIGI_B', 2, 'BBB', i === 7 ? { volume: 0 } : {});
