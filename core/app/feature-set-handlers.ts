@@ -4,23 +4,33 @@
  * build leaves in silver/features/<name>/v<version>/ (core/layers/features/README.md).
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { tradingDays } from '../calendar/trading-days.ts';
 import type {
   FeatureExperimentView, FeatureSetCoverageView, FeatureSetSummaryView, FeatureSetVersionView,
 } from '../contract/contract-views.ts';
 import type { Handlers } from '../contract/dispatch.ts';
 import { RequestError } from '../contract/request-error.ts';
-import { checkManifestText } from '../features/sets/manifest-check.ts';
-import {
-  listBuiltinFeatureSets, loadBuiltinManifest, parseManifest, type FeatureSetManifest,
-} from '../features/sets/feature-set-manifest.ts';
+import { checkManifestText, manifestOutline, type ManifestOutline } from '../features/sets/manifest-check.ts';
+import { builtinFeatureSetDir, listBuiltinFeatureSets } from '../features/sets/feature-set-manifest.ts';
 import { builtFeatureSets, builtVersions, featureSetPaths, versionPartitions } from '../lake/feature-set-paths.ts';
 import { lakePaths } from '../lake/lake-paths.ts';
 import type { LakeServiceClient } from '../lake-service/lake-service-client.ts';
 import { readExperiments, readVersionRecord, setExperimentNote, type ExperimentEntry } from '../layers/features/feature-versions.ts';
 
-function installed(name: string): FeatureSetManifest | null {
-  return listBuiltinFeatureSets().includes(name) ? loadBuiltinManifest(name) : null;
+/** Installed manifests change only with the app; their outlines are kept while the file's mtime and size stay. */
+const outlines = new Map<string, { mtimeMs: number; size: number; outline: ManifestOutline }>();
+
+/** The installed manifest's outline (YAML only: the list does not compile 500 expressions per request). */
+function installed(name: string): ManifestOutline | null {
+  if (!listBuiltinFeatureSets().includes(name)) return null;
+  const file = path.join(builtinFeatureSetDir(), `${name}.yaml`);
+  const { mtimeMs, size } = fs.statSync(file);
+  const cached = outlines.get(file);
+  if (cached && cached.mtimeMs === mtimeMs && cached.size === size) return cached.outline;
+  const outline = manifestOutline(fs.readFileSync(file, 'utf8'));
+  outlines.set(file, { mtimeMs, size, outline });
+  return outline;
 }
 
 /** Every feature set and its versions, by name. */
@@ -53,7 +63,8 @@ export function readFeatureSetVersion(lakeRoot: string, name: string, version: s
   if (!rec) throw new RequestError('not_found', `${name}@${version} was never built in this lake`);
   const file = featureSetPaths(lakeRoot, name, version).manifest;
   const manifestText = fs.readFileSync(file, 'utf8');
-  const manifest = parseManifest(manifestText, file);
+  // Built from this very text after a full validation, and immutable since: the outline is enough.
+  const manifest = manifestOutline(manifestText);
   return {
     name,
     version,

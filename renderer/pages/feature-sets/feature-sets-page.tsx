@@ -8,7 +8,7 @@
  * The chart module (and recharts with it) is loaded lazily: the version's figures and table paint
  * first, the chart follows in its own chunk, so opening Alpha158 is not held up by 158 bars.
  */
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import type { FeatureSetSummaryView, FeatureSetVersionView } from '../../../core/contract/contract-views.ts';
 import { useContractQuery } from '../../api/contract-query.ts';
 import type { Route } from '../../app/hash-route.ts';
@@ -25,6 +25,22 @@ import { VersionDiffCard } from './version-diff-card.tsx';
 import './feature-sets.css';
 
 const NullRateChart = lazy(() => import('./null-rate-chart.tsx').then((m) => ({ default: m.NullRateChart })));
+
+/** False until the frame after the first one painted: the chart then renders in a task of its own. */
+function useAfterFirstPaint(): boolean {
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    let timer = 0;
+    const frame = requestAnimationFrame(() => {
+      timer = window.setTimeout(() => setReady(true), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, []);
+  return ready;
+}
 
 function Coverage({ name, version }: { name: string; version: string }) {
   const c = useContractQuery('featureSets.coverage', { name, version }, { staleTime: 60_000 });
@@ -77,6 +93,7 @@ function SetList({ sets, name, version }: { sets: FeatureSetSummaryView[]; name:
 function VersionDetail({ view, set }: { view: FeatureSetVersionView; set: FeatureSetSummaryView | undefined }) {
   const stats = view.stats;
   const byName = new Map(stats?.features.map((f) => [f.name, f]) ?? []);
+  const chartReady = useAfterFirstPaint();
   return (
     <div className="stack" data-testid="feature-version">
       <Card title={`${view.name} v${view.version}`} headingId="version-heading" description={view.description}>
@@ -103,7 +120,7 @@ function VersionDetail({ view, set }: { view: FeatureSetVersionView; set: Featur
       >
         {stats ? (
           <Suspense fallback={<Loading label="Drawing the chart…" />}>
-            <NullRateChart features={stats.features} />
+            {chartReady ? <NullRateChart features={stats.features} /> : <Loading label="Drawing the chart…" />}
           </Suspense>
         ) : (
           <EmptyState title="No stats for this version yet." />
@@ -171,6 +188,8 @@ function Version({ name, version, set }: { name: string; version: string; set: F
 export function FeatureSetsPage({ route }: { route: Route }) {
   const sets = useContractQuery('featureSets.list', {}, { staleTime: 30_000 });
   const [name = null, version = null] = route.params;
+  // Asked at once, beside the list, not after it arrives: the version is what the page opens on.
+  useContractQuery('featureSets.get', { name: name ?? '', version: version ?? '' }, { staleTime: 60_000, enabled: !!(name && version) });
   return (
     <div className="page feature-sets-page">
       <PageHeader title="Feature sets" description="Versioned feature sets built from gold: manifests, expressions and stats." />
