@@ -365,8 +365,8 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
     'sql.export': (input) => exportQuery(input),
     ...coverageHandlers({ registry: registryNow, enabled: () => current().settings.datasets.enabled, ...(options.heatmapDatasets ? { only: options.heatmapDatasets } : {}) }),
     ...symbolHandlers(lake),
-    ...goldHandlers(lakeRoot),
-    ...featureSetHandlers(lakeRoot),
+    ...goldHandlers(lakeRoot, lake),
+    ...featureSetHandlers(lakeRoot, lake),
   };
 
   return {

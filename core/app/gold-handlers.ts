@@ -1,29 +1,22 @@
 /**
  * The Gold panel: what the lake's Qlib directory holds (frequencies, calendar range, instruments,
- * markets), its last health check grouped by rule, and the Python that opens it. A check run from
- * the panel is stored beside gold's partition records (metadata/gold/qlib_us/health-check-<freq>.json,
- * outside the Qlib directory, which keeps exactly dump_all's files), so the panel shows the last one
- * after a restart.
+ * markets), its last health check grouped by rule, and the Python that opens it. The report is the
+ * one `quantmini qlib check` and the panel's own check store in metadata/checks/ (outside the Qlib
+ * directory, which keeps exactly dump_all's files), so the panel shows the last one whoever ran it.
+ * A check from the panel runs in the lake process: it reads every bin synchronously, which on a big
+ * lake would stall the host's event loop (every other request and progress event) for seconds.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { GoldCheckView, GoldStatusView } from '../contract/contract-views.ts';
 import type { Handlers } from '../contract/dispatch.ts';
-import { RequestError } from '../contract/request-error.ts';
-import { GOLD_DAY_DATASET } from '../datasets/gold-datasets.ts';
-import { writeFileAtomic } from '../files/atomic-write.ts';
-import { lakePaths } from '../lake/lake-paths.ts';
-import { checkGold } from '../layers/gold/gold-check.ts';
-import { goldCheckReportSchema, type GoldCheckReport } from '../layers/gold/gold-check-report.ts';
+import type { LakeServiceClient } from '../lake-service/lake-service-client.ts';
+import type { GoldCheckReport } from '../layers/gold/gold-check-report.ts';
 import { lakeGoldDir } from '../layers/gold/gold-store.ts';
+import { readLakeGoldCheck } from '../layers/gold/lake-gold-check.ts';
 
 /** Findings shown per rule; the count says how many there are in all. */
 const FINDINGS_PER_RULE = 200;
-
-/** Where the panel keeps the last health check of one frequency. */
-export function goldCheckFile(lakeRoot: string, freq = 'day'): string {
-  return path.join(lakePaths(lakeRoot).metadataDir('gold', GOLD_DAY_DATASET), `health-check-${freq}.json`);
-}
 
 function lines(file: string): string[] {
   try {
@@ -60,19 +53,6 @@ export function groupReport(report: GoldCheckReport): GoldCheckView {
   return { checkedAt: report.checkedAt, ok: report.ok, counts: report.counts, groups: ordered };
 }
 
-function readStoredReport(lakeRoot: string): GoldCheckReport | null {
-  let text: string;
-  try {
-    text = fs.readFileSync(goldCheckFile(lakeRoot), 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-  const parsed = goldCheckReportSchema.safeParse(JSON.parse(text));
-  // A report from another version of the schema is not shown rather than shown wrong.
-  return parsed.success ? parsed.data : null;
-}
-
 /** The panel's view of the lake's day gold. */
 export function goldStatus(lakeRoot: string): GoldStatusView {
   const qlibDir = lakeGoldDir(lakeRoot);
@@ -80,7 +60,7 @@ export function goldStatus(lakeRoot: string): GoldStatusView {
   const frequencies = exists ? txtNames(path.join(qlibDir, 'calendars')) : [];
   const days = exists ? lines(path.join(qlibDir, 'calendars', 'day.txt')) : [];
   const instruments = exists ? new Set(lines(path.join(qlibDir, 'instruments', 'all.txt')).map((l) => l.split('\t')[0])).size : 0;
-  const report = readStoredReport(lakeRoot);
+  const report = readLakeGoldCheck(lakeRoot);
   return {
     qlibDir,
     exists,
@@ -94,21 +74,13 @@ export function goldStatus(lakeRoot: string): GoldStatusView {
   };
 }
 
-/** Runs `quantmini qlib check`'s rules on the lake's day gold and stores the report. */
-export async function runGoldCheck(lakeRoot: string): Promise<GoldStatusView> {
-  const qlibDir = lakeGoldDir(lakeRoot);
-  if (!fs.existsSync(path.join(qlibDir, 'calendars'))) {
-    throw new RequestError('not_found', `no Qlib directory at ${qlibDir} yet: run an update with gold enabled`);
-  }
-  const report = checkGold(qlibDir, { freq: 'day' });
-  await writeFileAtomic(goldCheckFile(lakeRoot), `${JSON.stringify(report, null, 2)}\n`, { lakeRoot });
-  return goldStatus(lakeRoot);
-}
-
-/** `gold.status` and `gold.check` for the current lake. */
-export function goldHandlers(lakeRoot: () => string): Pick<Handlers, 'gold.status' | 'gold.check'> {
+/** `gold.status` and `gold.check` for the current lake; the check runs in the lake process. */
+export function goldHandlers(lakeRoot: () => string, lake: Pick<LakeServiceClient, 'call'>): Pick<Handlers, 'gold.status' | 'gold.check'> {
   return {
     'gold.status': () => goldStatus(lakeRoot()),
-    'gold.check': () => runGoldCheck(lakeRoot()),
+    'gold.check': async () => {
+      await lake.call('goldCheck', {});
+      return goldStatus(lakeRoot());
+    },
   };
 }

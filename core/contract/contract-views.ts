@@ -478,3 +478,57 @@ export interface FeatureSetVersionView {
     features: Array<{ name: string; nullRate: number; min: number | null; max: number | null }>;
   } | null;
 }
+
+/** One build of a feature set in the experiments log (silver/features/experiments.json), with its note. */
+export interface FeatureExperimentView {
+  /** `name@version#n`: the n-th build of that version. */
+  id: string;
+  name: string;
+  version: string;
+  contentHash: string;
+  builtAt: string;
+  dates: { from: string; to: string; count: number };
+  rows: number | null;
+  note: string | null;
+}
+
+/** Two versions of a feature set compared: expressions changed, added and removed, values on the last shared day. */
+export interface FeatureSetDiffView {
+  name: string;
+  a: string;
+  b: string;
+  changed: Array<{ feature: string; before: string; after: string }>;
+  added: Array<{ feature: string; expression: string }>;
+  removed: Array<{ feature: string; expression: string }>;
+  /** The last day both versions have, or null when they share none. */
+  sharedDay: string | null;
+  /** Per changed feature, on the shared day: values that differ (NaN equals NaN) and the largest absolute difference. */
+  values: Array<{ feature: string; compared: number; differing: number; maxAbsDiff: number }>;
+}
+
+/** Which trading days of its range a version has, and its rows on each. */
+export interface FeatureSetCoverageView {
+  name: string;
+  version: string;
+  from: string | null;
+  to: string | null;
+  /** Every NYSE trading day in [from, to] and every day built: whether the version has it, and its rows when its record says. */
+  days: Array<{ date: string; built: boolean; rows: number | null }>;
+}
+
+/** Where an expression fails: 0-based position and length in the expression, and what is wrong. */
+export interface ExpressionProblemView {
+  position: number;
+  length: number;
+  problem: string;
+}
+
+/** A manifest checked without building it: the first error of the whole file, and each expression's own. */
+export interface ManifestCheckView {
+  ok: boolean;
+  /** The manifest's first error as one line (null when it would build). */
+  error: string | null;
+  name: string | null;
+  version: string | null;
+  expressions: Array<{ name: string; expression: string; problem: ExpressionProblemView | null }>;
+}

@@ -41,6 +41,8 @@ const empty = z.object({}).strict();
 const instrumentId = z.string().regex(/^[\w:.-]{1,64}$/, 'an instrument id');
 const featureSetName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a feature-set name');
 const semver = z.string().regex(/^\d{1,6}\.\d{1,6}\.\d{1,6}$/, 'a version as MAJOR.MINOR.PATCH');
+/** One build in the experiments log: `name@version#n`. */
+const experimentId = z.string().regex(/^[a-z][a-z0-9_]{0,63}@\d{1,6}\.\d{1,6}\.\d{1,6}#\d{1,9}$/, 'an experiment id (name@version#n)');
 
 /** Request schemas: input validated by every handler before it does anything. */
 export const requestSchemas = {
@@ -150,6 +152,16 @@ export const requestSchemas = {
   'gold.check': empty,
   'featureSets.list': empty,
   'featureSets.get': z.object({ name: featureSetName, version: semver }).strict(),
+  'featureSets.coverage': z.object({ name: featureSetName, version: semver }).strict(),
+  'featureSets.experiments': z.object({ name: featureSetName.optional() }).strict(),
+  /** Sets (or, with an empty note, clears) the note of one build in the experiments log. */
+  'featureSets.setNote': z.object({ id: experimentId, note: z.string().max(4000) }).strict(),
+  'featureSets.diff': z
+    .object({ name: featureSetName, a: semver, b: semver })
+    .strict()
+    .refine((v) => v.a !== v.b, 'pick two different versions'),
+  /** Validates manifest text (YAML) without building it; each expression's problem says where. */
+  'featureSets.check': z.object({ text: z.string().min(1).max(200_000) }).strict(),
 } as const;
 
 /** Output type of each request (what `value` holds in a successful Result). */
@@ -194,6 +206,11 @@ export interface RequestOutputs {
   'gold.check': V.GoldStatusView;
   'featureSets.list': V.FeatureSetSummaryView[];
   'featureSets.get': V.FeatureSetVersionView;
+  'featureSets.coverage': V.FeatureSetCoverageView;
+  'featureSets.experiments': V.FeatureExperimentView[];
+  'featureSets.setNote': V.FeatureExperimentView;
+  'featureSets.diff': V.FeatureSetDiffView;
+  'featureSets.check': V.ManifestCheckView;
 }
 
 export type RequestName = keyof typeof requestSchemas;

@@ -44,6 +44,11 @@ export const REQUEST_NAME_LIST = [
   'gold.check',
   'featureSets.list',
   'featureSets.get',
+  'featureSets.coverage',
+  'featureSets.experiments',
+  'featureSets.setNote',
+  'featureSets.diff',
+  'featureSets.check',
 ] as const;
 
 /** Prefix of every request channel on Electron's IPC. */

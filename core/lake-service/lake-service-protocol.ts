@@ -12,6 +12,8 @@ import type {
   PreviewView,
   SqlResultView,
 } from '../contract/contract-views.ts';
+import type { GoldCheckReport } from '../layers/gold/gold-check-report.ts';
+import type { FeatureVersionDiff } from '../layers/features/feature-version-diff.ts';
 import type { ExportFormat, SqlExportResult } from './sql-export.ts';
 
 /** How the service opens its DuckDB engine and where the lake is. Sent once after `ready`. */
@@ -45,6 +47,13 @@ export interface LakeMethods {
   sqlCancel: { params: { queryId: string }; result: { cancelled: boolean } };
   /** Runs a query in the read-only engine and writes its whole result to `target` (sql-export.ts). */
   sqlExport: { params: { queryId: string; sql: string; format: ExportFormat; target: string }; result: SqlExportResult };
+  /** Two built versions of a feature set compared (expressions, and values on their last shared day). */
+  featureDiff: { params: { name: string; a: string; b: string }; result: FeatureVersionDiff };
+  /**
+   * The lake's day gold checked against silver, its report stored in metadata/checks/: here, so the
+   * check (seconds of synchronous bin reads on a big lake) never blocks the host's event loop.
+   */
+  goldCheck: { params: Record<string, never>; result: GoldCheckReport };
   /** Round trip used by health checks and tests; `crash: true` makes the process exit (tests of the restart). */
   ping: { params: { crash?: boolean }; result: { pid: number; uptimeMs: number } };
 }

@@ -180,7 +180,7 @@ describe('coverage of every layer, symbol, gold and feature sets in the web host
       `import qlib\nqlib.init(provider_uri=${JSON.stringify(path.join(lake.lakeRoot, 'gold', 'qlib', 'us'))}, region="us")`,
     );
     await ui.screenshot('gold-panel');
-    expect(fs.existsSync(path.join(lake.lakeRoot, 'metadata', 'gold', 'qlib_us', 'health-check-day.json'))).toBe(true);
+    expect(fs.existsSync(path.join(lake.lakeRoot, 'metadata', 'checks', 'qlib_us.day.json'))).toBe(true);
     expect(ui.errors).toEqual([]);
   });
 

@@ -145,3 +145,16 @@ export async function noteExperiment(lakeRoot: string, name: string, version: st
   await writeFileAtomic(featureSetPaths(lakeRoot, 'x').experiments, `${JSON.stringify(all, null, 2)}\n`, { lakeRoot });
   return last;
 }
+
+/**
+ * Sets the note of one build (by its id, `name@version#n`); an empty or blank note clears it.
+ * Throws when the log has no such build.
+ */
+export async function setExperimentNote(lakeRoot: string, id: string, note: string): Promise<ExperimentEntry> {
+  const all = readExperiments(lakeRoot);
+  const entry = all.find((e) => e.id === id);
+  if (!entry) throw new Error(`the experiments log has no build ${id}`);
+  entry.note = note.trim() ? note : null;
+  await writeFileAtomic(featureSetPaths(lakeRoot, 'x').experiments, `${JSON.stringify(all, null, 2)}\n`, { lakeRoot });
+  return entry;
+}

@@ -1,28 +1,52 @@
 /**
  * Feature sets: every set (installed with the app or built in the lake) and its built versions;
- * for one version its manifest with highlighted expressions and its validation stats, null rate
- * per feature as a chart. `#/features/<name>/<version>` opens a version directly.
+ * for one version its stats (null rate per feature as a chart, coverage by date), its expressions
+ * highlighted, a diff against another version, the experiments log with editable notes, "Build
+ * over a range", and its manifest with a checker that points at a bad expression.
+ * `#/features/<name>/<version>` opens a version directly.
+ *
+ * The chart module (and recharts with it) is loaded lazily: the version's figures and table paint
+ * first, the chart follows in its own chunk, so opening Alpha158 is not held up by 158 bars.
  */
-import { useMemo } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import type { FeatureSetSummaryView, FeatureSetVersionView } from '../../../core/contract/contract-views.ts';
 import { useContractQuery } from '../../api/contract-query.ts';
 import type { Route } from '../../app/hash-route.ts';
 import { hrefFor, navigate } from '../../app/hash-route.ts';
 import { Card, PageHeader } from '../../components/card.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../../components/feedback.tsx';
-import { expressionTokens } from '../../lib/expression-tokens.ts';
 import { formatCount, formatInstant, formatPercent, formatTradingDate, NONE, plural } from '../../lib/format.ts';
-import { NullRateChart } from './null-rate-chart.tsx';
+import { BuildRangeCard } from './build-range-card.tsx';
+import { CoverageStrip } from './coverage-strip.tsx';
+import { ExperimentsCard } from './experiments-card.tsx';
+import { Expression } from './expression.tsx';
+import { ManifestCheckCard } from './manifest-check-card.tsx';
+import { VersionDiffCard } from './version-diff-card.tsx';
+import './feature-sets.css';
 
-const TOKEN_CLASS = { field: 'expr-field', op: 'expr-op', num: 'expr-num', text: '' } as const;
+const NullRateChart = lazy(() => import('./null-rate-chart.tsx').then((m) => ({ default: m.NullRateChart })));
 
-function Expression({ text }: { text: string }) {
-  const tokens = useMemo(() => expressionTokens(text), [text]);
-  return (
-    <code className="manifest-expr">
-      {tokens.map((t, i) => (TOKEN_CLASS[t.kind] ? <span key={i} className={TOKEN_CLASS[t.kind]}>{t.text}</span> : t.text))}
-    </code>
-  );
+/** False until the frame after the first one painted: the chart then renders in a task of its own. */
+function useAfterFirstPaint(): boolean {
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    let timer = 0;
+    const frame = requestAnimationFrame(() => {
+      timer = window.setTimeout(() => setReady(true), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, []);
+  return ready;
+}
+
+function Coverage({ name, version }: { name: string; version: string }) {
+  const c = useContractQuery('featureSets.coverage', { name, version }, { staleTime: 60_000 });
+  if (c.isPending) return <Loading label="Reading the days…" />;
+  if (c.isError) return <ErrorNotice error={c.error} title="The coverage could not be read" />;
+  return c.data.days.length ? <CoverageStrip coverage={c.data} /> : <EmptyState title="No day of this version is built." />;
 }
 
 function SetList({ sets, name, version }: { sets: FeatureSetSummaryView[]; name: string | null; version: string | null }) {
@@ -66,9 +90,10 @@ function SetList({ sets, name, version }: { sets: FeatureSetSummaryView[]; name:
   );
 }
 
-function VersionDetail({ view }: { view: FeatureSetVersionView }) {
+function VersionDetail({ view, set }: { view: FeatureSetVersionView; set: FeatureSetSummaryView | undefined }) {
   const stats = view.stats;
   const byName = new Map(stats?.features.map((f) => [f.name, f]) ?? []);
+  const chartReady = useAfterFirstPaint();
   return (
     <div className="stack" data-testid="feature-version">
       <Card title={`${view.name} v${view.version}`} headingId="version-heading" description={view.description}>
@@ -93,7 +118,21 @@ function VersionDetail({ view }: { view: FeatureSetVersionView }) {
         description="Share of rows without a value: rolling windows warming up, instruments too young for them."
         testId="null-rate-card"
       >
-        {stats ? <NullRateChart features={stats.features} /> : <EmptyState title="No stats for this version yet." />}
+        {stats ? (
+          <Suspense fallback={<Loading label="Drawing the chart…" />}>
+            {chartReady ? <NullRateChart features={stats.features} /> : <Loading label="Drawing the chart…" />}
+          </Suspense>
+        ) : (
+          <EmptyState title="No stats for this version yet." />
+        )}
+      </Card>
+      <Card
+        title="Coverage by date"
+        headingId="coverage-heading"
+        description="Every NYSE trading day of the version's range: built or missing."
+        testId="coverage-card"
+      >
+        <Coverage name={view.name} version={view.version} />
       </Card>
       <Card title="Expressions" headingId="expressions-heading" testId="feature-expressions" flush>
         <div style={{ maxHeight: 520, overflow: 'auto' }}>
@@ -126,29 +165,31 @@ function VersionDetail({ view }: { view: FeatureSetVersionView }) {
           </table>
         </div>
       </Card>
-      <Card title="Manifest" headingId="manifest-heading">
-        <details>
-          <summary>The manifest this version was built from</summary>
-          <div className="code-block">
-            <pre data-testid="manifest-text">{view.manifestText}</pre>
-          </div>
-        </details>
-      </Card>
+      <VersionDiffCard name={view.name} version={view.version} versions={set?.versions.map((v) => v.version) ?? [view.version]} />
+      <ExperimentsCard name={view.name} />
+      <BuildRangeCard
+        name={view.name}
+        installed={set?.installedVersion ?? null}
+        initial={{ from: stats?.from ?? view.createdAt.slice(0, 10), to: stats?.to ?? view.createdAt.slice(0, 10) }}
+      />
+      <ManifestCheckCard key={`${view.name}@${view.version}`} manifestText={view.manifestText} />
     </div>
   );
 }
 
-function Version({ name, version }: { name: string; version: string }) {
+function Version({ name, version, set }: { name: string; version: string; set: FeatureSetSummaryView | undefined }) {
   const v = useContractQuery('featureSets.get', { name, version }, { staleTime: 60_000 });
   if (v.isPending) return <Loading label="Reading the version…" />;
   if (v.isError) return <ErrorNotice error={v.error} title={`${name}@${version} could not be read`} />;
-  return <VersionDetail view={v.data} />;
+  return <VersionDetail view={v.data} set={set} />;
 }
 
 /** The Feature sets page. */
 export function FeatureSetsPage({ route }: { route: Route }) {
   const sets = useContractQuery('featureSets.list', {}, { staleTime: 30_000 });
   const [name = null, version = null] = route.params;
+  // Asked at once, beside the list, not after it arrives: the version is what the page opens on.
+  useContractQuery('featureSets.get', { name: name ?? '', version: version ?? '' }, { staleTime: 60_000, enabled: !!(name && version) });
   return (
     <div className="page feature-sets-page">
       <PageHeader title="Feature sets" description="Versioned feature sets built from gold: manifests, expressions and stats." />
@@ -160,7 +201,7 @@ export function FeatureSetsPage({ route }: { route: Route }) {
             <SetList sets={sets.data} name={name} version={version} />
           </Card>
           {name && version ? (
-            <Version name={name} version={version} />
+            <Version name={name} version={version} set={sets.data.find((s) => s.name === name)} />
           ) : (
             <EmptyState title="No version chosen.">
               Pick a built version on the left

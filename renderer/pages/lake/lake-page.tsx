@@ -1,14 +1,20 @@
-/** Lake: browse partitions, open any Parquet file (or type a path) to see schema, row groups and rows. */
+/**
+ * Lake: browse partitions, open any Parquet file (or type a path) to see schema, row groups and
+ * rows; or drop a Parquet file from anywhere on the page to see the same, decoded in this window.
+ */
 import { useMemo, useState } from 'react';
+import type { DragEvent } from 'react';
 import type { LakeEntryView } from '../../../core/contract/contract-views.ts';
 import { useContractQuery } from '../../api/contract-query.ts';
 import { Card, PageHeader } from '../../components/card.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../../components/feedback.tsx';
 import { formatBytes, formatCount, formatInstant } from '../../lib/format.ts';
+import { DroppedFile } from './dropped-file.tsx';
 import { LakeTree } from './lake-tree.tsx';
 import { RowGroupsCard, SchemaCard } from './parquet-info.tsx';
 import { ParquetPreview } from './parquet-preview.tsx';
 import { useParquetPreview } from './use-parquet-preview.ts';
+import './lake-drop.css';
 
 function Stat({ value, label, testId }: { value: string; label: string; testId?: string }) {
   return (
@@ -82,10 +88,34 @@ const isNarrow = () => typeof window !== 'undefined' && window.innerWidth < WIDE
 /** The Lake page. */
 export function LakePage() {
   const [opened, setOpened] = useState<{ path: string; entry: LakeEntryView | null } | null>(null);
+  const [dropped, setDropped] = useState<File | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer.types).includes('Files');
+  const dropHandlers = {
+    onDragOver: (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      e.dataTransfer.dropEffect = 'copy';
+      setDragging(true);
+    },
+    onDragLeave: (e: DragEvent) => {
+      if (e.currentTarget === e.target) setDragging(false);
+    },
+    onDrop: (e: DragEvent) => {
+      const file = e.dataTransfer.files[0];
+      if (!file) return;
+      // The browser would otherwise navigate to the file.
+      e.preventDefault();
+      setDragging(false);
+      setOpened(null);
+      setDropped(file);
+    },
+  };
   const [typed, setTyped] = useState('');
   const [treeOpen, setTreeOpen] = useState(true);
 
   const open = (next: { path: string; entry: LakeEntryView | null }) => {
+    setDropped(null);
     setOpened(next);
     // The preview grid gets the whole width on narrower windows; the tree is one click away.
     if (isNarrow()) setTreeOpen(false);
@@ -105,8 +135,14 @@ export function LakePage() {
   );
 
   return (
-    <div className="page">
-      <PageHeader title="Lake" description="Every partition in the lake, with sizes and row counts. Open a Parquet file to see its schema, row groups and rows." />
+    <div className="page lake-page" data-testid="lake-page" data-dragging={dragging} {...dropHandlers}>
+      <PageHeader
+        title="Lake"
+        description={
+          'Every partition in the lake, with sizes and row counts. Open a Parquet file to see its schema, row groups and rows, ' +
+          'or drop one from anywhere on this page.'
+        }
+      />
       <form
         className="open-path"
         onSubmit={(e) => {
@@ -132,6 +168,24 @@ export function LakePage() {
           </button>
         </div>
       </form>
+      <div className="pick-file">
+        <label htmlFor="pick-parquet" className="field-label" style={{ margin: 0 }}>
+          Or read a Parquet file from this computer:
+        </label>
+        <input
+          id="pick-parquet"
+          type="file"
+          accept=".parquet,application/vnd.apache.parquet"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            if (file) {
+              setOpened(null);
+              setDropped(file);
+            }
+          }}
+          data-testid="pick-parquet"
+        />
+      </div>
       <div className="lake-layout" data-tree={treeOpen ? 'open' : 'closed'}>
         {treeOpen && (
           <div id="lake-tree-card">
@@ -148,10 +202,12 @@ export function LakePage() {
         )}
         <div className="lake-details">
           {!treeOpen && <div className="lake-tree-rail">{treeToggle}</div>}
-          {!opened && (
+          {dropped && <DroppedFile key={`${dropped.name}:${dropped.size}:${dropped.lastModified}`} file={dropped} />}
+          {!opened && !dropped && (
             <Card>
               <EmptyState title="No file open." testId="lake-empty">
-                Choose a Parquet file in the tree, or type a path relative to the lake root above.
+                Choose a Parquet file in the tree, type a path relative to the lake root above, or drop a Parquet file from anywhere on this
+                page (it is read in this window, not by the lake service).
               </EmptyState>
             </Card>
           )}
