@@ -9,6 +9,8 @@ import type { WorkerContext } from '../../process/worker-main.ts';
 import { corporateActionsOutputSql, factorDaySql, factorRejectsSql } from './adjustment-factors-sql.ts';
 import { adjustedBarsDaySql } from './adjusted-bars-sql.ts';
 import { buildFactorTables } from './factor-tables.ts';
+import { ratioDaySql, ratioTablesSql } from './financial-ratios-sql.ts';
+import { fundamentalsDaySql, fundamentalsRejectsSql, fundamentalsTablesSql } from './fundamentals-sql.ts';
 import { OPTIONS_ENRICHED_SELECT, buildOptionsEnriched } from './options-enriched.ts';
 import { universeDaySql, universeTablesSql } from './universe-sql.ts';
 import { presentFiles } from './silver-inputs.ts';
@@ -145,6 +147,45 @@ async function buildOptionsEnrichedDays(b: BuildContext, totals: BuildTotals): P
   }
 }
 
+async function buildFundamentals(b: BuildContext, totals: BuildTotals): Promise<void> {
+  const { spec, registry, reader } = b;
+  const upTo = spec.dates[spec.dates.length - 1]!;
+  const bronze = (id: string, from: string) => presentFiles(spec.lakeRoot, registry, reader, id, 'bronze', from, upTo);
+  const financials = bronze('financials', spec.dates[0]!);
+  const tables = fundamentalsTablesSql({ financials, tickers: bronze('tickers', '0000-01-01'), tickerEvents: bronze('ticker_events', '0000-01-01') }, upTo);
+  for (const sql of tables) await b.db.connection.run(sql);
+  for (const [i, date] of spec.dates.entries()) {
+    b.ctx.signal.throwIfAborted();
+    if (!presentFiles(spec.lakeRoot, registry, reader, 'financials', 'bronze', date, date)[0]) {
+      totals.missing.push(date);
+      continue;
+    }
+    const r = await writeSilverPartition(b.db.connection, spec.lakeRoot, {
+      dataset: spec.dataset, date, select: fundamentalsDaySql(date), rejects: fundamentalsRejectsSql(date),
+      lineage: b.lineage.get(date)!, startedAt: new Date().toISOString(),
+    });
+    count(totals, r);
+    b.ctx.onProgress({ phase: 'writing', message: `${date} (${i + 1} of ${spec.dates.length}): ${r.rows} filings` });
+  }
+}
+
+async function buildFinancialRatios(b: BuildContext, totals: BuildTotals): Promise<void> {
+  const { spec, registry, reader } = b;
+  const upTo = spec.dates[spec.dates.length - 1]!;
+  const silver = (id: string, from: string, to = upTo) => presentFiles(spec.lakeRoot, registry, reader, id, 'silver', from, to);
+  const days = spec.dates.filter((date) => silver('adjustment_factors', date, date).length > 0);
+  totals.missing.push(...spec.dates.filter((date) => !days.includes(date)));
+  if (days.length === 0) return;
+  const files = { fundamentals: silver('fundamentals', '0000-01-01'), corporateActions: silver('corporate_actions', '0000-01-01'), factors: days.flatMap((d) => silver('adjustment_factors', d, d)) };
+  for (const sql of ratioTablesSql(files, days)) await b.db.connection.run(sql);
+  for (const [i, date] of days.entries()) {
+    b.ctx.signal.throwIfAborted();
+    const r = await writeSilverPartition(b.db.connection, spec.lakeRoot, { dataset: spec.dataset, date, select: ratioDaySql(date), lineage: b.lineage.get(date)!, startedAt: new Date().toISOString() });
+    count(totals, r);
+    b.ctx.onProgress({ phase: 'writing', message: `${date} (${i + 1} of ${days.length}): ${r.rows} instruments` });
+  }
+}
+
 function count(totals: BuildTotals, r: { rows: number; rejects: number }): void {
   totals.rows += r.rows;
   totals.rejects += r.rejects;
@@ -157,6 +198,8 @@ const BUILDERS: Record<string, (b: BuildContext, totals: BuildTotals) => Promise
   universe: buildUniverse,
   options_daily_enriched: buildOptionsEnrichedDays,
   corporate_actions: buildCorporateActions,
+  fundamentals: buildFundamentals,
+  financial_ratios: buildFinancialRatios,
 };
 
 /** Worker side of the `silver-build` job kind: the spec's partitions of one silver dataset, each with its record and lineage. */
