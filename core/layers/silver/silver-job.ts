@@ -3,7 +3,7 @@ import { previousTradingDay } from '../../calendar/index.ts';
 import { createLakeRegistry, type DatasetRegistry } from '../../datasets/index.ts';
 import { openDuckDb, type DuckDbHandle } from '../../duckdb/duckdb-instance.ts';
 import { lakePaths } from '../../lake/lake-paths.ts';
-import { createLineageReader, currentLineage, type Lineage, type LineageReader } from '../../lake/lineage.ts';
+import { createLineageReader, currentLineage, staleReason, type Lineage, type LineageReader } from '../../lake/lineage.ts';
 import type { WorkerResult } from '../../process/job-protocol.ts';
 import type { WorkerContext } from '../../process/worker-main.ts';
 import { corporateActionsOutputSql, factorDaySql, factorRejectsSql } from './adjustment-factors-sql.ts';
@@ -15,7 +15,7 @@ import { OPTIONS_ENRICHED_SELECT, buildOptionsEnriched } from './options-enriche
 import { universeDaySql, universeTablesSql } from './universe-sql.ts';
 import { presentFiles } from './silver-inputs.ts';
 import type { SilverJobSpec } from './silver-job-kind.ts';
-import { writeSilverPartition } from './silver-partition-writer.ts';
+import { factorStateFile, writeFactorState, writeSilverPartition } from './silver-partition-writer.ts';
 
 /** What a builder gets: the lake as it is now (lineage is taken before any input is read). */
 interface BuildContext {
@@ -40,15 +40,29 @@ function hasBronzeBars(b: BuildContext, date: string): boolean {
   return !!rec && (rec.status === 'complete' || rec.status === 'degraded') && fs.existsSync(lakePaths(b.spec.lakeRoot).bronzeFile('stocks_daily', date));
 }
 
-/** The factor tables over the job's dates, from every present input up to its last date. */
-async function factorTablesFor(b: BuildContext): Promise<void> {
+/** The factor tables over the job's dates, from every present input up to its last date (or the state, see below). */
+async function factorTablesFor(b: BuildContext, state?: string): Promise<void> {
   const { spec, registry, reader } = b;
   const upTo = spec.dates[spec.dates.length - 1]!;
-  const files = (id: string) => presentFiles(spec.lakeRoot, registry, reader, id, 'bronze', '0000-01-01', upTo);
+  const files = (id: string, from = '0000-01-01') => presentFiles(spec.lakeRoot, registry, reader, id, 'bronze', from, upTo);
   await buildFactorTables(b.db.connection, {
-    stocksDaily: files('stocks_daily'), splits: files('splits'), dividends: files('dividends'),
-    tickers: files('tickers'), tickerEvents: files('ticker_events'),
+    stocksDaily: files('stocks_daily', state ? spec.dates[0]! : undefined), splits: files('splits'), dividends: files('dividends'),
+    tickers: files('tickers'), tickerEvents: files('ticker_events'), ...(state ? { state } : {}),
   }, upTo, spec.dates[0]!);
+}
+
+/**
+ * The factor state after the trading day before the job's first date, when it can stand for the
+ * history: that day's factor partition is built and fresh (lineage: none of its inputs, every bar,
+ * action and reference row up to it, changed since), and its state file is in place. Otherwise
+ * undefined and the build reads every bar since the first day.
+ */
+function carriedState(b: BuildContext): string | undefined {
+  const ref = { dataset: 'adjustment_factors', layer: 'silver' as const, date: previousTradingDay(b.spec.dates[0]!) };
+  const rec = b.reader.record(ref);
+  if (!rec || (rec.status !== 'complete' && rec.status !== 'degraded') || staleReason(b.registry, b.reader, ref, rec)) return undefined;
+  const file = factorStateFile(b.spec.lakeRoot, ref.date);
+  return fs.existsSync(file) ? file : undefined;
 }
 
 async function buildCorporateActions(b: BuildContext, totals: BuildTotals): Promise<void> {
@@ -65,13 +79,15 @@ async function buildCorporateActions(b: BuildContext, totals: BuildTotals): Prom
 
 async function buildAdjustmentFactors(b: BuildContext, totals: BuildTotals): Promise<void> {
   const { spec } = b;
-  await factorTablesFor(b);
+  await factorTablesFor(b, carriedState(b));
   for (const [i, date] of spec.dates.entries()) {
     b.ctx.signal.throwIfAborted();
     if (!hasBronzeBars(b, date)) {
       totals.missing.push(date);
       continue;
     }
+    // The state goes first: a record never names a day whose state a next day could not read.
+    await writeFactorState(b.db.connection, spec.lakeRoot, date);
     const r = await writeSilverPartition(b.db.connection, spec.lakeRoot, {
       dataset: spec.dataset, date, select: factorDaySql(date), rejects: factorRejectsSql(date, previousTradingDay(date)),
       lineage: b.lineage.get(date)!, startedAt: new Date().toISOString(),
