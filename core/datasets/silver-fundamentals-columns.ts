@@ -12,7 +12,8 @@ export interface FlatItem {
   unit: 'USD' | 'USD / shares' | 'shares';
 }
 
-const item = (statement: FlatItem['statement'], unit: FlatItem['unit']) => (concept: string, column = concept): FlatItem => ({ column, statement, concept, unit });
+const item = (statement: FlatItem['statement'], unit: FlatItem['unit']) =>
+  (concept: string, column = concept): FlatItem => ({ column, statement, concept, unit });
 const income = item('income_statement', 'USD');
 const balance = item('balance_sheet', 'USD');
 const cash = item('cash_flow_statement', 'USD');
@@ -22,7 +23,8 @@ export const FLAT_ITEMS: readonly FlatItem[] = [
   income('revenues'), income('cost_of_revenue'), income('gross_profit'), income('operating_expenses'), income('operating_income_loss'),
   income('income_loss_from_continuing_operations_before_tax', 'income_before_tax'), income('income_tax_expense_benefit'),
   income('net_income_loss'), income('depreciation_and_amortization'),
-  item('income_statement', 'USD / shares')('basic_earnings_per_share'), item('income_statement', 'USD / shares')('diluted_earnings_per_share'),
+  item('income_statement', 'USD / shares')('basic_earnings_per_share'),
+  item('income_statement', 'USD / shares')('diluted_earnings_per_share'),
   item('income_statement', 'shares')('basic_average_shares'), item('income_statement', 'shares')('diluted_average_shares'),
   balance('assets'), balance('current_assets'), balance('noncurrent_assets'), balance('liabilities'), balance('current_liabilities'),
   balance('noncurrent_liabilities'), balance('equity'), balance('liabilities_and_equity'), balance('long_term_debt'), balance('cash'),

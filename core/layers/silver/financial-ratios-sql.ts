@@ -48,7 +48,9 @@ export interface RatioInputFiles {
 const FLOW = ['revenues', 'gross_profit', 'operating_income_loss', 'depreciation_and_amortization', 'net_income_loss'] as const;
 /** Output names of the TTM flows that read better shortened. */
 const TTM_NAME: Record<string, string> = { revenues: 'revenue', net_income_loss: 'net_income' };
-const POINT = ['basic_average_shares', 'equity', 'assets', 'liabilities', 'current_assets', 'current_liabilities', 'long_term_debt', 'cash'] as const;
+const POINT = [
+  'basic_average_shares', 'equity', 'assets', 'liabilities', 'current_assets', 'current_liabilities', 'long_term_debt', 'cash',
+] as const;
 
 /** A ratio num / den that is null unless both are known and den > 0, and the reason when it is null. */
 function ratio(name: string, num: string, numLabel: string, den: string, denLabel: string): { value: string; reason: string } {
@@ -63,7 +65,8 @@ const RATIOS = [
   ratio('pe', 'market_cap', 'market cap', 'net_income_ttm', 'trailing net income'),
   ratio('pb', 'market_cap', 'market cap', 'equity', 'equity'),
   ratio('ps', 'market_cap', 'market cap', 'revenue_ttm', 'trailing revenue'),
-  ratio('ev_to_ebitda', 'enterprise_value', 'enterprise value (long_term_debt and cash)', 'ebitda_ttm', 'trailing EBITDA (operating income and D&A)'),
+  ratio('ev_to_ebitda', 'enterprise_value', 'enterprise value (long_term_debt and cash)',
+    'ebitda_ttm', 'trailing EBITDA (operating income and D&A)'),
   ratio('roe', 'net_income_ttm', 'trailing net income', 'equity', 'equity'),
   ratio('roa', 'net_income_ttm', 'trailing net income', 'assets', 'assets'),
   ratio('gross_margin', 'gross_profit_ttm', 'trailing gross profit', 'revenue_ttm', 'trailing revenue'),
@@ -89,7 +92,9 @@ export function ratioTablesSql(files: RatioInputFiles, dates: readonly string[])
     ['date', 'DATE'], ['instrument_id', 'VARCHAR'], ['action_date', 'DATE'], ['action', 'VARCHAR'], ['split_from', 'DOUBLE'],
     ['split_to', 'DOUBLE'], ['status', 'VARCHAR'],
   ]);
-  const factors = parquetOrEmpty(files.factors, [['instrument_id', 'VARCHAR'], ['ticker', 'VARCHAR'], ['date', 'DATE'], ['close', 'DOUBLE']]);
+  const factors = parquetOrEmpty(files.factors, [
+    ['instrument_id', 'VARCHAR'], ['ticker', 'VARCHAR'], ['date', 'DATE'], ['close', 'DOUBLE'],
+  ]);
   const ttm = (c: string) => `CASE WHEN a.instrument_id IS NOT NULL THEN a.${c}
       WHEN q.n = 4 THEN list_reduce(list_transform(q.qs, x -> x.${c}), (x, y) -> x + y) END AS ${TTM_NAME[c] ?? c}_ttm`;
   return [

@@ -8,7 +8,7 @@
  *   - a filing names its symbols in `tickers`; each resolves to an instrument, one row each
  *     (two symbols of one instrument in one filing: one row, the first symbol);
  *   - a filing is refused (silver/_rejects/fundamentals, reason naming symbol, instrument, fiscal
- *     period and filing date) when its fiscal period is not Q1..Q4 or FY, its timeframe is not
+ *     period and filing date) when it names no symbol (then CIK names it), its fiscal period is not Q1..Q4 or FY, its timeframe is not
  *     quarterly or annual, it has no end date, or a flattened line item is in an unexpected unit
  *     (an amount not in USD would make every ratio wrong quietly).
  */
@@ -40,13 +40,16 @@ const FILING_KEY = 'cik, filing_date, fiscal_year, fiscal_period, timeframe, sta
 export function fundamentalsTablesSql(files: FundamentalsInputFiles, upTo: string): string[] {
   const to = sqlDate(upTo);
   const events = parquetOrEmpty(files.tickerEvents, [['ticker', 'VARCHAR'], ['composite_figi', 'VARCHAR'], ['event_date', 'DATE']]);
-  const tickers = parquetOrEmpty(files.tickers, [['date', 'DATE'], ['ticker', 'VARCHAR'], ['composite_figi', 'VARCHAR'], ['active', 'BOOLEAN']]);
+  const tickers = parquetOrEmpty(files.tickers, [
+    ['date', 'DATE'], ['ticker', 'VARCHAR'], ['composite_figi', 'VARCHAR'], ['active', 'BOOLEAN'],
+  ]);
   const lines = parquetOrEmpty(files.financials, FINANCIALS_COLUMNS);
   const pick = (i: FlatItem) => `max(value) FILTER (WHERE statement = '${i.statement}' AND concept = '${i.concept}') AS ${i.column}`;
   // The first line item of a filing whose unit is not what its column means, as 'concept (unit)'.
   const badUnit = `min(concept || ' is in ' || coalesce(unit, 'no unit') || ', not ' || CASE ${FLAT_ITEMS.map((i) =>
     `WHEN statement = '${i.statement}' AND concept = '${i.concept}' THEN '${i.unit}'`).join(' ')} END)
-    FILTER (WHERE ${FLAT_ITEMS.map((i) => `(statement = '${i.statement}' AND concept = '${i.concept}' AND unit IS DISTINCT FROM '${i.unit}')`).join(' OR ')})`;
+    FILTER (WHERE ${FLAT_ITEMS.map((i) =>
+      `(statement = '${i.statement}' AND concept = '${i.concept}' AND unit IS DISTINCT FROM '${i.unit}')`).join(' OR ')})`;
   return [
     ...referenceTablesSql(events, tickers, to),
     `CREATE OR REPLACE TEMP TABLE fund_filings AS
@@ -58,18 +61,23 @@ export function fundamentalsTablesSql(files: FundamentalsInputFiles, upTo: strin
        FROM ${lines} WHERE date <= ${to}
        GROUP BY date, ${FILING_KEY}`,
     `CREATE OR REPLACE TEMP TABLE fund_symbols AS
-       SELECT f.*, t.ticker, t.pos FROM fund_filings f,
+       -- A filing naming no symbol keeps one row (ticker null), refused below rather than lost.
+       WITH named AS (SELECT * REPLACE (CASE WHEN len(tickers) > 0 THEN tickers ELSE [NULL::VARCHAR] END AS tickers) FROM fund_filings)
+       SELECT f.*, t.ticker, t.pos FROM named f,
          LATERAL (SELECT unnest(f.tickers) AS ticker, generate_subscripts(f.tickers, 1) AS pos) t`,
     `CREATE OR REPLACE TEMP TABLE fund_rows AS
        WITH r AS (
          SELECT s.*, i.instrument_id FROM fund_symbols s
-         JOIN ${resolveInstrumentsSql('(SELECT ticker, filing_date AS date FROM fund_symbols)')} i
+         LEFT JOIN ${resolveInstrumentsSql('(SELECT ticker, filing_date AS date FROM fund_symbols WHERE ticker IS NOT NULL)')} i
            ON i.ticker = s.ticker AND i.date = s.filing_date
-         QUALIFY row_number() OVER (PARTITION BY s.date, i.instrument_id, ${FILING_KEY.split(', ').map((c) => `s.${c}`).join(', ')} ORDER BY s.pos) = 1
+         QUALIFY row_number() OVER (
+           PARTITION BY s.date, i.instrument_id, ${FILING_KEY.split(', ').map((c) => `s.${c}`).join(', ')} ORDER BY s.pos) = 1
        )
        SELECT *, CASE
+         WHEN ticker IS NULL THEN 'names no symbol'
          WHEN end_date IS NULL OR fiscal_year IS NULL THEN 'has no end date or fiscal year'
-         WHEN fiscal_period IS NULL OR fiscal_period NOT IN ('Q1', 'Q2', 'Q3', 'Q4', 'FY') THEN format('has fiscal period {}', fiscal_period)
+         WHEN fiscal_period IS NULL OR fiscal_period NOT IN ('Q1', 'Q2', 'Q3', 'Q4', 'FY')
+           THEN format('has fiscal period {}', fiscal_period)
          WHEN timeframe IS NULL OR timeframe NOT IN ('quarterly', 'annual') THEN format('has timeframe {}', timeframe)
          WHEN bad_unit IS NOT NULL THEN bad_unit
        END AS problem
@@ -88,8 +96,9 @@ export function fundamentalsDaySql(date: string): string {
 /** The refused filings of one day, with a reason naming symbol, instrument, fiscal period and filing date. */
 export function fundamentalsRejectsSql(date: string): string {
   return `SELECT date, instrument_id, ticker, cik, filing_date, fiscal_year, fiscal_period, timeframe, end_date,
-                 format('financials of {} ({}, CIK {}) {} {} ({}) filed {}: {}', ticker, instrument_id, cik, fiscal_year, fiscal_period,
-                        timeframe, filing_date, problem) AS reject_reason
+                 format('financials of {} ({}, CIK {}) {} {} ({}) filed {}: {}',
+                        coalesce(ticker, 'no symbol'), coalesce(instrument_id, 'no instrument'), cik, coalesce(fiscal_year::VARCHAR, '?'),
+                        coalesce(fiscal_period, '?'), coalesce(timeframe, '?'), filing_date, problem) AS reject_reason
           FROM fund_rows WHERE date = ${sqlDate(date)} AND problem IS NOT NULL
           ORDER BY instrument_id, end_date, fiscal_period, filing_date`;
 }

@@ -168,7 +168,8 @@ async function buildFundamentals(b: BuildContext, totals: BuildTotals): Promise<
   const upTo = spec.dates[spec.dates.length - 1]!;
   const bronze = (id: string, from: string) => presentFiles(spec.lakeRoot, registry, reader, id, 'bronze', from, upTo);
   const financials = bronze('financials', spec.dates[0]!);
-  const tables = fundamentalsTablesSql({ financials, tickers: bronze('tickers', '0000-01-01'), tickerEvents: bronze('ticker_events', '0000-01-01') }, upTo);
+  const reference = { tickers: bronze('tickers', '0000-01-01'), tickerEvents: bronze('ticker_events', '0000-01-01') };
+  const tables = fundamentalsTablesSql({ financials, ...reference }, upTo);
   for (const sql of tables) await b.db.connection.run(sql);
   for (const [i, date] of spec.dates.entries()) {
     b.ctx.signal.throwIfAborted();
@@ -192,11 +193,16 @@ async function buildFinancialRatios(b: BuildContext, totals: BuildTotals): Promi
   const days = spec.dates.filter((date) => silver('adjustment_factors', date, date).length > 0);
   totals.missing.push(...spec.dates.filter((date) => !days.includes(date)));
   if (days.length === 0) return;
-  const files = { fundamentals: silver('fundamentals', '0000-01-01'), corporateActions: silver('corporate_actions', '0000-01-01'), factors: days.flatMap((d) => silver('adjustment_factors', d, d)) };
+  const files = {
+    fundamentals: silver('fundamentals', '0000-01-01'), corporateActions: silver('corporate_actions', '0000-01-01'),
+    factors: days.flatMap((d) => silver('adjustment_factors', d, d)),
+  };
   for (const sql of ratioTablesSql(files, days)) await b.db.connection.run(sql);
   for (const [i, date] of days.entries()) {
     b.ctx.signal.throwIfAborted();
-    const r = await writeSilverPartition(b.db.connection, spec.lakeRoot, { dataset: spec.dataset, date, select: ratioDaySql(date), lineage: b.lineage.get(date)!, startedAt: new Date().toISOString() });
+    const r = await writeSilverPartition(b.db.connection, spec.lakeRoot, {
+      dataset: spec.dataset, date, select: ratioDaySql(date), lineage: b.lineage.get(date)!, startedAt: new Date().toISOString(),
+    });
     count(totals, r);
     b.ctx.onProgress({ phase: 'writing', message: `${date} (${i + 1} of ${days.length}): ${r.rows} instruments` });
   }

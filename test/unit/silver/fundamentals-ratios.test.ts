@@ -51,6 +51,8 @@ const filings: Filing[] = [
   { ticker: 'BBB', cik: '2', filed: '2024-04-15', year: 2023, period: 'FY', end: '2023-12-31', items: { ...is(250, 150, -20, 5), ...bs(-50, 100, 150, 40, 0) } },
   // CCC: revenue in EUR, refused; DDD: one quarter only (no TTM).
   { ticker: 'CCC', cik: '3', filed: '2024-03-01', year: 2023, period: 'FY', end: '2023-12-31', items: is(90, 50, 9), revenueUnit: 'EUR' },
+  // EEE: a filing naming no symbol, refused.
+  { ticker: '', cik: '5', filed: '2024-03-01', year: 2023, period: 'FY', end: '2023-12-31', items: is(10, 5, 1) },
   { ticker: 'DDD', cik: '4', filed: '2024-03-01', year: 2024, period: 'Q1', end: '2024-03-31', items: { ...is(40, 20, 4), ...bs(100, 200, 100, 50, 25) } },
 ];
 
@@ -73,7 +75,7 @@ function financialsSelect(): string {
     const unit = concept === 'basic_average_shares' ? 'shares' : concept === 'revenues' ? (f.revenueUnit ?? 'USD') : 'USD';
     const timeframe = f.period === 'FY' ? 'annual' : 'quarterly';
     const start = f.period === 'FY' ? `${f.year}-01-01` : f.end.slice(0, 8) + '01';
-    return `(${dt(f.filed)}, ${dt(f.filed)}, ${str(f.cik)}, ${str(`${f.ticker} Inc`)}, [${str(f.ticker)}], ${f.year}, ${str(f.period)}, ${str(timeframe)},
+    return `(${dt(f.filed)}, ${dt(f.filed)}, ${str(f.cik)}, ${str(`${f.ticker} Inc`)}, ${f.ticker ? `[${str(f.ticker)}]` : '[]::VARCHAR[]'}, ${f.year}, ${str(f.period)}, ${str(timeframe)},
       ${dt(start)}, ${dt(f.end)}, TIMESTAMPTZ '${f.filed} 20:05:00+00', 'url', ${str(STATEMENT[concept]!)}, ${str(concept)}, ${value}, ${str(unit)})`;
   }));
   return `SELECT * FROM (VALUES ${rows.join(',\n')}) v(date, filing_date, cik, company_name, tickers, fiscal_year, fiscal_period, timeframe,
@@ -129,10 +131,12 @@ describe('silver fundamentals', () => {
     expect(items[0]).toEqual({ cash: 50, n: 13 });
   });
 
-  it('refuses a filing with an amount in another currency, naming symbol, instrument and period', async () => {
+  it('refuses a filing with an amount in another currency or naming no symbol, with symbol, instrument and period', async () => {
     const r = await rows(fundamentalsRejectsSql('2024-03-01'));
-    expect(r).toHaveLength(1);
-    expect(r[0]!.reject_reason).toBe('financials of CCC (FIGI-C, CIK 3) 2023 FY (annual) filed 2024-03-01: revenues is in EUR, not USD');
+    expect(r.map((x) => x.reject_reason)).toEqual([
+      'financials of CCC (FIGI-C, CIK 3) 2023 FY (annual) filed 2024-03-01: revenues is in EUR, not USD',
+      'financials of no symbol (no instrument, CIK 5) 2023 FY (annual) filed 2024-03-01: names no symbol',
+    ]);
     expect((await rows(fundamentalsDaySql('2024-03-01'))).map((x) => x.ticker)).toEqual(['BBB', 'DDD']);
   });
 });
