@@ -1,4 +1,5 @@
 import type { DatasetColumn, DatasetEntry, InputMapping } from './dataset-registry.ts';
+import { FINANCIAL_RATIO_COLUMNS, FUNDAMENTALS_COLUMNS } from './silver-fundamentals-columns.ts';
 
 // Silver datasets as registry entries (architecture §6, issue 13). Their builders live in
 // core/layers/silver; the rules they follow are written down in core/layers/silver/README.md.
@@ -14,6 +15,8 @@ export const STOCKS_DAILY_ADJUSTED_VERSION = 1;
 export const UNIVERSE_VERSION = 1;
 export const OPTIONS_ENRICHED_VERSION = 1;
 export const CORPORATE_ACTIONS_VERSION = 1;
+export const FUNDAMENTALS_VERSION = 1;
+export const FINANCIAL_RATIOS_VERSION = 1;
 
 /** The job kind building every silver dataset (core/layers/silver/silver-job-kind.ts). */
 export const SILVER_JOB_KIND = 'silver-build';
@@ -177,6 +180,39 @@ export const SILVER_DATASETS: readonly DatasetEntry[] = [
       inputs: [
         { dataset: 'options_daily', layer: 'bronze', window: { kind: 'same-day' } },
         { dataset: 'stocks_daily', layer: 'bronze', window: { kind: 'same-day' } },
+      ],
+    }],
+  },
+  {
+    id: 'fundamentals',
+    title: 'Point-in-time fundamentals (one row per instrument and fiscal period)',
+    kind: 'derived',
+    firstDate: '2009-06-01',
+    enabledByDefault: true,
+    layers: [{
+      layer: 'silver', job: SILVER_JOB_KIND, builderVersion: FUNDAMENTALS_VERSION, storage: 'parquet', columns: FUNDAMENTALS_COLUMNS,
+      // The day's filings; their symbols are resolved with the reference data up to the day.
+      inputs: [
+        { dataset: 'financials', layer: 'bronze', window: { kind: 'same-day' } },
+        presentUpTo('tickers'), presentUpTo('ticker_events'),
+      ],
+    }],
+  },
+  {
+    id: 'financial_ratios',
+    title: 'Point-in-time financial ratios (P/E, P/B, margins, ...) per instrument and day',
+    kind: 'derived',
+    firstDate: '2009-06-01',
+    enabledByDefault: true,
+    layers: [{
+      layer: 'silver', job: SILVER_JOB_KIND, builderVersion: FINANCIAL_RATIOS_VERSION, storage: 'parquet', columns: FINANCIAL_RATIO_COLUMNS,
+      // The day's closes and instruments, every filing known before it (read as present: filings
+      // partitioned on the day may be dated before it, a weekend filing), and the splits since
+      // each filing's period end.
+      inputs: [
+        { dataset: 'adjustment_factors', layer: 'silver', window: { kind: 'same-day' } },
+        { dataset: 'fundamentals', layer: 'silver', window: { kind: 'all-up-to' }, presentOnly: true },
+        { dataset: 'corporate_actions', layer: 'silver', window: { kind: 'all-up-to' }, presentOnly: true },
       ],
     }],
   },

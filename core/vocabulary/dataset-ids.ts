@@ -13,7 +13,9 @@ export const REST_DATASET_IDS = [
 ] as const;
 
 /** Silver datasets built from bronze (core/datasets/silver-datasets.ts). */
-export const SILVER_DATASET_IDS = ['adjustment_factors', 'stocks_daily_adjusted', 'universe', 'options_daily_enriched', 'corporate_actions'] as const;
+export const SILVER_DATASET_IDS = [
+  'adjustment_factors', 'stocks_daily_adjusted', 'universe', 'options_daily_enriched', 'corporate_actions', 'fundamentals', 'financial_ratios',
+] as const;
 
 /** The built-in feature sets (config/feature-sets/<name>.yaml); each is the dataset features_<name>. */
 export const FEATURE_SET_NAMES = ['alpha158', 'alpha360', 'daily'] as const;

@@ -16,7 +16,18 @@ export interface FactorInputFiles {
   dividends: readonly string[];
   tickers: readonly string[];
   tickerEvents: readonly string[];
+  /**
+   * The factor state after the day before the first bar of `stocksDaily` (factorStateSql), when
+   * the build carries it forward instead of reading every bar since the first day: then
+   * `stocksDaily` holds only the days to build (see README, "Daily update").
+   */
+  state?: string;
 }
+
+/** Per instrument, its last bar up to a day with that bar's factors: what a next day's build needs of history. */
+export const FACTOR_STATE_COLUMNS: ReadonlyArray<readonly [string, string]> = [
+  ['instrument_id', 'VARCHAR'], ['ticker', 'VARCHAR'], ['date', 'DATE'], ['close', 'DOUBLE'], ['split_factor', 'DOUBLE'], ['factor', 'DOUBLE'],
+];
 
 /** The currency prices are quoted in; a dividend in any other (or none) cannot be applied. */
 const PRICE_CURRENCY = 'USD';
@@ -28,6 +39,8 @@ const PRICE_CURRENCY = 'USD';
  */
 export function factorTablesSql(files: FactorInputFiles, upTo: string, from: string = upTo): string[] {
   const to = sqlDate(upTo);
+  // Without a carried state: an empty one, and every fold starts at 1.0 (1.0 x r is r exactly).
+  const state = parquetOrEmpty(files.state ? [files.state] : [], FACTOR_STATE_COLUMNS);
   const first = sqlDate(from);
   const bars = parquetOrEmpty(files.stocksDaily, [['ticker', 'VARCHAR'], ['date', 'DATE'], ['close', 'DOUBLE']]);
   const splits = parquetOrEmpty(files.splits, [
@@ -52,9 +65,12 @@ export function factorTablesSql(files: FactorInputFiles, upTo: string, from: str
     `CREATE OR REPLACE TEMP TABLE segments AS
        SELECT * FROM ${instrumentSegmentsSql(`(SELECT ticker, min(date) AS date FROM (
          SELECT ticker, date FROM raw_bars UNION ALL SELECT ticker, action_date FROM raw_actions) GROUP BY ticker)`)}`,
+    `CREATE OR REPLACE TEMP TABLE factor_state AS SELECT * FROM ${state}`,
+    // A carried state's rows stand for each instrument's history: its last bar, with its factors.
     `CREATE OR REPLACE TEMP TABLE bars AS
        SELECT s.instrument_id, b.ticker, b.date, b.close FROM raw_bars b
-       JOIN segments s ON s.ticker = b.ticker AND s.from_date <= b.date AND (s.to_date IS NULL OR b.date < s.to_date)`,
+       JOIN segments s ON s.ticker = b.ticker AND s.from_date <= b.date AND (s.to_date IS NULL OR b.date < s.to_date)
+       UNION ALL SELECT instrument_id, ticker, date, close FROM factor_state`,
     // Only an instrument reached from two symbols can have two bars on one day.
     `CREATE OR REPLACE TEMP TABLE duplicate_bars AS
        WITH multi AS (SELECT instrument_id FROM segments GROUP BY instrument_id HAVING count(DISTINCT ticker) > 1),
@@ -73,7 +89,9 @@ export function factorTablesSql(files: FactorInputFiles, upTo: string, from: str
        )
        SELECT a.*, prev.prev_date, p.close AS prev_close
        FROM a LEFT JOIN prev ON prev.instrument_id = a.instrument_id AND prev.kind = a.kind AND prev.action_date = a.action_date AND prev.id = a.id
-       LEFT JOIN bars p ON p.instrument_id = a.instrument_id AND p.date = prev.prev_date`,
+       LEFT JOIN bars p ON p.instrument_id = a.instrument_id AND p.date = prev.prev_date
+       -- Actions up to a carried state's last bar are already in its factors.
+       ANTI JOIN factor_state st ON st.instrument_id = a.instrument_id AND a.action_date <= st.date`,
     `CREATE OR REPLACE TEMP TABLE split_checked AS
        SELECT *, CASE
          WHEN NOT (isfinite(split_from) AND isfinite(split_to) AND split_from > 0 AND split_to > 0)
@@ -121,11 +139,11 @@ export function factorTablesSql(files: FactorInputFiles, upTo: string, from: str
          FROM action_review WHERE ratio IS NOT NULL GROUP BY instrument_id
        ),
        prefixes AS (SELECT instrument_id, acts, unnest(range(1, len(acts) + 1)) AS k FROM ordered)
-       SELECT instrument_id, acts[k].d AS action_date,
-              list_reduce(list_transform(acts[1:k], x -> x.r), (x, y) -> x * y) AS factor,
-              list_reduce(list_transform(acts[1:k], x -> x.s), (x, y) -> x * y) AS split_factor
-       FROM prefixes
-       QUALIFY row_number() OVER (PARTITION BY instrument_id, action_date ORDER BY k DESC) = 1`,
+       SELECT p.instrument_id, acts[k].d AS action_date,
+              list_reduce(list_transform(acts[1:k], x -> x.r), (x, y) -> x * y, coalesce(st.factor, 1.0::DOUBLE)) AS factor,
+              list_reduce(list_transform(acts[1:k], x -> x.s), (x, y) -> x * y, coalesce(st.split_factor, 1.0::DOUBLE)) AS split_factor
+       FROM prefixes p LEFT JOIN factor_state st ON st.instrument_id = p.instrument_id
+       QUALIFY row_number() OVER (PARTITION BY p.instrument_id, acts[k].d ORDER BY k DESC) = 1`,
     // The bars to write and, per instrument, its last bar before them (for prev_date): a daily
     // build sorts one day plus one row per instrument, not the whole history.
     `CREATE OR REPLACE TEMP TABLE factors AS
@@ -136,8 +154,9 @@ export function factorTablesSql(files: FactorInputFiles, upTo: string, from: str
        ),
        f AS (
          SELECT b.instrument_id, b.ticker, b.date, b.close,
-                coalesce(c.split_factor, 1.0) AS split_factor, coalesce(c.factor, 1.0) AS factor
+                coalesce(c.split_factor, st.split_factor, 1.0) AS split_factor, coalesce(c.factor, st.factor, 1.0) AS factor
          FROM needed b ASOF LEFT JOIN cumulative c ON c.instrument_id = b.instrument_id AND c.action_date <= b.date
+         LEFT JOIN factor_state st ON st.instrument_id = b.instrument_id
        )
        SELECT *, lag(date) OVER w AS prev_date, lag(close * factor) OVER w AS prev_adj_close
        FROM f WINDOW w AS (PARTITION BY instrument_id ORDER BY date)`,
@@ -148,6 +167,13 @@ export function factorTablesSql(files: FactorInputFiles, upTo: string, from: str
 export function factorDaySql(date: string): string {
   return `SELECT instrument_id, ticker, date, close, split_factor, factor, prev_date, prev_adj_close
           FROM factors WHERE date = ${sqlDate(date)} ORDER BY ticker`;
+}
+
+/** The factor state after `date` (FACTOR_STATE_COLUMNS): each instrument's last bar up to it, sorted by instrument. */
+export function factorStateSql(date: string): string {
+  return `SELECT instrument_id, ticker, date, close, split_factor, factor FROM factors WHERE date <= ${sqlDate(date)}
+          QUALIFY row_number() OVER (PARTITION BY instrument_id ORDER BY date DESC) = 1
+          ORDER BY instrument_id`;
 }
 
 /** Rejected actions whose partition is `date` (action dated after the trading day before it, up to it). */

@@ -3,17 +3,19 @@ import { previousTradingDay } from '../../calendar/index.ts';
 import { createLakeRegistry, type DatasetRegistry } from '../../datasets/index.ts';
 import { openDuckDb, type DuckDbHandle } from '../../duckdb/duckdb-instance.ts';
 import { lakePaths } from '../../lake/lake-paths.ts';
-import { createLineageReader, currentLineage, type Lineage, type LineageReader } from '../../lake/lineage.ts';
+import { createLineageReader, currentLineage, staleReason, type Lineage, type LineageReader } from '../../lake/lineage.ts';
 import type { WorkerResult } from '../../process/job-protocol.ts';
 import type { WorkerContext } from '../../process/worker-main.ts';
 import { corporateActionsOutputSql, factorDaySql, factorRejectsSql } from './adjustment-factors-sql.ts';
 import { adjustedBarsDaySql } from './adjusted-bars-sql.ts';
 import { buildFactorTables } from './factor-tables.ts';
+import { ratioDaySql, ratioTablesSql } from './financial-ratios-sql.ts';
+import { fundamentalsDaySql, fundamentalsRejectsSql, fundamentalsTablesSql } from './fundamentals-sql.ts';
 import { OPTIONS_ENRICHED_SELECT, buildOptionsEnriched } from './options-enriched.ts';
 import { universeDaySql, universeTablesSql } from './universe-sql.ts';
 import { presentFiles } from './silver-inputs.ts';
 import type { SilverJobSpec } from './silver-job-kind.ts';
-import { writeSilverPartition } from './silver-partition-writer.ts';
+import { factorStateFile, writeFactorState, writeSilverPartition } from './silver-partition-writer.ts';
 
 /** What a builder gets: the lake as it is now (lineage is taken before any input is read). */
 interface BuildContext {
@@ -38,15 +40,29 @@ function hasBronzeBars(b: BuildContext, date: string): boolean {
   return !!rec && (rec.status === 'complete' || rec.status === 'degraded') && fs.existsSync(lakePaths(b.spec.lakeRoot).bronzeFile('stocks_daily', date));
 }
 
-/** The factor tables over the job's dates, from every present input up to its last date. */
-async function factorTablesFor(b: BuildContext): Promise<void> {
+/** The factor tables over the job's dates, from every present input up to its last date (or the state, see below). */
+async function factorTablesFor(b: BuildContext, state?: string): Promise<void> {
   const { spec, registry, reader } = b;
   const upTo = spec.dates[spec.dates.length - 1]!;
-  const files = (id: string) => presentFiles(spec.lakeRoot, registry, reader, id, 'bronze', '0000-01-01', upTo);
+  const files = (id: string, from = '0000-01-01') => presentFiles(spec.lakeRoot, registry, reader, id, 'bronze', from, upTo);
   await buildFactorTables(b.db.connection, {
-    stocksDaily: files('stocks_daily'), splits: files('splits'), dividends: files('dividends'),
-    tickers: files('tickers'), tickerEvents: files('ticker_events'),
+    stocksDaily: files('stocks_daily', state ? spec.dates[0]! : undefined), splits: files('splits'), dividends: files('dividends'),
+    tickers: files('tickers'), tickerEvents: files('ticker_events'), ...(state ? { state } : {}),
   }, upTo, spec.dates[0]!);
+}
+
+/**
+ * The factor state after the trading day before the job's first date, when it can stand for the
+ * history: that day's factor partition is built and fresh (lineage: none of its inputs, every bar,
+ * action and reference row up to it, changed since), and its state file is in place. Otherwise
+ * undefined and the build reads every bar since the first day.
+ */
+function carriedState(b: BuildContext): string | undefined {
+  const ref = { dataset: 'adjustment_factors', layer: 'silver' as const, date: previousTradingDay(b.spec.dates[0]!) };
+  const rec = b.reader.record(ref);
+  if (!rec || (rec.status !== 'complete' && rec.status !== 'degraded') || staleReason(b.registry, b.reader, ref, rec)) return undefined;
+  const file = factorStateFile(b.spec.lakeRoot, ref.date);
+  return fs.existsSync(file) ? file : undefined;
 }
 
 async function buildCorporateActions(b: BuildContext, totals: BuildTotals): Promise<void> {
@@ -63,13 +79,15 @@ async function buildCorporateActions(b: BuildContext, totals: BuildTotals): Prom
 
 async function buildAdjustmentFactors(b: BuildContext, totals: BuildTotals): Promise<void> {
   const { spec } = b;
-  await factorTablesFor(b);
+  await factorTablesFor(b, carriedState(b));
   for (const [i, date] of spec.dates.entries()) {
     b.ctx.signal.throwIfAborted();
     if (!hasBronzeBars(b, date)) {
       totals.missing.push(date);
       continue;
     }
+    // The state goes first: a record never names a day whose state a next day could not read.
+    await writeFactorState(b.db.connection, spec.lakeRoot, date);
     const r = await writeSilverPartition(b.db.connection, spec.lakeRoot, {
       dataset: spec.dataset, date, select: factorDaySql(date), rejects: factorRejectsSql(date, previousTradingDay(date)),
       lineage: b.lineage.get(date)!, startedAt: new Date().toISOString(),
@@ -145,6 +163,51 @@ async function buildOptionsEnrichedDays(b: BuildContext, totals: BuildTotals): P
   }
 }
 
+async function buildFundamentals(b: BuildContext, totals: BuildTotals): Promise<void> {
+  const { spec, registry, reader } = b;
+  const upTo = spec.dates[spec.dates.length - 1]!;
+  const bronze = (id: string, from: string) => presentFiles(spec.lakeRoot, registry, reader, id, 'bronze', from, upTo);
+  const financials = bronze('financials', spec.dates[0]!);
+  const reference = { tickers: bronze('tickers', '0000-01-01'), tickerEvents: bronze('ticker_events', '0000-01-01') };
+  const tables = fundamentalsTablesSql({ financials, ...reference }, upTo);
+  for (const sql of tables) await b.db.connection.run(sql);
+  for (const [i, date] of spec.dates.entries()) {
+    b.ctx.signal.throwIfAborted();
+    if (!presentFiles(spec.lakeRoot, registry, reader, 'financials', 'bronze', date, date)[0]) {
+      totals.missing.push(date);
+      continue;
+    }
+    const r = await writeSilverPartition(b.db.connection, spec.lakeRoot, {
+      dataset: spec.dataset, date, select: fundamentalsDaySql(date), rejects: fundamentalsRejectsSql(date),
+      lineage: b.lineage.get(date)!, startedAt: new Date().toISOString(),
+    });
+    count(totals, r);
+    b.ctx.onProgress({ phase: 'writing', message: `${date} (${i + 1} of ${spec.dates.length}): ${r.rows} filings` });
+  }
+}
+
+async function buildFinancialRatios(b: BuildContext, totals: BuildTotals): Promise<void> {
+  const { spec, registry, reader } = b;
+  const upTo = spec.dates[spec.dates.length - 1]!;
+  const silver = (id: string, from: string, to = upTo) => presentFiles(spec.lakeRoot, registry, reader, id, 'silver', from, to);
+  const days = spec.dates.filter((date) => silver('adjustment_factors', date, date).length > 0);
+  totals.missing.push(...spec.dates.filter((date) => !days.includes(date)));
+  if (days.length === 0) return;
+  const files = {
+    fundamentals: silver('fundamentals', '0000-01-01'), corporateActions: silver('corporate_actions', '0000-01-01'),
+    factors: days.flatMap((d) => silver('adjustment_factors', d, d)),
+  };
+  for (const sql of ratioTablesSql(files, days)) await b.db.connection.run(sql);
+  for (const [i, date] of days.entries()) {
+    b.ctx.signal.throwIfAborted();
+    const r = await writeSilverPartition(b.db.connection, spec.lakeRoot, {
+      dataset: spec.dataset, date, select: ratioDaySql(date), lineage: b.lineage.get(date)!, startedAt: new Date().toISOString(),
+    });
+    count(totals, r);
+    b.ctx.onProgress({ phase: 'writing', message: `${date} (${i + 1} of ${days.length}): ${r.rows} instruments` });
+  }
+}
+
 function count(totals: BuildTotals, r: { rows: number; rejects: number }): void {
   totals.rows += r.rows;
   totals.rejects += r.rejects;
@@ -157,6 +220,8 @@ const BUILDERS: Record<string, (b: BuildContext, totals: BuildTotals) => Promise
   universe: buildUniverse,
   options_daily_enriched: buildOptionsEnrichedDays,
   corporate_actions: buildCorporateActions,
+  fundamentals: buildFundamentals,
+  financial_ratios: buildFinancialRatios,
 };
 
 /** Worker side of the `silver-build` job kind: the spec's partitions of one silver dataset, each with its record and lineage. */

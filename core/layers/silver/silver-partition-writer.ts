@@ -7,11 +7,24 @@ import { sha256OfFile } from '../../files/file-checksum.ts';
 import { lakePaths } from '../../lake/lake-paths.ts';
 import type { Lineage } from '../../lake/lineage.ts';
 import { writePartitionRecord } from '../../lake/partition-records.ts';
+import { factorStateSql } from './adjustment-factors-sql.ts';
 import { SILVER_PARQUET_OPTIONS } from './silver-sql.ts';
 
 /** silver/_rejects/<dataset>/<date>.parquet: the inputs a silver partition refused, with the reason. */
 export function silverRejectsFile(lakeRoot: string, dataset: string, date: string): string {
   return path.join(lakeRoot, 'silver', '_rejects', dataset, `${date}.parquet`);
+}
+
+/** silver/_state/adjustment_factors/<date>.parquet: each instrument's last bar up to the day with its factors. */
+export function factorStateFile(lakeRoot: string, date: string): string {
+  return path.join(lakeRoot, 'silver', '_state', 'adjustment_factors', `${date}.parquet`);
+}
+
+/** Writes the factor state after `date` from the `factors` table (temp, then rename). */
+export async function writeFactorState(connection: DuckDBConnection, lakeRoot: string, date: string): Promise<void> {
+  const target = factorStateFile(lakeRoot, date);
+  const { tmp } = await copyToTemp(connection, factorStateSql(date), target, lakeRoot);
+  await commitTempFile(tmp, target, { readOnly: true });
 }
 
 /** One partition to write: its rows and refused inputs as queries, and what it was built from. */

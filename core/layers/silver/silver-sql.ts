@@ -21,3 +21,8 @@ export function parquetOrEmpty(files: readonly string[], columns: ReadonlyArray<
 export function sqlDate(date: string): string {
   return `DATE ${sqlString(date)}`;
 }
+
+/** A comma-separated list of date literals. */
+export function sqlDates(dates: readonly string[]): string {
+  return dates.map(sqlDate).join(', ');
+}

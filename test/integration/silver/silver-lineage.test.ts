@@ -16,6 +16,7 @@ import { computeCoverage } from '../../../core/lake/coverage.ts';
 import { lakePaths } from '../../../core/lake/lake-paths.ts';
 import { writePartitionRecord } from '../../../core/lake/partition-records.ts';
 import { ingestDay } from '../../../core/layers/bronze/flat-file-ingestor.ts';
+import { factorStateFile } from '../../../core/layers/silver/silver-partition-writer.ts';
 import { createNodeProcessLauncher } from '../../../core/process/node-process-launcher.ts';
 import { planRequest, runEngine, type EngineRequest } from '../../../core/runtime/run-engine.ts';
 import { bar, csvGz, etNs, makeTempLake, putLanding } from '../lake/lake-fixtures.ts';
@@ -130,6 +131,8 @@ describe('silver adjustment factors through the planner', () => {
     expect(factorJob.reason).toMatch(/dividends bronze .* changed since this was built/);
     expect(barsJob.dates).toEqual(DAYS.slice(ex));
     expect(barsJob.dependsOn).toEqual([factorJob.id]);
+    // The rebuild carries the fresh state of the day before the ex-date rather than reading every bar.
+    expect(fs.existsSync(factorStateFile(dir, DAYS[ex - 1]!))).toBe(true);
     const run = await runEngine(host(), cells);
     expect(run.summary?.state).toBe('complete');
     for (const ds of SILVER) expect(await states(ds)).toEqual(DAYS.map(() => 'complete'));

@@ -12,7 +12,9 @@ describe('coverage layer switches', () => {
     const ids = (id: string) => views.find((v) => v.id === id)!.datasets.map((d) => d.id);
     expect(ids('bronze')).toEqual(registry.inLayer('bronze').map((e) => e.id));
     expect(ids('bronze')).toContain('splits');
-    expect(ids('silver')).toEqual(['adjustment_factors', 'stocks_daily_adjusted', 'universe', 'corporate_actions', 'options_daily_enriched']);
+    expect(ids('silver')).toEqual([
+      'adjustment_factors', 'stocks_daily_adjusted', 'universe', 'corporate_actions', 'options_daily_enriched', 'fundamentals', 'financial_ratios',
+    ]);
     expect(ids('features')).toEqual(['features_alpha158', 'features_alpha360', 'features_daily']);
     expect(ids('gold')).toEqual(['qlib_us']);
     const bronze = views.find((v) => v.id === 'bronze')!.datasets;
