@@ -14,6 +14,7 @@ import type { InstrumentInput, InstrumentOutput } from './plan-evaluator.ts';
 import { EvaluationError } from './plan-evaluator.ts';
 import { evaluateQlibInstrument, type QlibInstrumentJob, type QlibInstrumentRows, type QlibQueryPlan } from '../qlib/qlib-directory-query.ts';
 import { formatCsvRows } from '../output/csv-rows.ts';
+import { evaluateCarriedInstrument, type CarriedJob, type CarriedResult } from '../qlib/qlib-carried-query.ts';
 
 export interface PoolOptions {
   /** Worker threads (default: the machine's cores; 1 = evaluate on the calling thread). */
@@ -105,6 +106,38 @@ export async function* evaluateQlibQuery(
       here,
     );
     for await (const r of results) if (r) yield r;
+  } finally {
+    await pool.close();
+  }
+}
+
+/**
+ * Evaluates instruments of a Qlib directory for a range of days, resuming each from its carried
+ * states (see qlib-carried-query.ts); results (with the states to carry on) in job order.
+ */
+export async function* evaluateCarriedJobs(
+  compiled: CompiledFeatureSet,
+  qlibDir: string,
+  jobs: readonly CarriedJob[],
+  options: PoolOptions = {},
+): AsyncGenerator<CarriedResult> {
+  const threads = Math.min(options.threads ?? defaultThreads(), Math.max(1, jobs.length));
+  const here = (job: CarriedJob) => evaluateCarriedInstrument(compiled, qlibDir, job);
+  if (threads <= 1) {
+    for (const job of jobs) yield here(job);
+    return;
+  }
+  const pool = startPool({ definitions: definitionsOf(compiled), carried: { qlibDir } }, threads, options.warmStart ?? true);
+  try {
+    yield* pool.run(
+      jobs,
+      (job, id) => ({ job: { id, kind: 'carried', job } as WorkerJob, transfer: [] }),
+      (_, reply) => {
+        if (reply.kind !== 'carried') throw new Error('unexpected reply');
+        return reply.result;
+      },
+      here,
+    );
   } finally {
     await pool.close();
   }

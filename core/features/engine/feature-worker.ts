@@ -6,6 +6,7 @@ import { compileFeatures, evaluateInstrument } from './feature-set-compiler.ts';
 import type { WorkerInit, WorkerJob, WorkerReply } from './feature-worker-protocol.ts';
 import { evaluateQlibInstrument, type QlibQueryPlan } from '../qlib/qlib-directory-query.ts';
 import { formatCsvRows } from '../output/csv-rows.ts';
+import { evaluateCarriedInstrument } from '../qlib/qlib-carried-query.ts';
 
 const init = workerData as WorkerInit;
 const compiled = compileFeatures(init.definitions);
@@ -21,6 +22,10 @@ parentPort!.on('message', (msg: WorkerJob) => {
       const out = evaluateInstrument(compiled, msg.input);
       reply = { id: msg.id, kind: 'columns', columns: out.columns, lo: out.lo, hi: out.hi };
       for (const c of out.columns) transfer.push(c.buffer as ArrayBuffer);
+    } else if (msg.kind === 'carried') {
+      const result = evaluateCarriedInstrument(compiled, init.carried!.qlibDir, msg.job);
+      reply = { id: msg.id, kind: 'carried', result };
+      transfer.push(result.values.buffer as ArrayBuffer, result.rows.buffer as ArrayBuffer);
     } else {
       const res = evaluateQlibInstrument(compiled, qlibPlan!, msg.job);
       if (!res) {

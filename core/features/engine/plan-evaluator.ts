@@ -15,6 +15,8 @@ import { rankValues, rollingArgExtreme, sortedWindowStats, usesValueRanks, type 
 import { pairScratch, rollingPair, type PairScratch } from '../kernels/rolling-pair.ts';
 import { rollingCount, rollingMean, rollingStd, rollingSum, rollingVar } from '../kernels/rolling-sums.ts';
 import { rollingRegression } from '../kernels/regression.ts';
+import type { KernelCarry } from '../kernels/kernel-carry.ts';
+import { planCarryShape } from './plan-carry.ts';
 
 /** A field's values for rows [offset, offset + values.length) of the instrument's rows. */
 export interface FieldColumn {
@@ -44,12 +46,42 @@ export class EvaluationError extends Error {
 /** Receives output k's float64 values for rows [lo, hi) as soon as they are computed (valid only during the call). */
 export type OutputSink = (output: number, values: Float64Array, lo: number, hi: number) => void;
 
+/** A running node's state after some row, and the absolute row its series starts at. */
+export interface NodeState {
+  state: Float64Array;
+  absLo: number;
+}
+
+/**
+ * An evaluation that resumes from and/or saves the running states of a plan (see plan-carry.ts).
+ * Rows are absolute (calendar indices); the input's row 0 is `base`.
+ */
+export interface CarryRun {
+  base: number;
+  /** First output row computed from `states` (the row after the previous build's last day); -1: start at the series start. */
+  resumeAt: number;
+  /** Per node, the state saved by the previous build (null: the node's series had not started). */
+  states: readonly (NodeState | null)[] | null;
+  /** Last output row of this build, after which states are saved (-1: none). */
+  saveAfter: number;
+  /** Filled in: per node, the state to resume the next build from. */
+  saved: (NodeState | null)[];
+}
+
+/** Raised when carried states do not fit the rows given (the caller evaluates from the series start instead). */
+export class CarryMismatch extends Error {
+  override name = 'CarryMismatch';
+}
+
 /** An evaluator for one plan, reusable across instruments (it keeps its buffers). */
 export interface PlanEvaluator {
   /** Evaluates into fresh float32 columns. */
   evaluate(input: InstrumentInput): InstrumentOutput;
-  /** Evaluates, handing each output to `sink` (no column allocation); returns the rows covered. */
-  evaluateInto(input: InstrumentInput, sink: OutputSink): { lo: number; hi: number };
+  /**
+   * Evaluates, handing each output to `sink` (no column allocation); returns the rows covered. With
+   * `run`, running kernels resume from and save their states (only rows >= run.resumeAt are exact).
+   */
+  evaluateInto(input: InstrumentInput, sink: OutputSink, run?: CarryRun): { lo: number; hi: number };
 }
 
 const CORR_STD_ATOL = 2e-5; // Qlib: np.isclose(rolling std, 0, atol=2e-05)
@@ -83,8 +115,11 @@ export function createPlanEvaluator(plan: FeaturePlan): PlanEvaluator {
     }
   };
 
-  const evaluateInto = (input: InstrumentInput, sink: OutputSink): { lo: number; hi: number } => {
+  let activeRun: CarryRun | null = null;
+  const evaluateInto = (input: InstrumentInput, sink: OutputSink, run?: CarryRun): { lo: number; hi: number } => {
     const length = input.length;
+    activeRun = run ?? null;
+    if (run) run.saved = plan.nodes.map(() => null);
     if (length > capacity) {
       capacity = Math.max(length, Math.ceil(capacity * 1.5));
       pool = [];
@@ -119,6 +154,7 @@ export function createPlanEvaluator(plan: FeaturePlan): PlanEvaluator {
       }
     } finally {
       for (let i = 0; i < buffers.length; i++) release(i);
+      activeRun = null;
     }
     return { lo: rowsLo < rowsHi ? rowsLo : 0, hi: rowsLo < rowsHi ? rowsHi : 0 };
 
@@ -222,6 +258,37 @@ export function createPlanEvaluator(plan: FeaturePlan): PlanEvaluator {
     return first ?? [0, 0];
   }
 
+  /**
+   * The kernel carry of a running node in a carried evaluation, and the series start it sees (negative
+   * when the series started before the rows held). Undefined when the evaluation carries nothing.
+   */
+  function carryOf(node: OpNode, l: number, h: number, out: Float64Array): { carry: KernelCarry; lo: number } | undefined {
+    const run = activeRun;
+    if (!run || h <= l) return undefined;
+    const shape = planCarryShape(plan);
+    if (!shape.carried[node.id]) return undefined;
+    const depth = shape.depth[node.id]!;
+    const saveAt = run.saveAfter >= 0 ? run.saveAfter - depth - run.base : -1;
+    const prior = run.states?.[node.id] ?? null;
+    if (run.resumeAt < 0) return { carry: { state: null, from: l, saveAt, saved: null }, lo: l };
+    const from = run.resumeAt - depth - run.base;
+    if (!prior) {
+      // no state: the series must start at or after the resume row, so all of it is here
+      if (l + run.base < run.resumeAt - depth) throw new CarryMismatch(`${node.key}: no carried state, but its rows start before the resume row`);
+      return { carry: { state: null, from: l, saveAt, saved: null }, lo: l };
+    }
+    const lo = prior.absLo - run.base;
+    if (from < l || lo > l) throw new CarryMismatch(`${node.key}: carried state does not fit rows ${l}..${h} (resume at ${from})`);
+    out.fill(NaN, l, Math.min(from, h));
+    return { carry: { state: prior.state, from, saveAt, saved: null }, lo };
+  }
+
+  /** Keeps a running node's saved state (with its absolute series start) for the next build. */
+  function keepCarry(node: OpNode, c: { carry: KernelCarry; lo: number } | undefined): void {
+    if (!c || !activeRun || !c.carry.saved) return;
+    activeRun.saved[node.id] = { state: c.carry.saved, absLo: c.lo + activeRun.base };
+  }
+
   function runOp(node: OpNode, out: Float64Array): void {
     const id = node.id;
     const n = node.params[0] ?? 0;
@@ -268,7 +335,9 @@ export function createPlanEvaluator(plan: FeaturePlan): PlanEvaluator {
         setRows(l, h);
         if (h <= l) return;
         const b = buffers[(node.operands[1] as { node: number }).node]!;
-        rollingPair(x!, b, l, h, n, node.op === 'Corr', scratch!, out);
+        const c = carryOf(node, l, h, out);
+        rollingPair(x!, b, c?.lo ?? l, h, n, node.op === 'Corr', scratch!, out, c?.carry);
+        keepCarry(node, c);
         if (node.op === 'Corr') applyStdMask(node, out, l, h);
         return;
       }
@@ -284,6 +353,12 @@ export function createPlanEvaluator(plan: FeaturePlan): PlanEvaluator {
     const src = raw ? x! : prep(firstId);
     const group = siblings[id];
     if (group) return runSortedWindow(group, src, xl, xh, n);
+    const c = carryOf(node, xl, xh, out);
+    if (c) {
+      runCarried(node, src, c, xh, n, out);
+      keepCarry(node, c);
+      return;
+    }
     switch (node.op) {
       case 'Mean': return rollingMean(src, xl, xh, n, out);
       case 'Sum': return rollingSum(src, xl, xh, n, out);
@@ -311,6 +386,26 @@ export function createPlanEvaluator(plan: FeaturePlan): PlanEvaluator {
         return;
       default:
         throw new Error(`operator ${node.op} has no kernel`);
+    }
+  }
+
+  /** A running single-series kernel with a carried state (the series seen from `c.lo`). */
+  function runCarried(node: OpNode, src: Float64Array, c: { carry: KernelCarry; lo: number }, h: number, n: number, out: Float64Array): void {
+    const { carry, lo: l } = c;
+    switch (node.op) {
+      case 'Mean': return rollingMean(src, l, h, n, out, carry);
+      case 'Sum': return rollingSum(src, l, h, n, out, carry);
+      case 'Std': return rollingStd(src, l, h, n, out, carry);
+      case 'Var': return rollingVar(src, l, h, n, out, carry);
+      case 'EMA': return ewmMean(src, l, h, n, out, carry);
+      case 'Slope': return rollingRegression(src, l, h, n, 'slope', out, carry);
+      case 'Resi': return rollingRegression(src, l, h, n, 'resi', out, carry);
+      case 'Rsquare':
+        rollingRegression(src, l, h, n, 'rsquare', out, carry);
+        if (n !== 0) applyStdMask(node, out, Math.max(l, 0), h);
+        return;
+      default:
+        throw new Error(`operator ${node.op} carries no state`);
     }
   }
 

@@ -6,6 +6,7 @@
  * Math.pow, which may differ from numpy's vectorised pow in the last float64 bit. Inputs must be
  * pandas-prepared (±inf already NaN).
  */
+import type { KernelCarry } from './kernel-carry.ts';
 
 /** numpy's float64 sum of a contiguous run (pairwise, blocks of 8 unrolled, as np.add.reduce does it). */
 export function numpySum(a: Float64Array, start: number, n: number): number {
@@ -104,17 +105,23 @@ export function expandingEmaApply(x: Float64Array, lo: number, hi: number, out: 
  * pandas `ewm(com=..., adjust=True, ignore_na=False, min_periods=1).mean()` over the whole series.
  * `span` N >= 1 gives com = (N-1)/2; an alpha 0 < N < 1 gives com = (1-N)/N (pandas' conversions).
  */
-export function ewmMean(x: Float64Array, lo: number, hi: number, n: number, out: Float64Array): void {
+export function ewmMean(x: Float64Array, lo: number, hi: number, n: number, out: Float64Array, carry?: KernelCarry): void {
   if (hi <= lo) return;
   const com = n > 0 && n < 1 ? (1 - n) / n : (n - 1) / 2;
   const alpha = 1 / (1 + com);
   const oldWtFactor = 1 - alpha;
   const newWt = 1;
-  let weighted = x[lo]!;
-  let nobs = weighted === weighted ? 1 : 0;
-  out[lo] = nobs >= 1 ? weighted : NaN;
-  let oldWt = 1;
-  for (let i = lo + 1; i < hi; i++) {
+  const saveAt = carry?.saveAt ?? -1;
+  const s0 = carry?.state;
+  let weighted = s0 ? s0[0]! : x[lo]!;
+  let nobs = s0 ? s0[1]! : weighted === weighted ? 1 : 0;
+  let oldWt = s0 ? s0[2]! : 1;
+  const from = s0 ? carry!.from : lo + 1;
+  if (!s0) {
+    out[lo] = nobs >= 1 ? weighted : NaN;
+    if (lo === saveAt) carry!.saved = Float64Array.of(weighted, nobs, oldWt);
+  }
+  for (let i = from; i < hi; i++) {
     const cur = x[i]!;
     const isObs = cur === cur;
     if (isObs) nobs++;
@@ -131,5 +138,6 @@ export function ewmMean(x: Float64Array, lo: number, hi: number, n: number, out:
       weighted = cur;
     }
     out[i] = nobs >= 1 ? weighted : NaN;
+    if (i === saveAt) carry!.saved = Float64Array.of(weighted, nobs, oldWt);
   }
 }

@@ -4,12 +4,16 @@
  * per day (instrument, date, one FLOAT column per feature; NaN stored as NULL).
  *
  * What a day reads: a value on D depends on the instrument's history, and pandas' running sums carry
- * float64 state from where the loaded series starts, so a day is evaluated over the instrument's
- * whole history up to D unless every output is exact from a bounded window (then only the manifest's
- * lookback before D is read). Skew and Kurt subtract the mean of the whole loaded series, so a set
- * using them is evaluated day by day with D as the series' end. Either way the value of D does not
- * depend on which other days a build covers: a day-by-day build equals a range build. Labels look
- * into the future and are not part of lake partitions (use `quantmini qlib features --label`).
+ * float64 state from where the loaded series starts. When every node of the set's plan either reads
+ * a bounded window or carries its running state (engine/plan-carry.ts), the days are evaluated in
+ * passes that hand each instrument's states on to the next pass, and the build leaves them in the
+ * version's carry file: a later build starting the day after reads only the plan's depth of history
+ * before its first day (about 61 rows for Alpha158) and gives the whole-history values bit for bit.
+ * Otherwise (expanding order statistics, EMA(x, 0), Ref(x, 0), lookahead) a day is evaluated over the
+ * instrument's whole history up to D, and Skew and Kurt (the mean of the whole loaded series) day by
+ * day with D as the series' end. Either way the value of D does not depend on which other days a
+ * build covers: a day-by-day build equals a range build. Labels look into the future and are not
+ * part of lake partitions (use `quantmini qlib features --label`).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,7 +22,10 @@ import type { DuckDBDateVector, DuckDBFloatVector, DuckDBVarCharVector } from '@
 import { openDuckDb, sqlIdent, sqlString, type DuckDbHandle } from '../../duckdb/duckdb-instance.ts';
 import { commitTempFile, tempPathFor } from '../../files/atomic-write.ts';
 import { sha256OfFile } from '../../files/file-checksum.ts';
-import { evaluateQlibQuery } from '../../features/engine/feature-pool.ts';
+import { evaluateCarriedJobs, evaluateQlibQuery } from '../../features/engine/feature-pool.ts';
+import { planCarryShape } from '../../features/engine/plan-carry.ts';
+import type { InstrumentCarry } from '../../features/qlib/qlib-carried-query.ts';
+import { readFeatureCarry, writeFeatureCarry } from './feature-carry-store.ts';
 import type { CompiledFeatureSet } from '../../features/engine/feature-set-compiler.ts';
 import { planQlibQuery } from '../../features/qlib/qlib-directory-query.ts';
 import { compileFeatureSet, type FeatureSetManifest } from '../../features/sets/feature-set-manifest.ts';
@@ -35,6 +42,10 @@ export interface FeatureBuildOptions {
   /** Where each day's partition goes. */
   fileOf: (date: string) => string;
   threads?: number;
+  /** The version's carry file (read to resume, written after the build); absent: none kept. */
+  carryFile?: string;
+  /** A digest of gold up to a day (null: unknown); a carry made over other gold is not used. */
+  goldDigest?: (date: string) => string | null;
 }
 
 /** One built partition. */
@@ -43,6 +54,18 @@ export interface FeatureDay {
   file: string;
   rows: number;
   checksum: string;
+}
+
+/** What a build read, for reports and benches. */
+export interface FeatureBuildReport {
+  days: FeatureDay[];
+  /** How the days were evaluated: carried states (incremental) or the whole history per pass. */
+  mode: 'carried' | 'whole-history' | 'per-day';
+  /** Instrument evaluations resumed from carried states, and those read from their first row. */
+  resumed: number;
+  fromStart: number;
+  /** Rows of history read before the first day, at most (carried mode: the plan's depth). */
+  depth: number;
 }
 
 /** Most days evaluated in one pass (each pass holds its days' values in memory). */
@@ -57,7 +80,14 @@ export function evaluationShape(compiled: CompiledFeatureSet): { bounded: boolea
 
 /** Builds the given days of a feature set; partitions appear only complete (temp file, rename). */
 export async function buildFeatureDays(opts: FeatureBuildOptions): Promise<FeatureDay[]> {
+  return (await buildFeatureDaysReport(opts)).days;
+}
+
+/** buildFeatureDays, also saying how the days were evaluated. */
+export async function buildFeatureDaysReport(opts: FeatureBuildOptions): Promise<FeatureBuildReport> {
   const compiled = compileFeatureSet(opts.manifest, { labels: false });
+  const carryShape = planCarryShape(compiled.plan);
+  if (carryShape.resumable) return buildCarried(opts, compiled);
   const calendar = readQlibCalendar(opts.qlibDir);
   const index = new Map(calendar.map((d, i) => [d, i]));
   const wanted = [...new Set(opts.dates)].sort();
@@ -97,7 +127,103 @@ export async function buildFeatureDays(opts: FeatureBuildOptions): Promise<Featu
   } finally {
     db.close();
   }
-  return out;
+  return { days: out, mode: shape.perDay ? 'per-day' : 'whole-history', resumed: 0, fromStart: 0, depth: shape.bounded ? compiled.lookback : Infinity };
+}
+
+/**
+ * The carried build: the calendar range from the first to the last day asked for, in passes of
+ * DAYS_PER_PASS days, each instrument resumed from its states after the day before the pass (from
+ * the previous pass, or the carry file for the first). Only the days asked for are written.
+ */
+async function buildCarried(opts: FeatureBuildOptions, compiled: CompiledFeatureSet): Promise<FeatureBuildReport> {
+  const calendar = readQlibCalendar(opts.qlibDir);
+  const index = new Map(calendar.map((d, i) => [d, i]));
+  const wanted = [...new Set(opts.dates)].sort();
+  for (const d of wanted) {
+    if (!index.has(d)) throw new Error(`${opts.manifest.name}@${opts.manifest.version}: ${d} is not a day of the gold calendar (${opts.qlibDir})`);
+  }
+  const report: FeatureBuildReport = { days: [], mode: 'carried', resumed: 0, fromStart: 0, depth: planCarryShape(compiled.plan).maxDepth };
+  if (wanted.length === 0) return report;
+  const want = new Set(wanted.map((d) => index.get(d)!));
+  const firstIndex = index.get(wanted[0]!)!;
+  const lastIndex = index.get(wanted.at(-1)!)!;
+  const carried = compiled.plan.nodes.map((_, i) => i).filter((i) => planCarryShape(compiled.plan).carried[i]);
+  let carries = new Map<string, InstrumentCarry>();
+  let stored = null as ReturnType<typeof readFeatureCarry>;
+  if (opts.carryFile) {
+    try {
+      stored = readFeatureCarry(opts.carryFile);
+    } catch {
+      stored = null; // an unreadable carry only costs a build from the first row; the next build rewrites it
+    }
+  }
+  if (stored && stored.contentHash === opts.manifest.contentHash && stored.nodes === compiled.plan.nodes.length
+    && stored.lastIndex === firstIndex - 1 && calendar[stored.lastIndex] === stored.lastDate
+    && stored.goldDigest === (opts.goldDigest?.(stored.lastDate) ?? null)) {
+    carries = stored.instruments;
+  }
+  const width = compiled.names.length;
+  const db = await openDuckDb({ threads: 1, memoryLimit: '512MB' });
+  try {
+    for (let first = firstIndex; first <= lastIndex; first += DAYS_PER_PASS) {
+      const last = Math.min(lastIndex, first + DAYS_PER_PASS - 1);
+      const plan = planQlibQuery({ qlibDir: opts.qlibDir, instruments: 'all', start: calendar[0]!, end: calendar[last]! });
+      const jobs = plan.jobs.map((j) => ({
+        instrument: j.instrument,
+        spans: j.spans!.map(([a, b]) => [firstAtOrAfter(calendar, a), firstAtOrAfter(calendar, b, true) - 1] as [number, number]),
+        first, last,
+        prior: carries.get(j.instrument) ?? null,
+      }));
+      const days = new Map<number, { instruments: string[]; values: Float32Array[] }>();
+      for (let i = first; i <= last; i++) if (want.has(i)) days.set(i, { instruments: [], values: [] });
+      const next = new Map<string, InstrumentCarry>();
+      for await (const r of evaluateCarriedJobs(compiled, opts.qlibDir, jobs, { threads: opts.threads ?? 1 })) {
+        if (r.carry) next.set(r.instrument, r.carry);
+        if (r.rowsRead > 0) {
+          if (r.resumed) report.resumed++;
+          else report.fromStart++;
+        }
+        const n = r.rows.length;
+        for (let i = 0; i < n; i++) {
+          const day = days.get(r.rows[i]!);
+          if (!day) continue;
+          const v = new Float32Array(width);
+          for (let f = 0; f < width; f++) v[f] = r.values[f * n + i]!;
+          day.instruments.push(r.instrument);
+          day.values.push(v);
+        }
+      }
+      carries = next;
+      for (const [i, day] of days) {
+        const date = calendar[i]!;
+        const file = opts.fileOf(date);
+        await writeDay(db, opts.lakeRoot, file, date, compiled.names, day.instruments, day.values);
+        report.days.push({ date, file, rows: day.instruments.length, checksum: await sha256OfFile(file) });
+      }
+    }
+  } finally {
+    db.close();
+  }
+  // keep the latest carry: a rebuild of older days leaves the carry of a later day in place
+  if (opts.carryFile && (!stored || stored.lastIndex <= lastIndex || stored.contentHash !== opts.manifest.contentHash)) {
+    const lastDate = calendar[lastIndex]!;
+    await writeFeatureCarry(opts.carryFile, {
+      contentHash: opts.manifest.contentHash, lastDate, lastIndex, goldDigest: opts.goldDigest?.(lastDate) ?? null,
+      nodes: compiled.plan.nodes.length, instruments: carries,
+    }, carried, opts.lakeRoot);
+  }
+  return report;
+}
+
+/** The calendar index of the first day >= d (> d when `after`). */
+function firstAtOrAfter(calendar: readonly string[], d: string, after = false): number {
+  let lo = 0, hi = calendar.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (calendar[mid]! < d || (after && calendar[mid] === d)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 const CHUNK = 2048;

@@ -15,6 +15,7 @@ import type { WorkerContext } from '../../process/worker-main.ts';
 import { readQlibCalendar } from '../../qlib/qlib-dir-reader.ts';
 import { lakeGoldDir } from '../gold/gold-store.ts';
 import { buildFeatureDays } from './feature-build.ts';
+import { carryFile } from './feature-carry-store.ts';
 import type { FeatureJobSpec } from './feature-job-kind.ts';
 import { logExperiment, refreshVersionStats, registerVersion, type ExperimentEntry } from './feature-versions.ts';
 
@@ -50,11 +51,16 @@ export async function buildFeatureSet(opts: {
   const paths = featureSetPaths(lakeRoot, manifest.name, manifest.version);
   const startedAt = new Date().toISOString();
   const t0 = Date.now();
+  const reader = createLineageReader(lakeRoot);
+  const goldFirst = [...calendar][0];
+  const goldDigest = (d: string) => (goldFirst ? reader.digest('qlib_us', 'gold', goldFirst, d).digest : null);
   const days = present.length
-    ? await buildFeatureDays({ lakeRoot, manifest, qlibDir: goldDir, dates: present, fileOf: paths.partition, threads: opts.threads })
+    ? await buildFeatureDays({
+      lakeRoot, manifest, qlibDir: goldDir, dates: present, fileOf: paths.partition, threads: opts.threads,
+      carryFile: carryFile(paths.versionDir), goldDigest,
+    })
     : [];
   const dataset = featureDatasetId(manifest.name);
-  const reader = createLineageReader(lakeRoot);
   const lineageOf = (date: string) => (opts.registry.has(dataset) ? currentLineage(opts.registry, reader, { dataset, layer: 'silver', date }) : null);
   for (const d of days) {
     const lineage = lineageOf(d.date);
