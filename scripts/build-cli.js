@@ -10,6 +10,7 @@
 // separate chunk, so the AWS SDK or DuckDB load only in the commands that reach them.
 //
 // Usage: node scripts/build-cli.js [--if-stale] [--out <dir>]
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -53,7 +54,9 @@ const BANNER = [
 /** Bundles every entry into `outDir` (replaced whole, so no stale chunk survives); returns the entry bundles. */
 export async function buildCli({ outDir = path.join(root, CLI_BUNDLE_DIR) } = {}) {
   const builtAtMs = Date.now();
-  const staging = `${outDir}.tmp-${process.pid}`;
+  // Unique per build: two builds at once (two test projects' setups) must not share a staging folder.
+  const suffix = `${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
+  const staging = `${outDir}.tmp-${suffix}`;
   fs.rmSync(staging, { recursive: true, force: true });
   const result = await build({
     absWorkingDir: root,
@@ -79,9 +82,15 @@ export async function buildCli({ outDir = path.join(root, CLI_BUNDLE_DIR) } = {}
   const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules/'));
   fs.writeFileSync(path.join(staging, CLI_BUNDLE_META), JSON.stringify({ builtAtMs, inputs }));
   // Swap the finished folder in: a CLI starting meanwhile sees either bundle or none (then tsx).
-  const old = `${outDir}.old-${process.pid}`;
+  const old = `${outDir}.old-${suffix}`;
   if (fs.existsSync(outDir)) fs.renameSync(outDir, old);
-  fs.renameSync(staging, outDir);
+  try {
+    fs.renameSync(staging, outDir);
+  } catch (err) {
+    // Another build swapped its folder in first; either is a whole, fresh bundle.
+    if (err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') throw err;
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
   fs.rmSync(old, { recursive: true, force: true });
   return Object.keys(CLI_ENTRIES).map((name) => path.join(outDir, `${name}.mjs`));
 }
