@@ -17,6 +17,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          // Spawned CLIs run the esbuild bundle, built once here, instead of compiling through tsx each time.
+          globalSetup: ['test/support/cli-bundle-setup.ts'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,
@@ -26,6 +28,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/support/cli-bundle-setup.ts'],
           environment: 'node',
           testTimeout: 300_000,
           hookTimeout: 300_000,

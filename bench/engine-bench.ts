@@ -3,8 +3,10 @@
  * - planning a 20-year backfill of every dataset of every layer, on a lake holding 20 years of
  *   bronze records for ten datasets, beside the floor of reading each of those records once
  *   (budget: under 2 s);
- * - a no-op `quantmini update` (everything up to date) from process start to exit, beside
- *   `quantmini --version`, the cost of starting the CLI at all (budget: under 1 s).
+ * - a no-op `quantmini update` (everything up to date) from process start to exit, run from the
+ *   CLI bundle (dist/cli, built first when stale) as an installed CLI runs, beside `quantmini
+ *   --version`, the cost of starting the CLI at all (budget: under 1 s); and the same update from
+ *   the TypeScript sources through tsx (QUANTMINI_FROM_SOURCE=1), beside a bare `node` start.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,6 +16,10 @@ import { pathToFileURL } from 'node:url';
 import { effectiveSource, loadConfig } from '../core/config/index.ts';
 import { createLakeRegistry } from '../core/datasets/index.ts';
 import { planRequest, registryOptionsOf } from '../core/runtime/run-engine.ts';
+// @ts-expect-error -- plain JavaScript build script without type declarations
+import { buildCli } from '../scripts/build-cli.js';
+// @ts-expect-error -- bin/ is plain JavaScript outside the TypeScript project
+import { cliBundleStaleReason } from '../bin/cli-bundle.js';
 import { formatBenchTable, type BenchRow } from './bench-types.ts';
 import { HISTORY, synthesizeHistory } from './synthetic-history.ts';
 
@@ -70,32 +76,44 @@ async function planningRows(): Promise<BenchRow[]> {
   }
 }
 
-function cliMs(args: string[], env: NodeJS.ProcessEnv): number {
+function cliMs(args: string[], env: NodeJS.ProcessEnv, script: string[] = [BIN]): number {
   const t = performance.now();
-  const r = spawnSync(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync(process.execPath, [...script, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   const ms = performance.now() - t;
   if (r.status !== 0) throw new Error(`quantmini ${args.join(' ')} exited ${r.status}: ${r.stderr.toString().slice(-500)}`);
   return ms;
 }
 
-function noOpUpdateRows(): BenchRow[] {
+async function noOpUpdateRows(): Promise<BenchRow[]> {
+  if ((cliBundleStaleReason as () => string | null)() !== null) await (buildCli as () => Promise<string[]>)();
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'qm-bench-home-'));
   const lake = path.join(home, 'lake');
-  const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config') };
+  const { QUANTMINI_FROM_SOURCE: _ignored, ...inherited } = process.env;
+  const env = { ...inherited, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config') };
+  const fromSource = { ...env, QUANTMINI_FROM_SOURCE: '1' };
   const update = ['--data-root', lake, '--source', 'demo', 'update', '--datasets', 'stocks_daily', '--days-back', '2'];
   try {
     cliMs(update, env); // fills the lake; the runs below find nothing to do
+    const stale = (cliBundleStaleReason as () => string | null)();
+    if (stale !== null) throw new Error(`the CLI bundle went stale during the bench (${stale}): its figures would be from source`);
     const noop: number[] = [];
     const version: number[] = [];
+    const noopSource: number[] = [];
+    const bareNode: number[] = [];
     for (let i = 0; i < 3; i++) {
       noop.push(cliMs(update, env));
       version.push(cliMs(['--version'], env));
+      noopSource.push(cliMs(update, fromSource));
+      bareNode.push(cliMs([], env, ['-e', '']));
     }
     const ms = median(noop);
     return [{
-      name: 'no-op update, process start to exit', value: ms, unit: 'ms',
-      peer: { name: 'quantmini --version', value: median(version), unit: 'ms' },
+      name: 'no-op update, process start to exit (CLI bundle)', value: ms, unit: 'ms',
+      peer: { name: 'quantmini --version (bundle)', value: median(version), unit: 'ms' },
       budget: '< 1000 ms', withinBudget: ms < 1000,
+    }, {
+      name: 'no-op update from the sources through tsx (a clean clone, no build)', value: median(noopSource), unit: 'ms',
+      peer: { name: 'node start alone', value: median(bareNode), unit: 'ms' },
     }];
   } finally {
     fs.rmSync(home, { recursive: true, force: true });
@@ -104,7 +122,7 @@ function noOpUpdateRows(): BenchRow[] {
 
 /** Runs the engine benchmarks and returns their rows. */
 export async function runEngineBench(): Promise<BenchRow[]> {
-  return [...(await planningRows()), ...noOpUpdateRows()];
+  return [...(await planningRows()), ...(await noOpUpdateRows())];
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -4,8 +4,8 @@ import { CliError } from './cli-errors.ts';
 import { registerCommands } from './commands/index.ts';
 import { packageVersion } from '../config/package-version.ts';
 
-/** Builds the `quantmini` program with its global options and every command. */
-export function buildProgram(): Command {
+/** Builds the `quantmini` program with its global options and the commands `argv` may run (see registerCommands). */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('quantmini')
     .description('Keep a local Polygon/Massive market-data lake up to date.')
     .version(packageVersion(), '-V, --version', 'print the version')
@@ -17,13 +17,13 @@ export function buildProgram(): Command {
     .option('--verbose', 'log details to stderr and show stack traces on errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  registerCommands(program);
+  await registerCommands(program, argv);
   return program;
 }
 
 /** Runs the CLI; every failure becomes one clear line on stderr and a non-zero exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   const verbose = argv.includes('--verbose');
   const json = argv.includes('--json');
   try {

@@ -43,12 +43,28 @@ export function featureSetOf(datasetId: string): string | null {
 function manifestVersionNumber(name: string): number {
   try {
     const file = fileURLToPath(new URL(`../../config/feature-sets/${name}.yaml`, import.meta.url));
-    const doc = YAML.parse(fs.readFileSync(file, 'utf8')) as { version?: unknown };
-    const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(String(doc.version ?? ''));
-    return m ? Number(m[1]) * 1_000_000 + Number(m[2]) * 1_000 + Number(m[3]) : 0;
+    const stat = fs.statSync(file);
+    const known = versionCache.get(file);
+    if (known && known.mtimeMs === stat.mtimeMs && known.size === stat.size) return known.value;
+    const value = versionNumberOf(fs.readFileSync(file, 'utf8'));
+    versionCache.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, value });
+    return value;
   } catch {
     return 0;
   }
+}
+
+// Every registry build asks for these versions (several per CLI start): a cold YAML parse of the
+// three built-in manifests costs about 100 ms, so the answer is kept while the file is unchanged.
+const versionCache = new Map<string, { mtimeMs: number; size: number; value: number }>();
+
+/** The manifest's version number; a single plain top-level `version: x.y.z` line is read without parsing the YAML. */
+function versionNumberOf(text: string): number {
+  const lines = [...text.matchAll(/^version:[ \t]*(\d+)\.(\d+)\.(\d+)[ \t]*$/gm)];
+  const m = lines.length === 1 && !/^version:/m.test(text.replace(lines[0]![0], ''))
+    ? lines[0]!
+    : /^(\d+)\.(\d+)\.(\d+)$/.exec(String((YAML.parse(text) as { version?: unknown }).version ?? ''));
+  return m ? Number(m[1]) * 1_000_000 + Number(m[2]) * 1_000 + Number(m[3]) : 0;
 }
 
 const has = (entries: readonly DatasetEntry[], id: string, layer: string) => entries.some((e) => e.id === id && e.layers.some((l) => l.layer === layer));

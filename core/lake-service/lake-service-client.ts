@@ -8,12 +8,13 @@
 import { fileURLToPath } from 'node:url';
 import type { ContractErrorCode } from '../contract/contract-result.ts';
 import { RequestError } from '../contract/request-error.ts';
+import { workerEntryFor } from '../process/bundled-entry.ts';
 import type { ExitInfo, LaunchedProcess, ProcessLauncher } from '../process/process-launcher.ts';
 import { isFromLakeService, type LakeMethod, type LakeMethods, type LakeServiceConfig, type ToLakeService } from './lake-service-protocol.ts';
 
-/** Path of the service's entry module when running from source (the CLI, the web host, tests). */
+/** Path of the service's entry module under Node hosts: the source (CLI from source, web host, tests) or the CLI's bundled one. */
 export function nodeLakeServiceEntry(): string {
-  return fileURLToPath(new URL('./lake-service-entry.ts', import.meta.url));
+  return workerEntryFor('lake-service', fileURLToPath(new URL('./lake-service-entry.ts', import.meta.url)));
 }
 
 /** Options for createLakeServiceClient. */

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { workerEntryFor } from '../process/bundled-entry.ts';
 import type { JobKindPlugin } from '../jobs/job-kind.ts';
 import { ingestJobKind } from '../layers/bronze/ingest-job-kind.ts';
 import { restFetchJobKind } from '../layers/bronze/rest-fetch-job-kind.ts';
@@ -10,7 +11,7 @@ import { downloadJobKind } from '../sources/polygon/download-job-kind.ts';
 /** The job kinds the lake ships with; each builds one layer (see core/jobs/job-kind.ts). */
 export const BUILT_IN_JOB_KINDS: readonly JobKindPlugin[] = [downloadJobKind, ingestJobKind, restFetchJobKind, silverJobKind, goldJobKind, featureJobKind];
 
-/** The engine's worker module when running from source (the CLI, the web host, tests run it through tsx). */
+/** The engine's worker module: the TypeScript source (run through tsx), or the bundled worker when the CLI runs bundled. */
 export function sourceWorkerEntry(): string {
-  return fileURLToPath(new URL('./job-worker.ts', import.meta.url));
+  return workerEntryFor('job-worker', fileURLToPath(new URL('./job-worker.ts', import.meta.url)));
 }

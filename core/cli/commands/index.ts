@@ -1,37 +1,57 @@
 import type { Command } from 'commander';
-import { registerBackfillCommand } from './backfill-command.ts';
-import { registerCalendarCommand } from './calendar-command.ts';
-import { registerConfigCommand } from './config-command.ts';
-import { registerDownloadCommand } from './download-command.ts';
-import { registerFeaturesCommand } from './features-command.ts';
-import { registerGapsCommand } from './gaps-command.ts';
-import { registerIngestCommand } from './ingest-command.ts';
-import { registerQlibCommand } from './qlib-command.ts';
-import { registerQueryCommand } from './query-command.ts';
-import { registerRunsCommand } from './runs-command.ts';
-import { registerScheduleCommand } from './schedule-command.ts';
-import { registerServeCommand } from './serve-command.ts';
-import { registerSimulateCommand } from './simulate-command.ts';
-import { registerStatusCommand } from './status-command.ts';
-import { registerSystemCommand } from './system-command.ts';
-import { registerUpdateCommand } from './update-command.ts';
 
-/** Registers every subcommand; each lives in its own file under commands/. */
-export function registerCommands(program: Command): void {
-  registerConfigCommand(program);
-  registerCalendarCommand(program);
-  registerDownloadCommand(program);
-  registerIngestCommand(program);
-  registerBackfillCommand(program);
-  registerStatusCommand(program);
-  registerGapsCommand(program);
-  registerQueryCommand(program);
-  registerUpdateCommand(program);
-  registerRunsCommand(program);
-  registerSystemCommand(program);
-  registerServeCommand(program);
-  registerSimulateCommand(program);
-  registerQlibCommand(program);
-  registerScheduleCommand(program);
-  registerFeaturesCommand(program);
+type Register = (program: Command) => void;
+
+/**
+ * Every subcommand's module, in help order. Each is imported only when needed: a command's module
+ * pulls in what its action uses (DuckDB, the AWS SDK, the web host), and a CLI start should pay
+ * for the one command it runs, not for all of them.
+ */
+const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
+  ['config', async () => (await import('./config-command.ts')).registerConfigCommand],
+  ['calendar', async () => (await import('./calendar-command.ts')).registerCalendarCommand],
+  ['download', async () => (await import('./download-command.ts')).registerDownloadCommand],
+  ['ingest', async () => (await import('./ingest-command.ts')).registerIngestCommand],
+  ['backfill', async () => (await import('./backfill-command.ts')).registerBackfillCommand],
+  ['status', async () => (await import('./status-command.ts')).registerStatusCommand],
+  ['gaps', async () => (await import('./gaps-command.ts')).registerGapsCommand],
+  ['query', async () => (await import('./query-command.ts')).registerQueryCommand],
+  ['update', async () => (await import('./update-command.ts')).registerUpdateCommand],
+  ['runs', async () => (await import('./runs-command.ts')).registerRunsCommand],
+  ['system', async () => (await import('./system-command.ts')).registerSystemCommand],
+  ['serve', async () => (await import('./serve-command.ts')).registerServeCommand],
+  ['simulate', async () => (await import('./simulate-command.ts')).registerSimulateCommand],
+  ['qlib', async () => (await import('./qlib-command.ts')).registerQlibCommand],
+  ['schedule', async () => (await import('./schedule-command.ts')).registerScheduleCommand],
+  ['features', async () => (await import('./features-command.ts')).registerFeaturesCommand],
+];
+
+/** Global options that take a value as the next argument (see program.ts): their value is not a command name. */
+const VALUE_OPTIONS = new Set(['--data-root', '--config', '--profile', '--source']);
+
+/** The first argument that names a command (global options and their values skipped), or null. */
+export function commandWordOf(argv: readonly string[]): string | null {
+  for (let i = 2; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return null;
+    if (!arg.startsWith('-')) return arg;
+    if (VALUE_OPTIONS.has(arg)) i++;
+  }
+  return null;
+}
+
+/**
+ * Registers the subcommand `argv` runs, loading only its module; every subcommand when argv names
+ * none or an unknown one (help and "did you mean" need them all); none for a bare `--version`.
+ */
+export async function registerCommands(program: Command, argv: readonly string[]): Promise<void> {
+  const word = commandWordOf(argv);
+  const named = COMMANDS.find(([name]) => name === word);
+  if (named) {
+    (await named[1]())(program);
+    return;
+  }
+  if (word === null && (argv.includes('-V') || argv.includes('--version'))) return;
+  const registers = await Promise.all(COMMANDS.map(([, load]) => load()));
+  for (const register of registers) register(program);
 }

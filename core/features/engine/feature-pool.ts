@@ -7,6 +7,7 @@
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { workerEntryFor } from '../../process/bundled-entry.ts';
 import type { CompiledFeatureSet } from './feature-set-compiler.ts';
 import { evaluateInstrument } from './feature-set-compiler.ts';
 import type { WorkerInit, WorkerJob, WorkerReply } from './feature-worker-protocol.ts';
@@ -168,10 +169,13 @@ interface Pool {
 }
 
 /**
- * Starts a worker on the TypeScript entry. The CLI runs from source through tsx, whose loader hooks
- * are per thread, so the worker first registers tsx itself (a tiny bootstrap) and then imports the entry.
+ * Starts a worker: the CLI bundle's worker when bundled, else the TypeScript entry. From source the
+ * CLI runs through tsx, whose loader hooks are per thread, so the worker first registers tsx itself
+ * (a tiny bootstrap) and then imports the entry.
  */
 function startWorker(init: WorkerInit): Worker {
+  const bundled = workerEntryFor('feature-worker', '');
+  if (bundled) return new Worker(bundled, { workerData: init });
   const entry = new URL('./feature-worker.ts', import.meta.url);
   const tsxApi = import.meta.resolve('tsx/esm/api');
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`;

@@ -34,9 +34,15 @@ export const restFetchJobKind: JobKindPlugin = {
   group(dataset, dates, ctx) {
     const schedule = { tickersDailyFrom: ctx.settings.rest.tickersDailyFrom };
     const units = new Map<string, string[]>();
+    // Dates come ascending and units tile the trading days, so a date up to the last partition of
+    // the previous date's unit is in that unit: working a unit out once per unit, not once per date,
+    // keeps a 20-year plan of monthly or snapshot-interval units from redoing the same calendar walk.
+    let covered = '';
     for (const d of dates) {
+      if (d <= covered) continue;
       const unit = restFetchUnitOf(dataset.id as RestDatasetId, d, schedule);
       units.set(unit.key, unit.partitions);
+      covered = unit.partitions.at(-1) ?? d;
     }
     // Several fetch units per job: a unit is a few requests, a job process costs about a second to
     // start, so a backfill of years of daily news would otherwise spend its time starting processes.

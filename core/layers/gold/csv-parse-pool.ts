@@ -5,7 +5,9 @@
  * a worker costs more than it saves).
  */
 import os from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerEntryFor } from '../../process/bundled-entry.ts';
 import { QlibCsvError, type QlibCsvOptions, type QlibCsvTable } from '../../qlib/qlib-csv-reader.ts';
 import { runCsvTask } from './csv-parse-worker.ts';
 
@@ -54,7 +56,9 @@ export function createCsvPool(opts: QlibCsvOptions, threads: number): CsvPool {
   if (threads <= 0) {
     return { threads: 0, run: async (task) => runCsvTask(task, opts), close: async () => {} };
   }
-  const entry = new URL('./csv-parse-worker.ts', import.meta.url);
+  // The CLI bundle's worker when bundled (a bundle must not start the sources), else the TypeScript entry.
+  const bundled = workerEntryFor('csv-parse-worker', '');
+  const entry = bundled ? pathToFileURL(bundled) : new URL('./csv-parse-worker.ts', import.meta.url);
   const workers = Array.from({ length: threads }, () => startWorker(entry));
   const pending = new Map<number, { resolve: (r: CsvTaskResult) => void; reject: (e: Error) => void }>();
   const idle: Worker[] = [...workers];
