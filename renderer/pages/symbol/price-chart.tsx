@@ -6,9 +6,9 @@
  * What keeps it inside the main-thread budget for 20 years of days: every series is cut to the
  * pixel columns it gets before recharts sees it (symbol-chart-series.ts), animations are off, axis
  * domains and ticks are given (recharts never scans the data for them), and dots, tooltips and
- * hit-testing by recharts are off: hover is one index look-up on the wrapper. Volume is one stepped
- * area over the per-column maxima (bars a pixel or more wide, one SVG path): recharts' <Bar> makes a
- * React element per bar, which at a thousand columns costs more than the rest of the chart. The grid
+ * hit-testing by recharts are off: hover is one index look-up on the wrapper. Volume over more than
+ * FEW_BARS columns is one stepped area over the per-column maxima (one SVG path): recharts' <Bar>
+ * makes a React element per bar, which at a thousand columns costs more than the rest of the chart. The grid
  * is reference lines at ticks given to the axes, and every axis has interval 0: otherwise recharts
  * measures each tick label in the DOM (a forced layout per label). Markers are HTML
  * buttons over the plot, so they are reachable by keyboard; hovering or focusing one shows what
@@ -17,7 +17,7 @@
  */
 import { memo, useMemo, useState } from 'react';
 import type { PointerEvent } from 'react';
-import { Area, ComposedChart, Line, ReferenceLine, XAxis, YAxis } from 'recharts';
+import { Area, Bar, ComposedChart, Line, ReferenceLine, XAxis, YAxis } from 'recharts';
 import type { SymbolBarView, SymbolEventView } from '../../../core/contract/contract-views.ts';
 import { formatCompactCount, formatTradingDate } from '../../lib/format.ts';
 import {
@@ -32,6 +32,8 @@ const MARGIN = { top: 12, right: 16, bottom: 0, left: 0 };
 const X_AXIS_HEIGHT = 26;
 /** The volume band takes the bottom fifth of the plot: its axis reaches five times the largest bar. */
 const VOLUME_SHARE = 0.2;
+/** Up to this many volume columns are drawn as separate bars (a React element each); more, as one stepped area. */
+const FEW_BARS = 120;
 const MARKER_GLYPH: Record<string, string> = { split: 'S', dividend: 'D', ticker_change: 'T' };
 const MARKER_KINDS = new Set(['split', 'dividend', 'ticker_change']);
 
@@ -123,6 +125,7 @@ export const PriceChart = memo(function PriceChart({ bars, events, mode, overlay
       return at < 0 ? [] : [{ at, event }];
     });
   }, [bars, events]);
+  const barSize = Math.max(1, Math.floor((plotW / Math.max(1, volume.length)) * 0.7));
   const markerTop = HEIGHT - X_AXIS_HEIGHT - 22;
 
   const onMove = (e: PointerEvent<HTMLElement>) => {
@@ -193,7 +196,22 @@ export const PriceChart = memo(function PriceChart({ bars, events, mode, overlay
                 allowDataOverflow
               />
             )}
-            <Area yAxisId="volume" dataKey="volume" type="step" fill="var(--border-strong)" stroke="none" fillOpacity={1} dot={false} activeDot={false} isAnimationActive={false} className="chart-volume-bars" />
+            {volume.length <= FEW_BARS ? (
+              <Bar yAxisId="volume" dataKey="volume" barSize={barSize} fill="var(--border-strong)" isAnimationActive={false} className="chart-volume-bars" />
+            ) : (
+              <Area
+                yAxisId="volume"
+                dataKey="volume"
+                type="step"
+                fill="var(--border-strong)"
+                stroke="none"
+                fillOpacity={1}
+                dot={false}
+                activeDot={false}
+                isAnimationActive={false}
+                className="chart-volume-bars"
+              />
+            )}
             <Line
               yAxisId="price"
               data={line}
