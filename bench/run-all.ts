@@ -14,6 +14,7 @@ const suites: Suite[] = [
   { name: 'lake', load: async () => (await import('./lake-bench.ts')).runLakeBench },
   { name: 'ui', load: async () => (await import('./ui-bench.ts')).runUiBench },
   { name: 'feature-sets-page', load: async () => (await import('./feature-sets-page-bench.ts')).runFeatureSetsPageBench },
+  { name: 'symbol-chart', load: async () => (await import('./symbol-chart-bench.ts')).runSymbolChartBench },
   { name: 'rest', load: async () => (await import('./rest-bench.ts')).runRestBench },
   { name: 'engine', load: async () => (await import('./engine-bench.ts')).runEngineBench },
   { name: 'gold', load: async () => (await import('./gold-bench.ts')).runGoldBench },

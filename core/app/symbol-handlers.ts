@@ -11,6 +11,9 @@ import type { Handlers } from '../contract/dispatch.ts';
 import { RequestError } from '../contract/request-error.ts';
 import { sqlString } from '../duckdb/duckdb-instance.ts';
 import { lakeRows, lakeViewNames, type LakeCell } from './lake-rows.ts';
+import { readOptionsChain } from './options-chain-handler.ts';
+import { readSymbolFeature } from './symbol-feature-handler.ts';
+import { duringSpans, tickerSpans } from './instrument-spans.ts';
 import type { LakeCaller } from './sql-handlers.ts';
 
 const str = (v: LakeCell | undefined): string | null => (v === null || v === undefined ? null : String(v));
@@ -56,12 +59,7 @@ export async function readSymbol(lake: LakeCaller, instrumentId: string, now: ()
   const views = await lakeViewNames(lake);
   if (!views.has('universe')) throw new RequestError('not_found', 'the lake has no silver universe yet: run an update with silver enabled');
   const id = sqlString(instrumentId);
-  const spans = await lakeRows(
-    lake,
-    `SELECT ticker, CAST(min(date) AS VARCHAR) AS first, CAST(max(date) AS VARCHAR) AS last
-     FROM universe WHERE instrument_id = ${id} GROUP BY ticker ORDER BY first, ticker`,
-  );
-  if (spans.length === 0) throw new RequestError('not_found', `no instrument ${instrumentId} in the lake's universe`);
+  const tickers = await tickerSpans(lake, instrumentId);
   const [ident] = await lakeRows(
     lake,
     `SELECT arg_max(ticker, date) AS ticker, arg_max(name, date) AS name, arg_max(composite_figi, date) AS figi,
@@ -69,7 +67,6 @@ export async function readSymbol(lake: LakeCaller, instrumentId: string, now: ()
        arg_max(type, date) AS type, CAST(min(first_date) AS VARCHAR) AS first_day, CAST(max(delisted_date) AS VARCHAR) AS delisted
      FROM universe WHERE instrument_id = ${id}`,
   );
-  const tickers = spans.map((s) => ({ ticker: String(s.ticker), from: String(s.first), to: String(s.last) }));
 
   let bars: SymbolBarView[] = [];
   if (views.has('stocks_daily_adjusted')) {
@@ -87,10 +84,7 @@ export async function readSymbol(lake: LakeCaller, instrumentId: string, now: ()
   }
 
   const events: SymbolEventView[] = [];
-  const during = (column: string) =>
-    tickers
-      .map((t) => `(ticker = ${sqlString(t.ticker)} AND ${column} BETWEEN DATE ${sqlString(t.from)} AND DATE ${sqlString(t.to)})`)
-      .join(' OR ');
+  const during = (column: string) => duringSpans(tickers, 'ticker', column);
   if (views.has('splits')) {
     const rows = await lakeRows(
       lake,
@@ -159,10 +153,12 @@ export async function readSymbol(lake: LakeCaller, instrumentId: string, now: ()
   };
 }
 
-/** `symbol.search` and `symbol.get` over the lake service. */
-export function symbolHandlers(lake: LakeCaller): Pick<Handlers, 'symbol.search' | 'symbol.get'> {
+/** The Symbol page's requests over the lake service. */
+export function symbolHandlers(lake: LakeCaller): Pick<Handlers, 'symbol.search' | 'symbol.get' | 'symbol.feature' | 'symbol.options'> {
   return {
     'symbol.search': (input) => searchSymbols(lake, input.query, input.limit),
     'symbol.get': (input) => readSymbol(lake, input.instrumentId),
+    'symbol.feature': (input) => readSymbolFeature(lake, input),
+    'symbol.options': (input) => readOptionsChain(lake, input.instrumentId, input.date),
   };
 }

@@ -416,6 +416,42 @@ export interface SymbolView {
   elapsedMs: number;
 }
 
+/** One feature of a feature-set version for one instrument, by date (null: the feature is NaN that day). */
+export interface SymbolFeatureView {
+  set: string;
+  version: string;
+  feature: string;
+  /** The Qlib instrument code the feature set keys the instrument by. */
+  code: string;
+  points: Array<{ date: string; value: number | null }>;
+}
+
+/** One expiration of an options chain on one day (from silver options_daily_enriched). */
+export interface OptionsExpiryView {
+  expiration: string;
+  tradingDaysToExpiry: number | null;
+  calls: number;
+  puts: number;
+  callVolume: number;
+  putVolume: number;
+  minStrike: number | null;
+  maxStrike: number | null;
+  /** The listed strike nearest the underlying's close, and the implied volatility of its call and put. */
+  atmStrike: number | null;
+  atmCallIv: number | null;
+  atmPutIv: number | null;
+}
+
+/** The options chain summary of an instrument on one day; `date` null: no options in the lake for it. */
+export interface OptionsChainView {
+  date: string | null;
+  /** Days with options on the instrument (under any symbol it traded as), ascending. */
+  dates: string[];
+  underlying: string | null;
+  underlyingClose: number | null;
+  expirations: OptionsExpiryView[];
+}
+
 /** One finding of a gold health check. */
 export interface GoldFindingView {
   instrument: string | null;

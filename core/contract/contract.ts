@@ -148,6 +148,10 @@ export const requestSchemas = {
   'coverage.layers': empty,
   'symbol.search': z.object({ query: z.string().trim().min(1).max(64), limit: z.number().int().min(1).max(50).default(12) }).strict(),
   'symbol.get': z.object({ instrumentId }).strict(),
+  'symbol.feature': z
+    .object({ instrumentId, set: featureSetName, version: semver, feature: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a feature name') })
+    .strict(),
+  'symbol.options': z.object({ instrumentId, date: isoDate.optional() }).strict(),
   'gold.status': empty,
   'gold.check': empty,
   'featureSets.list': empty,
@@ -202,6 +206,8 @@ export interface RequestOutputs {
   'coverage.layers': { views: V.CoverageLayerView[] };
   'symbol.search': V.SymbolMatchView[];
   'symbol.get': V.SymbolView;
+  'symbol.feature': V.SymbolFeatureView;
+  'symbol.options': V.OptionsChainView;
   'gold.status': V.GoldStatusView;
   'gold.check': V.GoldStatusView;
   'featureSets.list': V.FeatureSetSummaryView[];

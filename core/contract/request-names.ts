@@ -40,6 +40,8 @@ export const REQUEST_NAME_LIST = [
   'coverage.layers',
   'symbol.search',
   'symbol.get',
+  'symbol.feature',
+  'symbol.options',
   'gold.status',
   'gold.check',
   'featureSets.list',

@@ -84,3 +84,20 @@ export function featureSetViews(lakeRoot: string): Array<{ name: string; files: 
   }
   return out;
 }
+
+/** The SQL view of one built version of a set: `features_<name>@<version>` (set names hold no '@', so no clash). */
+export function featureSetVersionViewName(name: string, version: string): string {
+  return `features_${name}@${version}`;
+}
+
+/** One SQL view per built version of every set, so a page can read a version other than the latest. */
+export function featureSetVersionViews(lakeRoot: string): Array<{ name: string; files: string[]; hive: boolean }> {
+  const out: Array<{ name: string; files: string[]; hive: boolean }> = [];
+  for (const name of builtFeatureSets(lakeRoot)) {
+    for (const version of builtVersions(lakeRoot, name)) {
+      const files = versionPartitions(lakeRoot, name, version).map((p) => p.file);
+      if (files.length) out.push({ name: featureSetVersionViewName(name, version), files, hive: true });
+    }
+  }
+  return out;
+}

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { defaultRegistry, SILVER_DATASETS, type DatasetRegistry } from '../datasets/index.ts';
-import { featureSetViews } from './feature-set-paths.ts';
+import { featureSetVersionViews, featureSetViews } from './feature-set-paths.ts';
 import { listDataFileDates } from './data-file-listing.ts';
 import { lakePaths } from './lake-paths.ts';
 
@@ -37,7 +37,7 @@ export function queryableViews(lakeRoot: string, registry: DatasetRegistry = def
     const rejects = listParquet(rejectsDir);
     if (rejects.length > 0) views.push({ name: `${ds.id}_rejects`, files: rejects.map((f) => path.join(rejectsDir, f)), hive: false });
   }
-  views.push(...featureSetViews(lakeRoot));
+  views.push(...featureSetViews(lakeRoot), ...featureSetVersionViews(lakeRoot));
   return views;
 }
 

@@ -14,14 +14,18 @@ export function minMaxIndices(values: ArrayLike<number>, columns: number): numbe
     const start = Math.floor((c * n) / columns);
     const end = Math.floor(((c + 1) * n) / columns);
     if (end <= start) continue;
-    let lo = start;
-    let hi = start;
+    // Extremes among the column's finite values only: a NaN first value would otherwise win every
+    // comparison (all are false) and hide the column's real low and high.
+    let lo = -1;
+    let hi = -1;
     for (let i = start; i < end; i++) {
       const v = values[i]!;
-      if (v < values[lo]!) lo = i;
-      if (v > values[hi]!) hi = i;
+      if (!Number.isFinite(v)) continue;
+      if (lo < 0 || v < values[lo]!) lo = i;
+      if (hi < 0 || v > values[hi]!) hi = i;
     }
-    for (const i of [start, lo, hi, end - 1].sort((a, b) => a - b)) if (out[out.length - 1] !== i) out.push(i);
+    const keep = lo < 0 ? [start, end - 1] : [start, lo, hi, end - 1];
+    for (const i of keep.sort((a, b) => a - b)) if (out[out.length - 1] !== i) out.push(i);
   }
   return out;
 }

@@ -140,8 +140,8 @@ describe('coverage of every layer, symbol, gold and feature sets in the web host
     const ui = await open('light', '#/symbol');
     const { page } = ui;
     await openSplitInstrument(page);
-    await page.getByTestId('price-line').waitFor();
-    await page.getByTestId('volume-bars').waitFor();
+    await page.locator('.chart-price-series path').first().waitFor();
+    await page.locator('.chart-volume-bars path').first().waitFor();
     expect(await page.getByTestId('price-chart').getAttribute('data-mode')).toBe('adjusted');
     const marker = page.getByTestId(`marker-split-${split.executionDate}`);
     await marker.hover();
@@ -154,6 +154,12 @@ describe('coverage of every layer, symbol, gold and feature sets in the web host
     expect(Math.abs(raw - (split.splitFrom / split.splitTo - 1))).toBeLessThan(0.25);
     expect(Math.abs(adjusted)).toBeLessThan(0.2);
     expect(Math.abs(raw - adjusted)).toBeGreaterThan(0.2);
+    // The overlay: the demo's feature set, its first feature, drawn on its own axis over the close.
+    await page.getByTestId('overlay-set').selectOption('daily@1.0.0');
+    await expect.poll(() => page.getByTestId('overlay-feature').inputValue()).not.toBe('');
+    await page.locator('.chart-overlay-series path').first().waitFor();
+    expect(Number(await page.getByTestId('price-chart').getAttribute('data-overlay-points'))).toBeGreaterThan(1);
+    await page.getByTestId('options-chain').waitFor();
     await ui.screenshot('symbol-split');
     await page.getByTestId('price-raw').click();
     expect(await page.getByTestId('price-chart').getAttribute('data-mode')).toBe('raw');
@@ -213,7 +219,9 @@ describe('coverage of every layer, symbol, gold and feature sets in the web host
         if (theme === 'dark') await ui.screenshot(`dark-${name}`);
       };
       await openSplitInstrument(page);
-      await page.getByTestId('price-line').waitFor();
+      await page.locator('.chart-price-series path').first().waitFor();
+      await page.getByTestId('overlay-set').selectOption('daily@1.0.0');
+      await page.locator('.chart-overlay-series path').first().waitFor();
       await page.getByTestId(`marker-split-${split.executionDate}`).focus();
       await page.getByTestId('marker-tooltip').waitFor();
       await audit('symbol');

@@ -6,16 +6,23 @@
  * Gold panel's findings, which know Qlib codes only, link there).
  */
 import { keepPreviousData } from '@tanstack/react-query';
-import { useDeferredValue, useState } from 'react';
+import { lazy, Suspense, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import type { SymbolView } from '../../../core/contract/contract-views.ts';
 import { useContractQuery } from '../../api/contract-query.ts';
 import type { Route } from '../../app/hash-route.ts';
 import { hrefFor } from '../../app/hash-route.ts';
 import { Card, PageHeader } from '../../components/card.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../../components/feedback.tsx';
+import { runWhenIdle } from '../../lib/idle-queue.ts';
 import { formatCount, formatDuration, formatTradingDate, humanize, NONE } from '../../lib/format.ts';
-import type { PriceMode } from '../../lib/price-chart-geometry.ts';
-import { PriceChart } from './price-chart.tsx';
+import type { PriceMode } from '../../lib/symbol-chart-series.ts';
+import { FeatureOverlayPicker, type OverlayChoice } from './feature-overlay-picker.tsx';
+import { OptionsChainCard } from './options-chain-card.tsx';
+
+// recharts comes with the chart's own chunk, so the app (and this page's search) load without it; the
+// page fetches and evaluates that chunk in its first idle period, before an instrument is chosen.
+const loadPriceChart = () => import('./price-chart.tsx');
+const PriceChart = lazy(loadPriceChart);
 
 function SymbolSearch({ initial }: { initial: string }) {
   const [text, setText] = useState(initial);
@@ -125,7 +132,17 @@ function Timeline({ symbol }: { symbol: SymbolView }) {
 
 function SymbolDetail({ instrumentId }: { instrumentId: string }) {
   const [mode, setMode] = useState<PriceMode>('adjusted');
+  const [choice, setChoice] = useState<OverlayChoice | null>(null);
   const symbol = useContractQuery('symbol.get', { instrumentId }, { staleTime: 30_000 });
+  const feature = useContractQuery(
+    'symbol.feature',
+    { instrumentId, set: choice?.set ?? 'none', version: choice?.version ?? '0.0.0', feature: choice?.feature || 'none' },
+    { enabled: !!choice?.feature, staleTime: 60_000 },
+  );
+  const overlay = useMemo(
+    () => (choice?.feature && feature.data ? { label: `${choice.feature} (${choice.set}@${choice.version})`, points: feature.data.points } : null),
+    [choice, feature.data],
+  );
   if (symbol.isPending) return <Loading label="Reading the instrument…" />;
   if (symbol.isError) return <ErrorNotice error={symbol.error} title="The instrument could not be read" />;
   const s = symbol.data;
@@ -154,20 +171,32 @@ function SymbolDetail({ instrumentId }: { instrumentId: string }) {
             Build silver&apos;s adjusted daily bars (Update today does) to chart it.
           </EmptyState>
         ) : (
-          <PriceChart
-            bars={s.bars}
-            events={s.events}
-            mode={mode}
-            label={`${mode === 'adjusted' ? 'Adjusted' : 'Raw'} close and volume of ${s.ticker} from ${span}`}
-          />
+          <Suspense fallback={<Loading label="Loading the chart…" />}>
+            <PriceChart
+              bars={s.bars}
+              events={s.events}
+              mode={mode}
+              overlay={overlay}
+              label={`${mode === 'adjusted' ? 'Adjusted' : 'Raw'} close and volume of ${s.ticker} from ${span}${overlay ? `, with ${overlay.label}` : ''}`}
+            />
+          </Suspense>
         )}
         <p className="muted chart-legend">
           <span className="legend-line" aria-hidden="true" />{' '}
           {mode === 'adjusted' ? 'Adjusted close (splits and dividends, backward from the last day)' : 'Raw close as traded'} ·{' '}
           <span className="legend-bar" aria-hidden="true" /> volume · markers: S split, D dividend, T ticker change
+          {overlay && (
+            <>
+              {' '}
+              · <span className="legend-line legend-overlay" aria-hidden="true" /> {overlay.label}, right axis
+            </>
+          )}
         </p>
+        <FeatureOverlayPicker value={choice} onChange={setChoice} />
+        {feature.isError && <ErrorNotice error={feature.error} title="The overlay could not be read" testId="overlay-error" />}
       </Card>
       <Timeline symbol={s} />
+      <OptionsChainCard instrumentId={s.instrumentId} />
     </>
   );
 }
@@ -178,6 +207,7 @@ export function SymbolPage({ route }: { route: Route }) {
   const finding = route.params[0] === 'find';
   const instrumentId = finding ? null : (route.params[0] ?? null);
   const initial = finding ? (route.params[1] ?? '') : '';
+  useEffect(() => runWhenIdle([loadPriceChart]), []);
   return (
     <div className="page symbol-page">
       <PageHeader title="Symbol" description="One instrument's prices, volume and corporate actions, from silver and REST data." />

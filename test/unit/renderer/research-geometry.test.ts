@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SymbolBarView } from '../../../core/contract/contract-views.ts';
 import { expressionTokens } from '../../../renderer/lib/expression-tokens.ts';
 import { describeStages } from '../../../renderer/lib/plan-stages.ts';
-import { priceChartGeometry } from '../../../renderer/lib/price-chart-geometry.ts';
 import { columnMaxima, minMaxIndices } from '../../../renderer/lib/series-downsample.ts';
 
 describe('plan stages', () => {
@@ -29,34 +27,6 @@ describe('downsampling', () => {
   it('gives one maximum per column', () => {
     const cols = columnMaxima([1, 5, 2, 8, 3, 3], 3);
     expect(cols).toEqual([{ from: 0, to: 1, max: 5 }, { from: 2, to: 3, max: 8 }, { from: 4, to: 5, max: 3 }]);
-  });
-});
-
-describe('price chart geometry', () => {
-  const bars: SymbolBarView[] = [
-    { date: '2026-01-02', close: 100, adjClose: 50, volume: 10 },
-    { date: '2026-01-05', close: 102, adjClose: 51, volume: 20 },
-    { date: '2026-01-06', close: 51.5, adjClose: 51.5, volume: 40 },
-  ];
-  const box = { width: 400, height: 300, volumeHeight: 60, left: 50, right: 10, top: 10, bottom: 20 };
-  it('places a marker on its bar, or the next bar for a day without one', () => {
-    const g = priceChartGeometry(bars, [
-      { date: '2026-01-06', kind: 'split', ticker: 'X', title: '2-for-1 split', detail: null },
-      { date: '2026-01-03', kind: 'dividend', ticker: 'X', title: 'Cash dividend', detail: null },
-      { date: '2026-01-02', kind: 'first_day', ticker: 'X', title: 'First', detail: null },
-    ], 'raw', box);
-    expect(g.markers.map((m) => [m.event.kind, m.x])).toEqual([['split', g.xOf(2)], ['dividend', g.xOf(1)]]);
-    expect(g.xOf(0)).toBe(50);
-    expect(g.xOf(2)).toBe(390);
-    expect(g.points).toBe(3);
-  });
-
-  it('scales each series to its own range: the raw one spans the split, the adjusted one does not', () => {
-    const ticks = (mode: 'raw' | 'adjusted') => priceChartGeometry(bars, [], mode, box).priceTicks.map((t) => t.value);
-    expect(Math.min(...ticks('raw'))).toBeLessThanOrEqual(60);
-    expect(Math.max(...ticks('raw'))).toBeGreaterThanOrEqual(100);
-    expect(Math.min(...ticks('adjusted'))).toBeGreaterThanOrEqual(49);
-    expect(Math.max(...ticks('adjusted'))).toBeLessThanOrEqual(53);
   });
 });
 
