@@ -39,7 +39,9 @@ import { goldHandlers } from './gold-handlers.ts';
 import { symbolHandlers } from './symbol-handlers.ts';
 import type { SecretStore } from './secret-store.ts';
 import { userStateDir } from '../config/state-dir.ts';
-import { lastScheduledRun } from '../schedule/scheduled-runs.ts';
+import type { ScheduledProgram } from '../schedule/scheduled-command.ts';
+import { defaultScheduleEnv, type ScheduleEnv } from '../schedule/schedule-install.ts';
+import { scheduleHandlers } from './schedule-handlers.ts';
 
 /** What a host gives the backend. */
 export interface AppBackendOptions {
@@ -60,6 +62,10 @@ export interface AppBackendOptions {
   /** QuantMini's state folder (known lakes, scheduled runs); without it runs do not remember their lake's volume. */
   stateDir?: string;
   version?: string;
+  /** What the OS schedule starts for this host (Settings' install); without it the UI only shows the schedule. */
+  scheduledProgram?: () => ScheduledProgram;
+  /** Where the schedule's files go and how the service manager is asked (tests use a temporary home). */
+  scheduleEnv?: () => ScheduleEnv;
   logger?: Logger;
   /** Memory figures (tests drive pressure levels with their own). */
   memorySource?: MemorySource;
@@ -311,11 +317,16 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
       const lines = text ? scrub(text).split('\n').filter((l) => l.length > 0) : [];
       return { lines: lines.slice(-5000) };
     },
-    'schedule.status': () => {
-      const last = lastScheduledRun(options.stateDir ?? userStateDir());
-      const { enabled, at } = current().settings.schedule;
-      return { enabled, at, lastRun: last ? { date: last.date, outcome: last.outcome, finishedAt: last.finishedAt, message: last.message, runId: last.runId } : null };
-    },
+    ...scheduleHandlers({
+      stateDir: options.stateDir ?? userStateDir(),
+      schedule: () => current().settings.schedule,
+      saveSettings: async (changes) => {
+        await settings.save(changes);
+        afterConfigChange();
+      },
+      program: options.scheduledProgram,
+      scheduleEnv: options.scheduleEnv ?? defaultScheduleEnv,
+    }),
     'freshness.get': () =>
       freshness({
         lakeRoot: lakeRoot(),

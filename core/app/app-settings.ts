@@ -49,6 +49,8 @@ export interface AppSettings {
   view(): SettingsView;
   update(input: ParsedInput<'settings.update'>): Promise<SettingsView>;
   setCredentials(input: ParsedInput<'settings.setCredentials'>): Promise<SettingsView>;
+  /** Saves keys other than the form's (the schedule) after validating them, and reloads. */
+  save(changes: readonly ConfigChange[]): Promise<void>;
   /** Secret values to scrub from anything shown. */
   secrets(): string[];
   /** A sentence for when a start-up flag or the environment decides the source, or null. */
@@ -243,6 +245,11 @@ export function createAppSettings(options: AppSettingsOptions): AppSettings {
       }
       reload();
       return view();
+    },
+    async save(changes) {
+      validate(changes);
+      await saveUserConfig(config.userFile, changes);
+      reload();
     },
     secrets: () => secretValues(state().settings),
     sourceNotice: () => sourceNoticeText(overrides(), state().source.kind),

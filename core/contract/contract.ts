@@ -80,6 +80,10 @@ export const requestSchemas = {
   'jobs.log': z.object({ runId, jobId }).strict(),
   'freshness.get': empty,
   'schedule.status': empty,
+  /** Writes and loads the OS schedule (launchd agent / systemd user timer) for this host; turns schedule.enabled on. */
+  'schedule.install': z.object({ at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time as HH:MM (24-hour, New York time)').optional() })
+    .strict(),
+  'schedule.remove': empty,
   'system.profile': empty,
   'system.memory': empty,
   'settings.get': empty,
@@ -171,6 +175,8 @@ export interface RequestOutputs {
   'jobs.log': { lines: string[] };
   'freshness.get': { latestPublished: string; datasets: V.DatasetFreshnessView[] };
   'schedule.status': V.ScheduleStatusView;
+  'schedule.install': V.ScheduleChangeView;
+  'schedule.remove': V.ScheduleChangeView;
   'system.profile': V.SystemProfileView;
   'system.memory': V.MemorySampleView;
   'settings.get': V.SettingsView;

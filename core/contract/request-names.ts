@@ -21,6 +21,8 @@ export const REQUEST_NAME_LIST = [
   'jobs.log',
   'freshness.get',
   'schedule.status',
+  'schedule.install',
+  'schedule.remove',
   'system.profile',
   'system.memory',
   'settings.get',
