@@ -14,16 +14,20 @@ import {
   BrowserWindow,
   dialog,
   ipcMain,
+  Menu,
+  nativeImage,
   Notification,
   protocol,
   safeStorage,
   session,
   shell,
+  Tray,
   type NotificationConstructorOptions,
 } from 'electron';
 import { createAppBackend, lakeServiceConfig, type AppBackend } from '../core/app/app-backend.ts';
 import { effectiveSource, loadConfig, secretValues } from '../core/config/index.ts';
 import { EVENT_CHANNEL } from '../core/contract/bridge.ts';
+import { dispatchRequest } from '../core/contract/dispatch.ts';
 import { createLakeServiceClient } from '../core/lake-service/lake-service-client.ts';
 import type { LoadedConfig } from '../core/config/index.ts';
 import { appScheduledProgram, scheduledNowArgument } from '../core/schedule/scheduled-command.ts';
@@ -37,6 +41,7 @@ import { registerContractChannels, trustedUrlCheck } from './ipc-bridge.ts';
 import { createRunNotifier } from './run-notifier.ts';
 import { createSafeStorageSecretStore } from './safe-storage-secret-store.ts';
 import { createSaveExportPicker } from './save-export-dialog.ts';
+import { electronMenuBarApi, showMenuBar, type MenuBar } from './menu-bar.ts';
 import { interactiveArgs, isScheduledRun, runScheduledFiring } from './scheduled-run.ts';
 import { createUtilityProcessLauncher } from './utility-process-launcher.ts';
 import { denyAllPermissions, hardenWebContents } from './window-security.ts';
@@ -204,6 +209,32 @@ async function start(): Promise<void> {
     logger.error({ reason: details.reason }, 'renderer process gone');
   });
   win.once('ready-to-show', () => win?.show());
+
+  // The menu-bar item follows Settings (off by default): shown or removed whenever settings change.
+  let menuBar: MenuBar | null = null;
+  const b = backend;
+  const syncMenuBar = async () => {
+    const status = await dispatchRequest(b.handlers, 'schedule.status', {});
+    const on = status.ok && (status.value as { menuBar: boolean }).menuBar;
+    if (on && !menuBar) {
+      menuBar = showMenuBar(electronMenuBarApi({ Tray, Menu, nativeImage }), b, {
+        open: () => {
+          win?.show();
+          win?.focus();
+        },
+        onError: (message) => {
+          if (Notification.isSupported()) new Notification({ title: 'The update did not start', body: message }).show();
+        },
+      });
+    } else if (!on && menuBar) {
+      menuBar.destroy();
+      menuBar = null;
+    }
+  };
+  void syncMenuBar();
+  b.events.subscribe((event) => {
+    if (event.name === 'settings.changed') void syncMenuBar();
+  });
   let firing: Promise<void> | null = null;
   app.on('second-instance', (_event, argv) => {
     if (isScheduledRun(argv)) {

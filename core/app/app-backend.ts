@@ -320,6 +320,7 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
     ...scheduleHandlers({
       stateDir: options.stateDir ?? userStateDir(),
       schedule: () => current().settings.schedule,
+      menuBar: () => current().settings.menuBar.enabled,
       saveSettings: async (changes) => {
         await settings.save(changes);
         afterConfigChange();

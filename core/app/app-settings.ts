@@ -133,6 +133,7 @@ export function settingsChanges(input: ParsedInput<'settings.update'>): ConfigCh
   add('source', input.source);
   add('massive.s3.endpoint', input.s3Endpoint);
   add('datasets.enabled', input.datasetsEnabled);
+  add('menuBar.enabled', input.menuBar);
   for (const [k, v] of Object.entries(input.concurrency ?? {})) add(`concurrency.${k}`, v);
   for (const [k, v] of Object.entries(input.memory ?? {})) add(`memory.${k}`, v);
   return out;

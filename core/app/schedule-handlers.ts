@@ -18,6 +18,7 @@ import fs from 'node:fs';
 export interface ScheduleHandlerOptions {
   stateDir: string;
   schedule: () => { enabled: boolean; at: string };
+  menuBar: () => boolean;
   /** Saves settings keys to the user file and reloads the configuration. */
   saveSettings: (changes: readonly ConfigChange[]) => Promise<void>;
   program?: (() => ScheduledProgram) | undefined;
@@ -44,6 +45,7 @@ export function scheduleHandlers(o: ScheduleHandlerOptions): Pick<Handlers, 'sch
         ? { date: last.date, outcome: last.outcome, finishedAt: last.finishedAt, message: last.message, runId: last.runId }
         : null,
       install,
+      menuBar: o.menuBar(),
     };
   };
   const view = (change: ScheduleChange): ScheduleChangeView => ({ ...change, status: status() });

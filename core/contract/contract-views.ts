@@ -152,6 +152,8 @@ export interface ScheduleStatusView {
   lastRun: { date: string; outcome: 'complete' | 'failed' | 'refused' | 'cancelled' | 'skipped'; finishedAt: string; message: string; runId: string | null } | null;
   /** Whether this host can install the schedule (it knows what the OS should start), and whether its files are in place. */
   install: { available: boolean; installed: boolean; kind: 'launchd' | 'systemd' | null; program: string[] | null };
+  /** Whether the desktop app shows its menu-bar item (settings.update's `menuBar`). */
+  menuBar: boolean;
 }
 
 /** What installing or removing the schedule did (files written or removed, whether the service manager took it). */

@@ -94,6 +94,8 @@ export const requestSchemas = {
       source: z.enum(['auto', 'demo', 'massive']).optional(),
       s3Endpoint: z.url().optional(),
       datasetsEnabled: z.array(datasetId).optional(),
+      /** The desktop app's menu-bar item (Electron only; the web host has none). */
+      menuBar: z.boolean().optional(),
       concurrency: z
         .object({
           downloads: z.number().int().min(1).max(64).nullable().optional(),

@@ -42,7 +42,7 @@ const fake = vi.hoisted(() => {
   const windows: Array<{ options: Record<string, unknown>; loaded: string[]; sent: Array<[string, unknown]>; webContents: unknown; emitter: EventEmitter }> = [];
   return {
     appEvents, handlers, listeners, windows, exitCode: null as number | null, schemes: [] as unknown[], protocolHandlers: new Map<string, unknown>(), sandboxEnabled: false,
-    focused: 0, notes: [] as string[],
+    focused: 0, notes: [] as string[], trays: [] as Array<{ menu: Array<{ label?: string }>; destroyed: boolean }>,
   };
 });
 
@@ -111,6 +111,21 @@ vi.mock('electron', async () => {
     },
     BrowserWindow,
     Notification,
+    Tray: class {
+      record = { menu: [] as Array<{ label?: string }>, destroyed: false };
+      constructor() {
+        fake.trays.push(this.record);
+      }
+      setToolTip() {}
+      setContextMenu(menu: Array<{ label?: string }>) {
+        this.record.menu = menu;
+      }
+      destroy() {
+        this.record.destroyed = true;
+      }
+    },
+    Menu: { buildFromTemplate: (items: unknown[]) => items },
+    nativeImage: { createFromDataURL: () => ({ addRepresentation: () => undefined, setTemplateImage: () => undefined }) },
     dialog: { showErrorBox: (t: string, m: string) => console.error(t, m), showOpenDialog: async () => ({ canceled: true, filePaths: [] }) },
     safeStorage: { isEncryptionAvailable: () => true, encryptString: (s: string) => Buffer.from(s), decryptString: (b: Buffer) => b.toString() },
     shell: { openExternal: async () => undefined },
@@ -181,6 +196,18 @@ describe('electron main (electron mocked)', () => {
   it('offers to install the schedule with this binary, the app folder and --scheduled-run (unpackaged)', async () => {
     const status = await fake.handlers.get('qm:schedule.status')!({ senderFrame: { url: 'app://quantmini/index.html' } }, {});
     expect(status).toMatchObject({ ok: true, value: { enabled: false, install: { available: true, program: [process.execPath, tmp, '--scheduled-run'] } } });
+  });
+
+  it('shows the menu-bar item only once Settings turns it on, and removes it when turned off', async () => {
+    const trusted = { senderFrame: { url: 'app://quantmini/index.html' } };
+    await new Promise((r) => setTimeout(r, 100));
+    expect(fake.trays).toEqual([]);
+    expect(await fake.handlers.get('qm:settings.update')!(trusted, { menuBar: true })).toMatchObject({ ok: true });
+    const tray = await until(() => (fake.trays[0]?.menu.length ? fake.trays[0] : undefined));
+    expect(tray.menu.map((i) => i.label)).toEqual(['No update yet', undefined, 'Update now', 'Open QuantMini']);
+    await fake.handlers.get('qm:settings.update')!(trusted, { menuBar: false });
+    await until(() => tray.destroyed);
+    expect(fake.trays).toHaveLength(1);
   });
 
   it('runs a scheduled firing handed over by a second instance, leaving the window alone', async () => {
