@@ -42,6 +42,9 @@ import { userStateDir } from '../config/state-dir.ts';
 import type { ScheduledProgram } from '../schedule/scheduled-command.ts';
 import { defaultScheduleEnv, type ScheduleEnv } from '../schedule/schedule-install.ts';
 import { scheduleHandlers } from './schedule-handlers.ts';
+import { checkLakeFolder, lakeChoiceNeeded } from './lake-choice.ts';
+import { rememberLake } from '../storage/known-lakes.ts';
+import fs from 'node:fs';
 
 /** What a host gives the backend. */
 export interface AppBackendOptions {
@@ -246,6 +249,7 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
       dataRoot: lakeRoot(),
       host: options.host,
       platform: process.platform,
+      lakeChoiceNeeded: lakeChoiceNeeded(current().config, options.stateDir ?? userStateDir()),
     }),
     'plan.preview': async (input) => {
       const { settings: s, source } = current();
@@ -356,6 +360,16 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
       return testConnection(s, source, settings.secrets(), new Date(), settings.sourceNotice());
     },
     'settings.pickDataRoot': async () => ({ path: options.pickFolder ? await options.pickFolder() : null }),
+    'settings.chooseDataRoot': async (input) => {
+      const stateDir = options.stateDir ?? userStateDir();
+      const checked = checkLakeFolder(stateDir, input.path);
+      if (!checked.ok) throw new RequestError('invalid_input', checked.problem);
+      await fs.promises.mkdir(checked.root, { recursive: true });
+      await settings.save([{ key: 'dataRoot', value: checked.root }]);
+      await rememberLake(stateDir, checked.root, checked.volume);
+      afterConfigChange();
+      return { dataRoot: checked.root, volume: checked.volume };
+    },
     'lake.coverage': (input) => {
       if (daysBetween(input.from, input.to) > MAX_COVERAGE_DAYS) throw new RequestError('invalid_input', 'coverage covers at most 25 years per request');
       const registry = registryNow();

@@ -28,6 +28,8 @@ export interface AppInfo {
   dataRoot: string;
   host: 'electron' | 'web';
   platform: string;
+  /** No lake folder chosen yet (first run): the app asks for one before anything else. */
+  lakeChoiceNeeded: boolean;
 }
 
 /** What the plan does for one (dataset, day): the job kinds that run for it, in order. */

@@ -124,6 +124,8 @@ export const requestSchemas = {
     .strict(),
   'settings.testConnection': empty,
   'settings.pickDataRoot': empty,
+  /** The first run's lake folder: checked (writable, its volume mounted), saved as dataRoot, created and remembered. */
+  'settings.chooseDataRoot': z.object({ path: z.string().min(1).max(4096) }).strict(),
   'lake.coverage': z
     .object({ layer, from: isoDate, to: isoDate, datasets: z.array(datasetId).optional() })
     .strict()
@@ -186,6 +188,7 @@ export interface RequestOutputs {
   'settings.setCredentials': V.SettingsView;
   'settings.testConnection': V.ConnectionTestView;
   'settings.pickDataRoot': { path: string | null };
+  'settings.chooseDataRoot': { dataRoot: string; volume: string };
   'lake.coverage': V.CoverageView;
   'lake.cell': V.CoverageCellView;
   'backfill.estimate': V.BackfillEstimateView;

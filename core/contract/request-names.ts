@@ -30,6 +30,7 @@ export const REQUEST_NAME_LIST = [
   'settings.setCredentials',
   'settings.testConnection',
   'settings.pickDataRoot',
+  'settings.chooseDataRoot',
   'lake.coverage',
   'lake.cell',
   'backfill.estimate',
