@@ -6,6 +6,7 @@
 //   - DuckDB's native binding (duckdb.node and its shared library) sits outside the asar;
 //   - no package from devDependencies, no TypeScript, no tsx and no source maps are inside;
 //   - the fuse wire in the packaged binary says what build/electron-builder.yml asks for;
+//   - the packaged main bundle has the headless `--scheduled-run` mode its OS schedule starts;
 //   - the packaged lake-service bundle starts under plain Node with the packaged DuckDB and answers;
 //   - the app payload (resources/) stays under SIZE_BUDGET_MB, printed beside the real figure.
 //
@@ -128,6 +129,10 @@ export async function checkPackagedApp(appOutDir, { executableName = 'quantmini'
   const shippedPkg = JSON.parse(asar.extractFile(asarPath, 'package.json').toString('utf8'));
   if (shippedPkg.productName !== pkg.productName) failures.push(`product name ${shippedPkg.productName} is not package.json's ${pkg.productName}`);
   if (shippedPkg.version !== pkg.version) failures.push(`version ${shippedPkg.version} is not package.json's ${pkg.version}`);
+
+  // The packaged app runs its own schedule (no CLI inside, RunAsNode off): its main must know the headless flag.
+  const main = asar.extractFile(asarPath, 'dist-electron/main.cjs').toString('utf8');
+  if (!main.includes('"--scheduled-run"') && !main.includes("'--scheduled-run'")) failures.push('the packaged main lacks the --scheduled-run mode');
 
   const unpackedRoot = path.join(resources, 'app.asar.unpacked');
   const binding = `node_modules/@duckdb/node-bindings-linux-${process.arch}/duckdb.node`;

@@ -39,7 +39,12 @@ import { goldHandlers } from './gold-handlers.ts';
 import { symbolHandlers } from './symbol-handlers.ts';
 import type { SecretStore } from './secret-store.ts';
 import { userStateDir } from '../config/state-dir.ts';
-import { lastScheduledRun } from '../schedule/scheduled-runs.ts';
+import type { ScheduledProgram } from '../schedule/scheduled-command.ts';
+import { defaultScheduleEnv, type ScheduleEnv } from '../schedule/schedule-install.ts';
+import { scheduleHandlers } from './schedule-handlers.ts';
+import { checkLakeFolder, lakeChoiceNeeded } from './lake-choice.ts';
+import { rememberLake } from '../storage/known-lakes.ts';
+import fs from 'node:fs';
 
 /** What a host gives the backend. */
 export interface AppBackendOptions {
@@ -60,6 +65,10 @@ export interface AppBackendOptions {
   /** QuantMini's state folder (known lakes, scheduled runs); without it runs do not remember their lake's volume. */
   stateDir?: string;
   version?: string;
+  /** What the OS schedule starts for this host (Settings' install); without it the UI only shows the schedule. */
+  scheduledProgram?: () => ScheduledProgram;
+  /** Where the schedule's files go and how the service manager is asked (tests use a temporary home). */
+  scheduleEnv?: () => ScheduleEnv;
   logger?: Logger;
   /** Memory figures (tests drive pressure levels with their own). */
   memorySource?: MemorySource;
@@ -240,6 +249,7 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
       dataRoot: lakeRoot(),
       host: options.host,
       platform: process.platform,
+      lakeChoiceNeeded: lakeChoiceNeeded(current().config, options.stateDir ?? userStateDir()),
     }),
     'plan.preview': async (input) => {
       const { settings: s, source } = current();
@@ -311,11 +321,17 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
       const lines = text ? scrub(text).split('\n').filter((l) => l.length > 0) : [];
       return { lines: lines.slice(-5000) };
     },
-    'schedule.status': () => {
-      const last = lastScheduledRun(options.stateDir ?? userStateDir());
-      const { enabled, at } = current().settings.schedule;
-      return { enabled, at, lastRun: last ? { date: last.date, outcome: last.outcome, finishedAt: last.finishedAt, message: last.message, runId: last.runId } : null };
-    },
+    ...scheduleHandlers({
+      stateDir: options.stateDir ?? userStateDir(),
+      schedule: () => current().settings.schedule,
+      menuBar: () => current().settings.menuBar.enabled,
+      saveSettings: async (changes) => {
+        await settings.save(changes);
+        afterConfigChange();
+      },
+      program: options.scheduledProgram,
+      scheduleEnv: options.scheduleEnv ?? defaultScheduleEnv,
+    }),
     'freshness.get': () =>
       freshness({
         lakeRoot: lakeRoot(),
@@ -344,6 +360,16 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
       return testConnection(s, source, settings.secrets(), new Date(), settings.sourceNotice());
     },
     'settings.pickDataRoot': async () => ({ path: options.pickFolder ? await options.pickFolder() : null }),
+    'settings.chooseDataRoot': async (input) => {
+      const stateDir = options.stateDir ?? userStateDir();
+      const checked = checkLakeFolder(stateDir, input.path);
+      if (!checked.ok) throw new RequestError('invalid_input', checked.problem);
+      await fs.promises.mkdir(checked.root, { recursive: true });
+      await settings.save([{ key: 'dataRoot', value: checked.root }]);
+      await rememberLake(stateDir, checked.root, checked.volume);
+      afterConfigChange();
+      return { dataRoot: checked.root, volume: checked.volume };
+    },
     'lake.coverage': (input) => {
       if (daysBetween(input.from, input.to) > MAX_COVERAGE_DAYS) throw new RequestError('invalid_input', 'coverage covers at most 25 years per request');
       const registry = registryNow();

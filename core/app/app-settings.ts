@@ -49,6 +49,8 @@ export interface AppSettings {
   view(): SettingsView;
   update(input: ParsedInput<'settings.update'>): Promise<SettingsView>;
   setCredentials(input: ParsedInput<'settings.setCredentials'>): Promise<SettingsView>;
+  /** Saves keys other than the form's (the schedule) after validating them, and reloads. */
+  save(changes: readonly ConfigChange[]): Promise<void>;
   /** Secret values to scrub from anything shown. */
   secrets(): string[];
   /** A sentence for when a start-up flag or the environment decides the source, or null. */
@@ -131,6 +133,7 @@ export function settingsChanges(input: ParsedInput<'settings.update'>): ConfigCh
   add('source', input.source);
   add('massive.s3.endpoint', input.s3Endpoint);
   add('datasets.enabled', input.datasetsEnabled);
+  add('menuBar.enabled', input.menuBar);
   for (const [k, v] of Object.entries(input.concurrency ?? {})) add(`concurrency.${k}`, v);
   for (const [k, v] of Object.entries(input.memory ?? {})) add(`memory.${k}`, v);
   return out;
@@ -243,6 +246,11 @@ export function createAppSettings(options: AppSettingsOptions): AppSettings {
       }
       reload();
       return view();
+    },
+    async save(changes) {
+      validate(changes);
+      await saveUserConfig(config.userFile, changes);
+      reload();
     },
     secrets: () => secretValues(state().settings),
     sourceNotice: () => sourceNoticeText(overrides(), state().source.kind),

@@ -88,6 +88,7 @@ export const settingsSchema = z
       })
       .strict(),
     storage: z.object({ marginGiB: z.number().min(0).max(10_000) }).strict(),
+    menuBar: z.object({ enabled: z.boolean() }).strict(),
     silver: z.object({ riskFreeRate: z.number().min(-0.1).max(1) }).strict(),
     validation: z.record(
       z.enum(FLAT_FILE_DATASET_IDS),

@@ -28,6 +28,8 @@ export interface AppInfo {
   dataRoot: string;
   host: 'electron' | 'web';
   platform: string;
+  /** No lake folder chosen yet (first run): the app asks for one before anything else. */
+  lakeChoiceNeeded: boolean;
 }
 
 /** What the plan does for one (dataset, day): the job kinds that run for it, in order. */
@@ -150,6 +152,21 @@ export interface ScheduleStatusView {
   /** HH:MM, New York time. */
   at: string;
   lastRun: { date: string; outcome: 'complete' | 'failed' | 'refused' | 'cancelled' | 'skipped'; finishedAt: string; message: string; runId: string | null } | null;
+  /** Whether this host can install the schedule (it knows what the OS should start), and whether its files are in place. */
+  install: { available: boolean; installed: boolean; kind: 'launchd' | 'systemd' | null; program: string[] | null };
+  /** Whether the desktop app shows its menu-bar item (settings.update's `menuBar`). */
+  menuBar: boolean;
+}
+
+/** What installing or removing the schedule did (files written or removed, whether the service manager took it). */
+export interface ScheduleChangeView {
+  kind: 'launchd' | 'systemd';
+  files: string[];
+  activated: boolean;
+  managerMessage: string;
+  /** Commands to run by hand when the service manager could not be asked (a container, no user bus). */
+  instructions: string[];
+  status: ScheduleStatusView;
 }
 
 export interface DatasetFreshnessView {

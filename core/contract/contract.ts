@@ -82,6 +82,10 @@ export const requestSchemas = {
   'jobs.log': z.object({ runId, jobId }).strict(),
   'freshness.get': empty,
   'schedule.status': empty,
+  /** Writes and loads the OS schedule (launchd agent / systemd user timer) for this host; turns schedule.enabled on. */
+  'schedule.install': z.object({ at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time as HH:MM (24-hour, New York time)').optional() })
+    .strict(),
+  'schedule.remove': empty,
   'system.profile': empty,
   'system.memory': empty,
   'settings.get': empty,
@@ -92,6 +96,8 @@ export const requestSchemas = {
       source: z.enum(['auto', 'demo', 'massive']).optional(),
       s3Endpoint: z.url().optional(),
       datasetsEnabled: z.array(datasetId).optional(),
+      /** The desktop app's menu-bar item (Electron only; the web host has none). */
+      menuBar: z.boolean().optional(),
       concurrency: z
         .object({
           downloads: z.number().int().min(1).max(64).nullable().optional(),
@@ -120,6 +126,8 @@ export const requestSchemas = {
     .strict(),
   'settings.testConnection': empty,
   'settings.pickDataRoot': empty,
+  /** The first run's lake folder: checked (writable, its volume mounted), saved as dataRoot, created and remembered. */
+  'settings.chooseDataRoot': z.object({ path: z.string().min(1).max(4096) }).strict(),
   'lake.coverage': z
     .object({ layer, from: isoDate, to: isoDate, datasets: z.array(datasetId).optional() })
     .strict()
@@ -187,6 +195,8 @@ export interface RequestOutputs {
   'jobs.log': { lines: string[] };
   'freshness.get': { latestPublished: string; datasets: V.DatasetFreshnessView[] };
   'schedule.status': V.ScheduleStatusView;
+  'schedule.install': V.ScheduleChangeView;
+  'schedule.remove': V.ScheduleChangeView;
   'system.profile': V.SystemProfileView;
   'system.memory': V.MemorySampleView;
   'settings.get': V.SettingsView;
@@ -194,6 +204,7 @@ export interface RequestOutputs {
   'settings.setCredentials': V.SettingsView;
   'settings.testConnection': V.ConnectionTestView;
   'settings.pickDataRoot': { path: string | null };
+  'settings.chooseDataRoot': { dataRoot: string; volume: string };
   'lake.coverage': V.CoverageView;
   'lake.cell': V.CoverageCellView;
   'backfill.estimate': V.BackfillEstimateView;

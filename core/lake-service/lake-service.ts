@@ -22,6 +22,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { nearestExisting } from '../storage/volume-probe.ts';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SqlResultView } from '../contract/contract-views.ts';
 import { RequestError } from '../contract/request-error.ts';
@@ -63,8 +64,10 @@ function createMutex() {
 async function openBrowseEngine(config: LakeServiceConfig): Promise<DuckDbHandle> {
   const handle = await openDuckDb({ threads: Math.min(2, Math.max(1, config.threads)), memoryLimit: '512MB' });
   try {
-    fs.mkdirSync(config.lakeRoot, { recursive: true });
-    const root = fs.realpathSync(config.lakeRoot);
+    // Never create the lake here: with its drive unplugged that would put an empty lake on the boot
+    // disk in its place. The real path of the nearest existing folder, plus the rest, is what it will be.
+    const near = nearestExisting(config.lakeRoot);
+    const root = path.join(fs.realpathSync(near), path.relative(near, path.resolve(config.lakeRoot)));
     // This engine runs only SQL we write (previews, footers), over paths the path guard resolved.
     await lockDownEngine(handle.connection, { allowedDirectories: [root + path.sep] });
   } catch (err) {

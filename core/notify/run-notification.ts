@@ -1,4 +1,5 @@
 import type { RunSummaryView } from '../contract/contract-views.ts';
+import type { ScheduledRunRecord } from '../schedule/scheduled-runs.ts';
 
 /** What a desktop notification says when a run ends; null for runs nobody needs telling about. */
 export interface RunNotification {
@@ -25,5 +26,23 @@ export function runNotification(run: RunSummaryView): RunNotification | null {
       return { title: `${what} failed`, body: run.error ?? `${failed} of ${jobs} job(s) failed; open Runs for details.`, urgent: true };
     default:
       return null;
+  }
+}
+
+/** The notification for a scheduled firing that ran (or was refused): the history record in a sentence. */
+export function scheduledRunNotification(record: Pick<ScheduledRunRecord, 'date' | 'outcome' | 'message'>): RunNotification {
+  switch (record.outcome) {
+    case 'complete':
+      return { title: 'Scheduled update finished', body: `The lake is up to date for ${record.date} (${record.message}).`, urgent: false };
+    case 'refused':
+      return { title: 'Scheduled update did not run', body: `${record.message} It is tried again within the hour.`, urgent: true };
+    case 'cancelled':
+      return { title: 'Scheduled update cancelled', body: `The update for ${record.date} was stopped: ${record.message}.`, urgent: false };
+    default:
+      return {
+        title: 'Scheduled update failed',
+        body: `The update for ${record.date} failed: ${record.message}. Open QuantMini's Runs page for details.`,
+        urgent: true,
+      };
   }
 }

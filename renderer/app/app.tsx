@@ -4,6 +4,7 @@
  * idle, so switching pages later (say, while an update runs) neither waits for the network nor
  * compiles a chunk in the middle of the switch.
  */
+import { FirstRunLake } from './first-run-lake.tsx';
 import { lazy, Suspense, useEffect, useState } from 'react';
 import type { ComponentType } from 'react';
 import { useConnectionStatus } from '../api/api-provider.tsx';
@@ -90,11 +91,15 @@ export function App() {
             The connection to the QuantMini host was lost. Reconnecting — what you see may be out of date.
           </div>
         )}
-        <ErrorBoundary resetKey={route.page}>
-          <Suspense fallback={<Loading label={`Opening ${label}…`} />}>
-            <Page route={route} />
-          </Suspense>
-        </ErrorBoundary>
+        {info.data?.lakeChoiceNeeded ? (
+          <FirstRunLake desktop={info.data.host === 'electron'} />
+        ) : (
+          <ErrorBoundary resetKey={route.page}>
+            <Suspense fallback={<Loading label={`Opening ${label}…`} />}>
+              <Page route={route} />
+            </Suspense>
+          </ErrorBoundary>
+        )}
       </main>
     </div>
   );

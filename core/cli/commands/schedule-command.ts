@@ -1,18 +1,14 @@
 import { Option, type Command } from 'commander';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { userStateDir } from '../../config/state-dir.ts';
 import { saveUserConfig } from '../../config/save-user-config.ts';
 import { parseScheduleTime, scheduleDecision } from '../../schedule/schedule-decision.ts';
+import { cliScheduledProgram } from '../../schedule/scheduled-command.ts';
 import { defaultScheduleEnv, installSchedule, removeSchedule, scheduleInstallState, type ScheduleChange } from '../../schedule/schedule-install.ts';
 import { runScheduledUpdate, type ScheduledUpdateResult } from '../../schedule/scheduled-run.ts';
 import { lastScheduledRun, readScheduledRuns } from '../../schedule/scheduled-runs.ts';
 import { createCliContext, globalOptions, type CliContext } from '../cli-context.ts';
 import { CliError } from '../cli-errors.ts';
 import { EXIT_LAKE_LOCKED, runEngineCommand } from '../engine-run.ts';
-
-const REPO_ROOT = path.resolve(fileURLToPath(new URL('../../../', import.meta.url)));
-const CLI_BIN = path.join(REPO_ROOT, 'bin', 'quantmini.js');
 
 function parseAt(value: string): string {
   try {
@@ -21,28 +17,6 @@ function parseAt(value: string): string {
     throw new CliError(`--at: ${(err as Error).message}`, 2);
   }
   return value;
-}
-
-/** The command the OS runs: this Node and this CLI, with the global options the schedule was installed with. */
-function scheduledCommand(cmd: Command): string[] {
-  const g = globalOptions(cmd);
-  return [
-    process.execPath,
-    CLI_BIN,
-    ...(g.config ? ['--config', path.resolve(g.config)] : []),
-    ...(g.profile ? ['--profile', g.profile] : []),
-    ...(g.dataRoot ? ['--data-root', path.resolve(g.dataRoot)] : []),
-    ...(g.source ? ['--source', g.source] : []),
-    'schedule',
-    'run',
-  ];
-}
-
-/** Variables that choose the config, state and lake, passed on so the schedule runs against what was installed. */
-const PASSED_ENV = ['XDG_CONFIG_HOME', 'XDG_STATE_HOME', 'QUANTMINI_CONFIG', 'QUANTMINI_PROFILE', 'QUANTMINI_DATA_ROOT', 'QUANTMINI_STATE_DIR'];
-
-function scheduledEnv(): Record<string, string> {
-  return Object.fromEntries(PASSED_ENV.filter((k) => process.env[k]).map((k) => [k, process.env[k]!]));
 }
 
 function printChange(ctx: CliContext, verb: string, change: ScheduleChange): void {
@@ -66,7 +40,7 @@ export function registerScheduleCommand(program: Command): void {
       const ctx = createCliContext(cmd);
       const at = opts.at ?? ctx.config.settings.schedule.at;
       const { minute } = parseScheduleTime(at);
-      const change = await installSchedule(defaultScheduleEnv(), { programArguments: scheduledCommand(cmd), minute, workingDirectory: REPO_ROOT, environment: scheduledEnv() });
+      const change = await installSchedule(defaultScheduleEnv(), { ...cliScheduledProgram(globalOptions(cmd)), minute });
       await saveUserConfig(ctx.config.userFile, [
         { key: 'schedule.enabled', value: true },
         { key: 'schedule.at', value: at },

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { createAppBackend, lakeServiceConfig } from '../../app/app-backend.ts';
+import { cliScheduledProgram } from '../../schedule/scheduled-command.ts';
 import { createLakeServiceClient, nodeLakeServiceEntry } from '../../lake-service/lake-service-client.ts';
 import { createNodeProcessLauncher } from '../../process/node-process-launcher.ts';
 import { ensureRendererBuilt, rendererDistDir, repoRoot, withBuildLock } from '../../web-host/renderer-build.ts';
@@ -62,6 +63,8 @@ export function registerServeCommand(program: Command): void {
         launcher,
         lakeService,
         stateDir: userStateDir(),
+        // Installed from the browser, the schedule runs this checkout's CLI, as `quantmini schedule install` would.
+        scheduledProgram: () => cliScheduledProgram(g),
         host: 'web',
         logger: ctx.logger,
       });

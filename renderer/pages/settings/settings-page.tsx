@@ -22,6 +22,7 @@ import type { CredentialsForm, SettingsField, SettingsForm } from '../../lib/set
 import { AppearanceCard } from './appearance-card.tsx';
 import { ConnectionTest } from './connection-test.tsx';
 import { RemoveCredentials } from './remove-credentials.tsx';
+import { ScheduleSettingsCard } from './schedule-settings-card.tsx';
 import { SelectField, TextField } from './form-fields.tsx';
 
 const EMPTY_CREDENTIALS: CredentialsForm = { apiKey: '', s3AccessKeyId: '', s3SecretAccessKey: '' };
@@ -303,6 +304,8 @@ function SettingsEditor({ settings, profile, webHost }: { settings: SettingsView
           <TextField id="settings-criticalGraceSeconds" label="Grace period (seconds)" inputMode="decimal" value={form.criticalGraceSeconds} onChange={(e) => set('criticalGraceSeconds', e.target.value)} error={shown('criticalGraceSeconds')} />
         </div>
       </Card>
+
+      <ScheduleSettingsCard desktop={!webHost} />
 
       <AppearanceCard />
 

@@ -32,7 +32,7 @@ export function ScheduleCard({ host }: { host: 'electron' | 'web' | undefined })
       {s && (
         <>
           <p data-testid="schedule-setting">
-            {s.enabled ? `Every NYSE trading day at ${s.at} New York time, even with the app closed.` : 'Off. Turn it on with `quantmini schedule install`.'}
+            {s.enabled ? `Every NYSE trading day at ${s.at} New York time, even with the app closed.` : 'Off. Turn it on in Settings (or with `quantmini schedule install`).'}
           </p>
           {s.lastRun ? (
             <div className="row" style={{ gap: 'var(--space-4)', marginTop: 8 }} data-testid="schedule-last-run">
