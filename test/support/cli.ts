@@ -26,11 +26,11 @@ export interface CliOptions {
   timeoutMs?: number;
 }
 
-/** Runs `quantmini ...args` in a child process with a clean environment (no credentials, no user config). */
+/** Runs `quantmini ...args` in a child process with a clean environment (no credentials, no user config; state under the temp home). */
 export function runCli(args: readonly string[], opts: CliOptions): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, HOME: opts.home, XDG_CONFIG_HOME: path.join(opts.home, '.config'), ...opts.env };
-    for (const k of ['QUANTMINI_CONFIG', 'QUANTMINI_PROFILE', 'QUANTMINI_DATA_ROOT', 'MASSIVE_S3_ACCESS_KEY_ID', 'MASSIVE_S3_SECRET_ACCESS_KEY', 'MASSIVE_API_KEY', 'POLYGON_API_KEY']) {
+    for (const k of ['QUANTMINI_CONFIG', 'QUANTMINI_PROFILE', 'QUANTMINI_STATE_DIR', 'QUANTMINI_DATA_ROOT', 'MASSIVE_S3_ACCESS_KEY_ID', 'MASSIVE_S3_SECRET_ACCESS_KEY', 'MASSIVE_API_KEY', 'POLYGON_API_KEY']) {
       if (!opts.env || !(k in opts.env)) delete env[k];
     }
     const child = spawn(process.execPath, [CLI_BIN, ...args], {
