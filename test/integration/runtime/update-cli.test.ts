@@ -150,12 +150,11 @@ describe('quantmini update (demo source, real CLI)', () => {
     console.log(`first update: ${r.ms} ms for ${summary.jobs.length} jobs, ${summary.bytesDownloaded} bytes`);
   }, 600_000);
 
-  it('a second run downloads nothing and finishes in seconds', async () => {
+  it('a second run downloads nothing and plans no job', async () => {
     const r = await cli(lake(), ['--json', 'update', '--days-back', '5']);
     expect(r.code).toBe(0);
     const { summary } = JSON.parse(r.stdout) as { summary: RunSummary };
     expect(summary).toMatchObject({ state: 'complete', bytesDownloaded: 0, jobs: [] });
-    expect(r.ms).toBeLessThan(15_000);
     console.log(`second update: ${r.ms} ms`);
   }, 60_000);
 
