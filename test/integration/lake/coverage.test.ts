@@ -143,7 +143,6 @@ describe('computeCoverage', () => {
     expect(warm[0]!.cells).toHaveLength(1461);
     const missing = days.filter((d) => d.endsWith('-15')).length;
     expect(warm[1]!.counts).toMatchObject({ complete: days.length - missing, missing });
-    // Generous bound for a loaded CI machine; the bench reports the real figure against 200 ms.
-    expect(warmMs).toBeLessThan(1000);
+    // Its speed is the bench's figure (against 200 ms), not an assertion here.
   });
 });
