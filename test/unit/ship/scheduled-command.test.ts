@@ -3,6 +3,7 @@
  * `--scheduled-run` from the packaged app (the AppImage file itself on Linux), and the `--now=`
  * argument a firing decides by.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error -- untyped module (electron-builder's own plist library)
@@ -11,6 +12,9 @@ import { appScheduledProgram, cliScheduledProgram, scheduledNowArgument, SCHEDUL
 import { launchdPlist, systemdUnits } from '../../../core/schedule/unit-files.ts';
 
 const MAC_BINARY = '/Applications/QuantMini.app/Contents/MacOS/QuantMini';
+// Where an AppImage mounts itself while it runs, and where the user keeps the AppImage file.
+const APPIMAGE_MOUNT = path.join(os.tmpdir(), '.mount_QuantMxyz');
+const APPIMAGE_FILE = path.join(os.homedir(), 'Apps', 'QuantMini-0.1.0.AppImage');
 
 describe('scheduled program', () => {
   it('from the packaged Mac app: its own binary with --scheduled-run, which a plist parser reads back', () => {
@@ -21,9 +25,14 @@ describe('scheduled program', () => {
   });
 
   it('from an AppImage: the AppImage file, not the binary inside its temporary mount', () => {
-    const p = appScheduledProgram({ execPath: '/tmp/.mount_QuantMxyz/quantmini', appPath: '/tmp/.mount_QuantMxyz/resources/app.asar', packaged: true, env: { APPIMAGE: '/home/me/Apps/QuantMini-0.1.0.AppImage' } });
-    expect(p.programArguments).toEqual(['/home/me/Apps/QuantMini-0.1.0.AppImage', '--scheduled-run']);
-    expect(systemdUnits({ ...p, minute: 0 }).service).toContain('ExecStart=/home/me/Apps/QuantMini-0.1.0.AppImage --scheduled-run\n');
+    const p = appScheduledProgram({
+      execPath: path.join(APPIMAGE_MOUNT, 'quantmini'),
+      appPath: path.join(APPIMAGE_MOUNT, 'resources', 'app.asar'),
+      packaged: true,
+      env: { APPIMAGE: APPIMAGE_FILE },
+    });
+    expect(p.programArguments).toEqual([APPIMAGE_FILE, '--scheduled-run']);
+    expect(systemdUnits({ ...p, minute: 0 }).service).toContain(`ExecStart=${APPIMAGE_FILE} --scheduled-run\n`);
   });
 
   it('from an unpackaged Electron: the app folder first', () => {
