@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { importMetaUrlPlugin } from './import-meta-url-plugin.js';
 import { cliBundleStaleReason, CLI_BUNDLE_DIR, CLI_BUNDLE_META } from '../bin/cli-bundle.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -32,17 +33,7 @@ export const CLI_ENTRIES = {
 // package.json, sibling worker sources). In a bundle import.meta.url is the bundle's own URL, so each
 // module's import.meta.url becomes the URL its source file has in the checkout (the bundle sits two
 // folders below the root, in dist/cli).
-const importMetaUrl = {
-  name: 'import-meta-url',
-  setup(b) {
-    b.onLoad({ filter: /\.(ts|js|mjs)$/ }, async (args) => {
-      const text = await fs.promises.readFile(args.path, 'utf8');
-      if (!text.includes('import.meta.url')) return undefined;
-      const rel = path.relative(root, args.path).split(path.sep).join('/');
-      return { contents: text.replaceAll('import.meta.url', `__qmFileUrl(${JSON.stringify(rel)})`), loader: args.path.endsWith('.ts') ? 'ts' : 'js' };
-    });
-  },
-};
+const importMetaUrl = importMetaUrlPlugin(root);
 
 // Every output file (entries and chunks alike) gets the helper above and records, once per thread,
 // the folder of the bundle it runs from: that is how code asks "am I bundled?" (bundled-entry.ts).

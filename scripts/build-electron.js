@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { importMetaUrlPlugin } from './import-meta-url-plugin.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -26,17 +27,7 @@ const EXTERNAL = ['electron', '@duckdb/node-api', 'bufferutil', 'utf-8-validate'
 // shipped config/default.yaml, package.json). CommonJS has no import.meta, so each module's
 // import.meta.url becomes the URL its source file would have inside the app folder (the bundles
 // live in <app>/dist-electron, the app folder also ships config/ and package.json).
-const importMetaUrl = {
-  name: 'import-meta-url',
-  setup(b) {
-    b.onLoad({ filter: /\.(ts|js|mjs)$/ }, async (args) => {
-      const text = await fs.promises.readFile(args.path, 'utf8');
-      if (!text.includes('import.meta.url')) return undefined;
-      const rel = path.relative(root, args.path).split(path.sep).join('/');
-      return { contents: text.replaceAll('import.meta.url', `__qmFileUrl(${JSON.stringify(rel)})`), loader: args.path.endsWith('.ts') ? 'ts' : 'js' };
-    });
-  },
-};
+const importMetaUrl = importMetaUrlPlugin(root);
 
 const BANNER = "const __qmFileUrl = (rel) => require('node:url').pathToFileURL(require('node:path').join(__dirname, '..', rel)).href;";
 
