@@ -24,6 +24,7 @@ import { createNodeProcessLauncher } from '../core/process/node-process-launcher
 import { ensureRendererBuilt, rendererDistDir } from '../core/web-host/renderer-build.ts';
 import { startWebHost } from '../core/web-host/web-host.ts';
 import { formatBenchTable, type BenchRow } from './bench-types.ts';
+import { LONG_TASK_PROBE } from './long-task-probe.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -32,23 +33,6 @@ const INSTRUMENT = 'BBG000BENCH20';
 const TICKER = 'TWENTY';
 const FROM = '2006-01-03';
 const TO = '2025-12-31';
-
-/** Records every long task and every late 10 ms timer as [start, ms], from when it is evaluated. */
-const LONG_TASK_PROBE = `
-  window.__tasks = [];
-  window.__delays = [];
-  new PerformanceObserver(function (list) {
-    for (const e of list.getEntries()) window.__tasks.push([e.startTime, e.duration]);
-  }).observe({ type: 'longtask', buffered: false });
-  let last = performance.now();
-  setTimeout(function tick() {
-    const now = performance.now();
-    if (now - last - 10 > 4) window.__delays.push([last, now - last - 10]);
-    last = now;
-    setTimeout(tick, 10);
-  }, 10);
-  undefined;
-`;
 
 /**
  * Writes (once per machine; cached under the temp folder) a lake with 20 years of one instrument's

@@ -30,27 +30,12 @@ import { ensureRendererBuilt, rendererDistDir } from '../core/web-host/renderer-
 import { startWebHost } from '../core/web-host/web-host.ts';
 import { formatBenchTable, type BenchRow } from './bench-types.ts';
 import { HEATMAP_DATASETS, synthesizeHistory } from './synthetic-history.ts';
+import { LONG_TASK_PROBE } from './long-task-probe.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const RUNS = 3;
 const MINUTE_FILE_DATE = '2024-03-05';
-
-/** Records every long task (PerformanceObserver 'longtask') and every late 10 ms timer, as [start, ms]. */
-const LONG_TASK_PROBE = `
-  window.__tasks = [];
-  window.__delays = [];
-  new PerformanceObserver(function (list) {
-    for (const e of list.getEntries()) window.__tasks.push([e.startTime, e.duration]);
-  }).observe({ type: 'longtask', buffered: false });
-  let last = performance.now();
-  setTimeout(function tick() {
-    const now = performance.now();
-    if (now - last - 10 > 4) window.__delays.push([last, now - last - 10]);
-    last = now;
-    setTimeout(tick, 10);
-  }, 10);
-`;
 
 /** Resolves `window.__clickToRows` with ms from the Open click to the first preview row painted. */
 const CLICK_TO_ROWS_PROBE = `
