@@ -104,25 +104,12 @@ export async function buildFeatureDaysReport(opts: FeatureBuildOptions): Promise
       const first = index.get(chunk[0]!)!;
       const loadStart = shape.bounded ? calendar[Math.max(0, first - compiled.lookback)]! : calendar[0]!;
       const plan = planQlibQuery({ qlibDir: opts.qlibDir, instruments: 'all', start: loadStart, end: chunk.at(-1)! });
-      const days = new Map(chunk.map((d) => [index.get(d)!, { instruments: [] as string[], values: [] as Float32Array[] }]));
+      const days = new Map(chunk.map((d): [number, DayRows] => [index.get(d)!, { instruments: [], values: [] }]));
       const width = compiled.names.length;
       for await (const r of evaluateQlibQuery(compiled, plan, { threads: opts.threads ?? 1 })) {
-        const n = r.rows.length;
-        for (let i = 0; i < n; i++) {
-          const day = days.get(r.rows[i]!);
-          if (!day) continue;
-          const v = new Float32Array(width);
-          for (let f = 0; f < width; f++) v[f] = r.values[f * n + i]!;
-          day.instruments.push(r.instrument);
-          day.values.push(v);
-        }
+        addToDays(days, r, width);
       }
-      for (const [i, day] of days) {
-        const date = calendar[i]!;
-        const file = opts.fileOf(date);
-        await writeDay(db, opts.lakeRoot, file, date, compiled.names, day.instruments, day.values);
-        out.push({ date, file, rows: day.instruments.length, checksum: await sha256OfFile(file) });
-      }
+      out.push(...(await writeDays(db, opts, calendar, compiled.names, days)));
     }
   } finally {
     db.close();
@@ -174,7 +161,7 @@ async function buildCarried(opts: FeatureBuildOptions, compiled: CompiledFeature
         first, last,
         prior: carries.get(j.instrument) ?? null,
       }));
-      const days = new Map<number, { instruments: string[]; values: Float32Array[] }>();
+      const days = new Map<number, DayRows>();
       for (let i = first; i <= last; i++) if (want.has(i)) days.set(i, { instruments: [], values: [] });
       const next = new Map<string, InstrumentCarry>();
       for await (const r of evaluateCarriedJobs(compiled, opts.qlibDir, jobs, { threads: opts.threads ?? 1 })) {
@@ -183,23 +170,10 @@ async function buildCarried(opts: FeatureBuildOptions, compiled: CompiledFeature
           if (r.resumed) report.resumed++;
           else report.fromStart++;
         }
-        const n = r.rows.length;
-        for (let i = 0; i < n; i++) {
-          const day = days.get(r.rows[i]!);
-          if (!day) continue;
-          const v = new Float32Array(width);
-          for (let f = 0; f < width; f++) v[f] = r.values[f * n + i]!;
-          day.instruments.push(r.instrument);
-          day.values.push(v);
-        }
+        addToDays(days, r, width);
       }
       carries = next;
-      for (const [i, day] of days) {
-        const date = calendar[i]!;
-        const file = opts.fileOf(date);
-        await writeDay(db, opts.lakeRoot, file, date, compiled.names, day.instruments, day.values);
-        report.days.push({ date, file, rows: day.instruments.length, checksum: await sha256OfFile(file) });
-      }
+      report.days.push(...(await writeDays(db, opts, calendar, compiled.names, days)));
     }
   } finally {
     db.close();
@@ -213,6 +187,37 @@ async function buildCarried(opts: FeatureBuildOptions, compiled: CompiledFeature
     }, carried, opts.lakeRoot);
   }
   return report;
+}
+
+/** The rows being gathered for one calendar day: instruments and their feature values, in step. */
+interface DayRows {
+  instruments: string[];
+  values: Float32Array[];
+}
+
+/** Spreads one instrument's result (values feature-major over its rows) into the days being built. */
+function addToDays(days: Map<number, DayRows>, r: { instrument: string; rows: ArrayLike<number>; values: ArrayLike<number> }, width: number): void {
+  const n = r.rows.length;
+  for (let i = 0; i < n; i++) {
+    const day = days.get(r.rows[i]!);
+    if (!day) continue;
+    const v = new Float32Array(width);
+    for (let f = 0; f < width; f++) v[f] = r.values[f * n + i]!;
+    day.instruments.push(r.instrument);
+    day.values.push(v);
+  }
+}
+
+/** Writes each gathered day to its Parquet file, in calendar order, and says what was written. */
+async function writeDays(db: DuckDbHandle, opts: FeatureBuildOptions, calendar: readonly string[], names: readonly string[], days: Map<number, DayRows>): Promise<FeatureDay[]> {
+  const written: FeatureDay[] = [];
+  for (const [i, day] of days) {
+    const date = calendar[i]!;
+    const file = opts.fileOf(date);
+    await writeDay(db, opts.lakeRoot, file, date, names, day.instruments, day.values);
+    written.push({ date, file, rows: day.instruments.length, checksum: await sha256OfFile(file) });
+  }
+  return written;
 }
 
 /** The calendar index of the first day >= d (> d when `after`). */
