@@ -5,22 +5,14 @@
  * diff`, as data for the UI.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type { FeatureSetDiffView } from '../../contract/contract-views.ts';
 import { sqlIdent, sqlString } from '../../duckdb/duckdb-instance.ts';
 import { featureSetPaths, versionPartitions } from '../../lake/feature-set-paths.ts';
 import { loadManifest } from '../../features/sets/feature-set-manifest.ts';
 import { readVersionRecord } from './feature-versions.ts';
 
-/** What differs between two versions. */
-export interface FeatureVersionDiff {
-  name: string;
-  a: string;
-  b: string;
-  changed: Array<{ feature: string; before: string; after: string }>;
-  added: Array<{ feature: string; expression: string }>;
-  removed: Array<{ feature: string; expression: string }>;
-  sharedDay: string | null;
-  values: Array<{ feature: string; compared: number; differing: number; maxAbsDiff: number }>;
-}
+/** What differs between two versions: the contract's view itself, so the UI and this module share one shape. */
+export type FeatureVersionDiff = FeatureSetDiffView;
 
 function builtManifest(lakeRoot: string, name: string, version: string) {
   if (!readVersionRecord(lakeRoot, name, version)) throw new Error(`${name}@${version} was never built in this lake`);
