@@ -19,7 +19,6 @@ const home = path.join(dir, 'home');
 const stateDir = path.join(dir, 'state');
 const configFile = path.join(dir, 'config.yaml');
 const drive = path.join(dir, 'Volumes', 'Market Drive');
-const saved = { HOME: process.env.HOME, QUANTMINI_STATE_DIR: process.env.QUANTMINI_STATE_DIR };
 let serve: ServeHandle;
 let ui: TestBrowser;
 
@@ -28,10 +27,9 @@ beforeAll(async () => {
   fs.writeFileSync(configFile, 'demo:\n  tickers: 5\ndatasets:\n  enabled: [stocks_daily]\n');
   // A lake written earlier on a drive that is unplugged now.
   await rememberLake(stateDir, path.join(drive, 'lake'), drive);
-  // The web host inherits these: the default ~/QuantMiniLake is inside the test's folder.
-  process.env.HOME = home;
-  process.env.QUANTMINI_STATE_DIR = stateDir;
-  const lake: DemoLake = { dir, lakeRoot: '', configFile, flags: ['--source', 'demo', '--config', configFile], cleanup: () => undefined };
+  // The web host's HOME is inside the test's folder, so the default ~/QuantMiniLake is too.
+  const env = { HOME: home, QUANTMINI_STATE_DIR: stateDir };
+  const lake: DemoLake = { dir, lakeRoot: '', configFile, flags: ['--source', 'demo', '--config', configFile], env, cleanup: () => undefined };
   serve = await startServe(lake);
   ui = await openApp(`${serve.url}#/today`);
 }, 240_000);
@@ -39,10 +37,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await ui?.close();
   await serve?.stop();
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -15,13 +15,11 @@ import { createDemoLake, startServe, type DemoLake, type ServeHandle } from './s
 let lake: DemoLake;
 let serve: ServeHandle;
 let ui: TestBrowser;
-const saved = { XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME, QUANTMINI_STATE_DIR: process.env.QUANTMINI_STATE_DIR };
 
 beforeAll(async () => {
   lake = createDemoLake('schedule');
-  // The web host inherits these: its schedule goes to the temporary home, not the real one.
-  process.env.XDG_CONFIG_HOME = path.join(lake.dir, 'xdg');
-  process.env.QUANTMINI_STATE_DIR = path.join(lake.dir, 'state');
+  // The web host's schedule goes to the temporary home, not the real one.
+  lake.env = { XDG_CONFIG_HOME: path.join(lake.dir, 'xdg'), QUANTMINI_STATE_DIR: path.join(lake.dir, 'state') };
   serve = await startServe(lake);
   ui = await openApp(`${serve.url}#/settings`);
 }, 240_000);
@@ -29,10 +27,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await ui?.close();
   await serve?.stop();
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
   lake?.cleanup();
 });
 

@@ -14,6 +14,8 @@ export interface DemoLake {
   configFile: string;
   /** Global CLI flags that point quantmini at this lake and config. */
   flags: string[];
+  /** Environment the child processes get on top of this process's (e.g. a temporary HOME). */
+  env?: Record<string, string>;
   cleanup(): void;
 }
 
@@ -40,7 +42,7 @@ const BIN = path.resolve('bin', 'quantmini.js');
 /** Runs a quantmini command to completion (e.g. building the month of demo data). */
 export function runQuantmini(lake: DemoLake, args: string[], timeoutMs = 240_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...lake.flags, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...lake.flags, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...lake.env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -68,7 +70,7 @@ export interface ServeHandle {
 /** Starts `quantmini serve --port 0 --json` and resolves once it printed its URL. */
 export function startServe(lake: DemoLake, timeoutMs = 180_000): Promise<ServeHandle> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...lake.flags, '--json', 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...lake.flags, '--json', 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...lake.env } });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => {
