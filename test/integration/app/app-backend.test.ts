@@ -10,12 +10,11 @@ import { createAppBackend, lakeServiceConfig, type AppBackend } from '../../../c
 import { latestPublishedTradingDay, previousTradingDay } from '../../../core/calendar/index.ts';
 import { effectiveSource, loadConfig } from '../../../core/config/index.ts';
 import type { ContractEvent } from '../../../core/contract/bridge.ts';
-import type { RequestName, RequestInput, RequestOutput } from '../../../core/contract/contract.ts';
-import { dispatchRequest } from '../../../core/contract/dispatch.ts';
 import { createLakeServiceClient, nodeLakeServiceEntry } from '../../../core/lake-service/lake-service-client.ts';
 import { createNodeProcessLauncher } from '../../../core/process/node-process-launcher.ts';
 import { lakePaths } from '../../../core/lake/lake-paths.ts';
 import { writePartitionRecord, type PartitionRecord } from '../../../core/lake/partition-records.ts';
+import { requestCaller, waitFor as waitUntil } from '../../support/backend-calls.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -27,22 +26,8 @@ const latest = latestPublishedTradingDay(new Date());
 const events: ContractEvent[] = [];
 let backend: AppBackend;
 
-/** Calls a request the way a transport does (allowlist + schema + typed result), unwrapping success. */
-async function call<K extends RequestName>(name: K, input: RequestInput<K>): Promise<RequestOutput<K>> {
-  const result = await dispatchRequest(backend.handlers, name, input, { secrets: backend.secrets });
-  if (!result.ok) throw Object.assign(new Error(result.error.message), { code: result.error.code });
-  return result.value as RequestOutput<K>;
-}
-
-async function waitFor<T>(fn: () => T | undefined | null | false, timeoutMs = 90_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const call = requestCaller(() => backend);
+const waitFor = <T>(fn: () => T | undefined | null | false, timeoutMs = 90_000) => waitUntil(fn, timeoutMs);
 
 beforeAll(async () => {
   const flags = { config: configFile, dataRoot: lakeRoot, source: 'demo' as const };

@@ -12,11 +12,11 @@ import { createAppBackend, lakeServiceConfig, type AppBackend } from '../../../c
 import { latestPublishedTradingDay, previousTradingDay } from '../../../core/calendar/index.ts';
 import { effectiveSource, loadConfig } from '../../../core/config/index.ts';
 import type { ContractEvent } from '../../../core/contract/bridge.ts';
-import type { RequestInput, RequestName, RequestOutput } from '../../../core/contract/contract.ts';
-import { dispatchRequest } from '../../../core/contract/dispatch.ts';
+import type { RequestOutput } from '../../../core/contract/contract.ts';
 import { createLakeServiceClient, nodeLakeServiceEntry } from '../../../core/lake-service/lake-service-client.ts';
 import { readPartitionRecord } from '../../../core/lake/partition-records.ts';
 import { createNodeProcessLauncher } from '../../../core/process/node-process-launcher.ts';
+import { requestCaller, waitFor as waitUntil } from '../../support/backend-calls.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -29,21 +29,8 @@ while (days.length < 4) days.unshift(previousTradingDay(days[0]!));
 const events: ContractEvent[] = [];
 let backend: AppBackend;
 
-async function call<K extends RequestName>(name: K, input: RequestInput<K>): Promise<RequestOutput<K>> {
-  const result = await dispatchRequest(backend.handlers, name, input, { secrets: backend.secrets });
-  if (!result.ok) throw Object.assign(new Error(result.error.message), { code: result.error.code });
-  return result.value as RequestOutput<K>;
-}
-
-async function waitFor<T>(fn: () => T | undefined | null | false, timeoutMs = 120_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const call = requestCaller(() => backend);
+const waitFor = <T>(fn: () => T | undefined | null | false, timeoutMs = 120_000) => waitUntil(fn, timeoutMs);
 
 const finishedRun = (runId: string) => waitFor(() => events.find((e) => e.name === 'run.finished' && e.payload.runId === runId));
 
