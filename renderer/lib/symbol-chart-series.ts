@@ -1,5 +1,5 @@
 /**
- * The Symbol chart's series as recharts data, cut to the pixels they are drawn on. x is the bar's
+ * The Symbol chart's series, cut to the pixels they are drawn on. x is the bar's
  * index (one slot per trading day in the data, so weekends and holidays leave no gaps). The close
  * and the overlay keep each pixel column's first, lowest, highest and last point (minMaxIndices),
  * so 20 years of days draw the same picture as every point; volume keeps each column's largest bar.
@@ -15,9 +15,11 @@ export interface ChartPoint {
   y: number | null;
 }
 
-/** One drawn volume bar: the largest volume of the days `from`..`to`, centred between them. */
+/** One drawn volume bar: the largest volume of the days `from`..`to` (bar indices), centred between them at `x`. */
 export interface VolumeColumn {
   x: number;
+  from: number;
+  to: number;
   volume: number;
 }
 
@@ -40,7 +42,7 @@ export function downsamplePoints(values: Float64Array, columns: number): ChartPo
 /** The volume bars for `columns` pixel columns (one bar per column, or per day when there are fewer days). */
 export function volumeSeries(bars: readonly SymbolBarView[], columns: number): VolumeColumn[] {
   const volumes = Float64Array.from(bars, (b) => (Number.isFinite(b.volume) ? b.volume : 0));
-  return columnMaxima(volumes, columns).map((c) => ({ x: (c.from + c.to) / 2, volume: c.max }));
+  return columnMaxima(volumes, columns).map((c) => ({ x: (c.from + c.to) / 2, from: c.from, to: c.to, volume: c.max }));
 }
 
 /** A feature's values placed on the bars' x (days without a bar are dropped), downsampled like the close. */

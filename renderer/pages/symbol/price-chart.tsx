@@ -1,25 +1,22 @@
 /**
- * The Symbol page's chart on recharts: the close (raw or adjusted), volume bars, an optional feature
- * overlay on its own right-hand axis, and corporate-action markers. This module is its own chunk
- * (the page imports it lazily), so recharts loads with the first chart, not with the app.
- *
- * What keeps it inside the main-thread budget for 20 years of days: every series is cut to the
- * pixel columns it gets before recharts sees it (symbol-chart-series.ts), animations are off, axis
- * domains and ticks are given (recharts never scans the data for them), and dots, tooltips and
- * hit-testing by recharts are off: hover is one index look-up on the wrapper. Volume over more than
- * FEW_BARS columns is one stepped area over the per-column maxima (one SVG path): recharts' <Bar>
- * makes a React element per bar, which at a thousand columns costs more than the rest of the chart. The grid
- * is reference lines at ticks given to the axes, and every axis has interval 0: otherwise recharts
- * measures each tick label in the DOM (a forced layout per label). Markers are HTML
- * buttons over the plot, so they are reachable by keyboard; hovering or focusing one shows what
- * happened and the close either side of it, raw and adjusted, so a split reads as a jump in raw and
- * none in adjusted.
+ * The Symbol page's chart as plain SVG: the close (raw or adjusted), volume bars under it, an
+ * optional feature overlay on its own right-hand axis, and corporate-action markers. It was a
+ * recharts chart, which missed the 50 ms main-thread budget for 20 years of days even on a quiet
+ * machine (the README's "The Symbol chart and the main-thread budget" has the figures); drawn
+ * directly, a chart is a handful of elements: each series is one path over the series cut to the
+ * pixel columns it gets (symbol-chart-series.ts), the geometry is pure functions
+ * (price-chart-geometry.ts), and a toggle recomputes only the close's path. This module stays its
+ * own chunk, loaded lazily by the page. Markers are HTML buttons over the plot, so they are
+ * reachable by keyboard; hovering or focusing one shows what happened and the close either side of
+ * it, raw and adjusted, so a split reads as a jump in raw and none in adjusted.
  */
 import { memo, useMemo, useState } from 'react';
 import type { PointerEvent } from 'react';
-import { Area, Bar, ComposedChart, Line, ReferenceLine, XAxis, YAxis } from 'recharts';
 import type { SymbolBarView, SymbolEventView } from '../../../core/contract/contract-views.ts';
 import { formatCompactCount, formatTradingDate } from '../../lib/format.ts';
+import {
+  bandScale, dateTicks, linePath, placeMarkers, slotAt, slotX, valueTicks, volumePath, type SlotAxis,
+} from '../../lib/price-chart-geometry.ts';
 import {
   dateTickIndices, niceTicks, overlaySeries, paddedExtent, priceSeries, volumeSeries, type PriceMode,
 } from '../../lib/symbol-chart-series.ts';
@@ -27,15 +24,14 @@ import { useElementWidth } from '../../lib/use-element-width.ts';
 
 const HEIGHT = 320;
 const AXIS_WIDTH = 56;
-/** The plot's margins inside the SVG; the x scale is linear over [0, n - 1] between them. */
-const MARGIN = { top: 12, right: 16, bottom: 0, left: 0 };
+const MARGIN = { top: 12, right: 16 };
 const X_AXIS_HEIGHT = 26;
-/** The volume band takes the bottom fifth of the plot: its axis reaches five times the largest bar. */
-const VOLUME_SHARE = 0.2;
-/** Up to this many volume columns are drawn as separate bars (a React element each); more, as one stepped area. */
-const FEW_BARS = 120;
+/** The volume band under the price band, and the gap between them (where the markers sit). */
+const VOLUME_HEIGHT = 64;
+const BAND_GAP = 8;
+const PRICE_BOTTOM = HEIGHT - X_AXIS_HEIGHT - VOLUME_HEIGHT - BAND_GAP;
+const VOLUME_BASE = HEIGHT - X_AXIS_HEIGHT;
 const MARKER_GLYPH: Record<string, string> = { split: 'S', dividend: 'D', ticker_change: 'T' };
-const MARKER_KINDS = new Set(['split', 'dividend', 'ticker_change']);
 
 const price = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : '—');
 const change = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && a !== 0 ? b / a - 1 : Number.NaN);
@@ -43,12 +39,6 @@ const pct = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(x * 100
 
 /** A tooltip's centre, kept far enough from the edges for the whole box (at most 340 px wide) to show. */
 const tooltipLeft = (x: number, width: number) => Math.max(Math.min(170, width / 2), Math.min(x, width - 170));
-
-/** The bar an action sits on: its own day, or the next bar for a day without one (a weekend ex-date). */
-function barIndexOf(bars: readonly SymbolBarView[], byDate: ReadonlyMap<string, number>, date: string): number {
-  const i = byDate.get(date);
-  return i ?? bars.findIndex((b) => b.date >= date);
-}
 
 /** What the marker's tooltip says: the event, and the close the day before and on the day. */
 function MarkerTooltip({ event, bars, at, x, width }: { event: SymbolEventView; bars: readonly SymbolBarView[]; at: number; x: number; width: number }) {
@@ -103,40 +93,47 @@ export const PriceChart = memo(function PriceChart({ bars, events, mode, overlay
   const [hover, setHover] = useState<number | null>(null);
   const [marker, setMarker] = useState<number | null>(null);
   const n = bars.length;
-  const plotLeft = MARGIN.left + AXIS_WIDTH;
-  const plotRight = MARGIN.right + (overlay ? AXIS_WIDTH : 0);
-  const plotW = Math.max(1, width - plotLeft - plotRight);
+  const plotLeft = AXIS_WIDTH;
+  const plotW = Math.max(1, width - plotLeft - MARGIN.right - (overlay ? AXIS_WIDTH : 0));
+  const plotRight = plotLeft + plotW;
   const columns = Math.max(1, Math.floor(plotW));
-  const xOf = (i: number) => plotLeft + (n <= 1 ? plotW / 2 : (i * plotW) / (n - 1));
+  const axis = useMemo<SlotAxis>(() => ({ left: plotLeft, width: plotW, n }), [plotLeft, plotW, n]);
+  const drawn = width > 0 && n > 0;
 
-  const line = useMemo(() => (width > 0 ? priceSeries(bars, mode, columns) : []), [bars, mode, columns, width]);
-  const volume = useMemo(() => (width > 0 ? volumeSeries(bars, columns) : []), [bars, columns, width]);
-  const extra = useMemo(() => (width > 0 && overlay ? overlaySeries(bars, overlay.points, columns) : null), [bars, overlay, columns, width]);
-  const priceDomain = useMemo(() => paddedExtent(line), [line]);
-  const overlayDomain = useMemo(() => (extra ? paddedExtent(extra) : null), [extra]);
-  const priceTicks = useMemo(() => niceTicks(priceDomain[0], priceDomain[1], 4), [priceDomain]);
-  const overlayTicks = useMemo(() => (overlayDomain ? niceTicks(overlayDomain[0], overlayDomain[1], 4) : []), [overlayDomain]);
-  const volumeMax = useMemo(() => Math.max(1, ...volume.map((c) => c.volume)), [volume]);
-  const ticks = useMemo(() => dateTickIndices(n, Math.max(2, Math.min(6, Math.floor(plotW / 140)))), [n, plotW]);
-  const markers = useMemo(() => {
-    const byDate = new Map(bars.map((b, i) => [b.date, i]));
-    return events.filter((e) => MARKER_KINDS.has(e.kind)).flatMap((event) => {
-      const at = barIndexOf(bars, byDate, event.date);
-      return at < 0 ? [] : [{ at, event }];
-    });
-  }, [bars, events]);
-  const barSize = Math.max(1, Math.floor((plotW / Math.max(1, volume.length)) * 0.7));
-  const markerTop = HEIGHT - X_AXIS_HEIGHT - 22;
+  const close = useMemo(() => {
+    if (!drawn) return null;
+    const points = priceSeries(bars, mode, columns);
+    const domain = paddedExtent(points);
+    const y = bandScale(domain, PRICE_BOTTOM, MARGIN.top);
+    return { points: points.length, path: linePath(points, axis, y), ticks: valueTicks(niceTicks(domain[0], domain[1], 4), y, 4) };
+  }, [drawn, bars, mode, columns, axis]);
+  const volume = useMemo(() => {
+    if (!drawn) return null;
+    const cols = volumeSeries(bars, columns);
+    const max = cols.reduce((m, c) => Math.max(m, c.volume), 0);
+    return { bars: cols.length, path: volumePath(cols, axis, VOLUME_BASE, VOLUME_HEIGHT, max) };
+  }, [drawn, bars, columns, axis]);
+  const extra = useMemo(() => {
+    if (!drawn || !overlay) return null;
+    const points = overlaySeries(bars, overlay.points, columns);
+    const domain = paddedExtent(points);
+    const y = bandScale(domain, PRICE_BOTTOM, MARGIN.top);
+    return { points: points.length, path: linePath(points, axis, y), ticks: valueTicks(niceTicks(domain[0], domain[1], 4), y, 3) };
+  }, [drawn, bars, overlay, columns, axis]);
+  const ticks = useMemo(
+    () => dateTicks(bars, dateTickIndices(n, Math.max(2, Math.min(6, Math.floor(plotW / 140)))), axis),
+    [bars, n, plotW, axis],
+  );
+  const markers = useMemo(() => placeMarkers(bars, events), [bars, events]);
+  const overlayByDate = useMemo(() => new Map(overlay?.points.map((p) => [p.date, p.value]) ?? []), [overlay]);
 
   const onMove = (e: PointerEvent<HTMLElement>) => {
     if (n === 0) return;
-    const r = e.currentTarget.getBoundingClientRect();
-    const x = e.clientX - r.left - plotLeft;
-    setHover(x < 0 || x > plotW ? null : n <= 1 ? 0 : Math.round((x * (n - 1)) / plotW));
+    const x = e.clientX - e.currentTarget.getBoundingClientRect().left;
+    setHover(x < plotLeft || x > plotRight ? null : slotAt(axis, x));
   };
   const hovered = hover !== null ? bars[hover] : undefined;
   const shown = marker !== null ? markers[marker] : undefined;
-  const overlayAt = (i: number) => overlay?.points.find((p) => p.date === bars[i]?.date)?.value ?? null;
 
   return (
     <figure
@@ -144,129 +141,91 @@ export const PriceChart = memo(function PriceChart({ bars, events, mode, overlay
       ref={ref}
       data-testid="price-chart"
       data-mode={mode}
-      data-points={line.length}
-      data-volume-bars={volume.length}
-      data-overlay-points={extra?.length ?? 0}
+      data-points={close?.points ?? 0}
+      data-volume-bars={volume?.bars ?? 0}
+      data-overlay-points={extra?.points ?? 0}
       onPointerMove={onMove}
       onPointerLeave={() => setHover(null)}
     >
       <figcaption className="visually-hidden">{label}</figcaption>
-      {width > 0 && n > 0 && (
-        <div aria-hidden="true">
-          <ComposedChart width={width} height={HEIGHT} data={volume} margin={MARGIN} accessibilityLayer={false}>
-            {/* Grid lines as reference lines at the given ticks: recharts' grid derives (and measures) its own ticks. */}
-            {priceTicks.map((v) => (
-              <ReferenceLine key={`grid-${v}`} yAxisId="price" y={v} stroke="var(--chart-grid)" ifOverflow="hidden" />
+      {drawn && close && volume && (
+        <svg className="price-chart-svg" width={width} height={HEIGHT} aria-hidden="true">
+          <g className="chart-grid">
+            {close.ticks.map((t) => (
+              <line key={t.value} x1={plotLeft} x2={plotRight} y1={t.y} y2={t.y} />
             ))}
-            <XAxis
-              dataKey="x"
-              type="number"
-              domain={[0, Math.max(1, n - 1)]}
-              ticks={ticks}
-              tickFormatter={(i: number) => bars[i]?.date ?? ''}
-              height={X_AXIS_HEIGHT}
-              tick={{ fill: 'var(--chart-axis)', fontSize: 11 }}
-              stroke="var(--chart-axis)"
-              allowDataOverflow
-              interval={0}
-            />
-            <YAxis
-              yAxisId="price"
-              width={AXIS_WIDTH}
-              domain={priceDomain}
-              ticks={priceTicks}
-              interval={0}
-              tickFormatter={(v: number) => String(Number(v.toPrecision(4)))}
-              tick={{ fill: 'var(--chart-axis)', fontSize: 11 }}
-              stroke="var(--chart-axis)"
-              allowDataOverflow
-            />
-            <YAxis yAxisId="volume" hide domain={[0, volumeMax / VOLUME_SHARE]} interval={0} tick={false} allowDataOverflow />
-            {overlayDomain && (
-              <YAxis
-                yAxisId="feature"
-                orientation="right"
-                width={AXIS_WIDTH}
-                domain={overlayDomain}
-                ticks={overlayTicks}
-                interval={0}
-                tickFormatter={(v: number) => String(Number(v.toPrecision(3)))}
-                tick={{ fill: 'var(--chart-overlay)', fontSize: 11 }}
-                stroke="var(--chart-overlay)"
-                allowDataOverflow
-              />
-            )}
-            {volume.length <= FEW_BARS ? (
-              <Bar yAxisId="volume" dataKey="volume" barSize={barSize} fill="var(--border-strong)" isAnimationActive={false} className="chart-volume-bars" />
-            ) : (
-              <Area
-                yAxisId="volume"
-                dataKey="volume"
-                type="step"
-                fill="var(--border-strong)"
-                stroke="none"
-                fillOpacity={1}
-                dot={false}
-                activeDot={false}
-                isAnimationActive={false}
-                className="chart-volume-bars"
-              />
-            )}
-            <Line
-              yAxisId="price"
-              data={line}
-              dataKey="y"
-              type="linear"
-              stroke="var(--chart-line)"
-              strokeWidth={1.6}
-              dot={false}
-              activeDot={false}
-              isAnimationActive={false}
-              className="chart-price-series"
-            />
-            {extra && (
-              <Line
-                yAxisId="feature"
-                data={extra}
-                dataKey="y"
-                type="linear"
-                stroke="var(--chart-overlay)"
-                strokeWidth={1.2}
-                dot={false}
-                activeDot={false}
-                isAnimationActive={false}
-                className="chart-overlay-series"
-              />
-            )}
-            {markers.map((m, i) => (
-              <ReferenceLine key={i} yAxisId="price" x={m.at} className={`chart-marker-rule marker-${m.event.kind}`} ifOverflow="hidden" />
+          </g>
+          <g className="chart-axis-text">
+            {close.ticks.map((t) => (
+              <text key={t.value} x={plotLeft - 6} y={t.y + 4} textAnchor="end">
+                {t.label}
+              </text>
             ))}
-            {hover !== null && <ReferenceLine yAxisId="price" x={hover} stroke="var(--chart-axis)" strokeDasharray="3 3" />}
-          </ComposedChart>
-        </div>
+            {ticks.map((t) => (
+              <text key={t.date} x={t.x} y={HEIGHT - 8} textAnchor={t.anchor}>
+                {t.date}
+              </text>
+            ))}
+          </g>
+          {extra && (
+            <g className="chart-axis-text chart-overlay-axis">
+              {extra.ticks.map((t) => (
+                <text key={t.value} x={plotRight + 6} y={t.y + 4} textAnchor="start">
+                  {t.label}
+                </text>
+              ))}
+            </g>
+          )}
+          <line className="chart-axis-line" x1={plotLeft} x2={plotRight} y1={VOLUME_BASE} y2={VOLUME_BASE} />
+          <g className="chart-volume-bars">
+            <path d={volume.path} />
+          </g>
+          <g className="chart-price-series">
+            <path d={close.path} />
+          </g>
+          {extra && (
+            <g className="chart-overlay-series">
+              <path d={extra.path} />
+            </g>
+          )}
+          {markers.map((m, i) => (
+            <line
+              key={i}
+              x1={slotX(axis, m.at)}
+              x2={slotX(axis, m.at)}
+              y1={MARGIN.top}
+              y2={PRICE_BOTTOM + BAND_GAP / 2}
+              className={`chart-marker-rule marker-${m.event.kind}`}
+            />
+          ))}
+          {hover !== null && (
+            <line className="chart-hover-rule" x1={slotX(axis, hover)} x2={slotX(axis, hover)} y1={MARGIN.top} y2={VOLUME_BASE} />
+          )}
+        </svg>
       )}
-      {/* Test and bench hooks: the drawn series exist once recharts has laid the chart out. */}
-      {width > 0 && n > 0 && <span hidden data-testid="chart-drawn" />}
-      {markers.map((m, i) => (
-        <button
-          key={`${m.event.kind}-${m.event.date}-${i}`}
-          type="button"
-          className={`chart-marker marker-${m.event.kind}`}
-          style={{ left: xOf(m.at), top: markerTop }}
-          aria-label={`${m.event.title}, ${formatTradingDate(m.event.date)}`}
-          aria-describedby={marker === i ? 'marker-tooltip' : undefined}
-          onPointerEnter={() => setMarker(i)}
-          onPointerLeave={() => setMarker(null)}
-          onFocus={() => setMarker(i)}
-          onBlur={() => setMarker(null)}
-          data-testid={`marker-${m.event.kind}-${m.event.date}`}
-        >
-          {MARKER_GLYPH[m.event.kind] ?? '•'}
-        </button>
-      ))}
-      {shown && <MarkerTooltip event={shown.event} bars={bars} at={shown.at} x={xOf(shown.at)} width={width} />}
+      {/* Test and bench hook: the series are in the DOM. */}
+      {drawn && <span hidden data-testid="chart-drawn" />}
+      {drawn &&
+        markers.map((m, i) => (
+          <button
+            key={`${m.event.kind}-${m.event.date}-${i}`}
+            type="button"
+            className={`chart-marker marker-${m.event.kind}`}
+            style={{ left: slotX(axis, m.at), top: PRICE_BOTTOM + BAND_GAP / 2 - 9 }}
+            aria-label={`${m.event.title}, ${formatTradingDate(m.event.date)}`}
+            aria-describedby={marker === i ? 'marker-tooltip' : undefined}
+            onPointerEnter={() => setMarker(i)}
+            onPointerLeave={() => setMarker(null)}
+            onFocus={() => setMarker(i)}
+            onBlur={() => setMarker(null)}
+            data-testid={`marker-${m.event.kind}-${m.event.date}`}
+          >
+            {MARKER_GLYPH[m.event.kind] ?? '•'}
+          </button>
+        ))}
+      {shown && <MarkerTooltip event={shown.event} bars={bars} at={shown.at} x={slotX(axis, shown.at)} width={width} />}
       {!shown && hovered && hover !== null && (
-        <div className="chart-tooltip" style={{ left: tooltipLeft(xOf(hover), width) }} data-testid="bar-tooltip">
+        <div className="chart-tooltip" style={{ left: tooltipLeft(slotX(axis, hover), width) }} data-testid="bar-tooltip">
           <strong>{formatTradingDate(hovered.date)}</strong>
           <div>
             Close {price(hovered.close)} · adjusted {price(hovered.adjClose)}
@@ -274,7 +233,7 @@ export const PriceChart = memo(function PriceChart({ bars, events, mode, overlay
           <div>Volume {formatCompactCount(hovered.volume)}</div>
           {overlay && (
             <div>
-              {overlay.label} {overlayAt(hover)?.toPrecision(4) ?? '—'}
+              {overlay.label} {overlayByDate.get(hovered.date)?.toPrecision(4) ?? '—'}
             </div>
           )}
         </div>

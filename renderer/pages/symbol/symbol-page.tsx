@@ -19,8 +19,8 @@ import type { PriceMode } from '../../lib/symbol-chart-series.ts';
 import { FeatureOverlayPicker, type OverlayChoice } from './feature-overlay-picker.tsx';
 import { OptionsChainCard } from './options-chain-card.tsx';
 
-// recharts comes with the chart's own chunk, so the app (and this page's search) load without it; the
-// page fetches and evaluates that chunk in its first idle period, before an instrument is chosen.
+// The chart is its own chunk, so the app (and this page's search) load without it; the page fetches
+// and evaluates that chunk in its first idle period, before an instrument is chosen.
 const loadPriceChart = () => import('./price-chart.tsx');
 const PriceChart = lazy(loadPriceChart);
 
