@@ -5,9 +5,9 @@ import { createLakeRegistry } from '../../datasets/index.ts';
 import { openDuckDb, sqlString } from '../../duckdb/duckdb-instance.ts';
 import { builtVersions, featureSetPaths, versionPartitions } from '../../lake/feature-set-paths.ts';
 import { listBuiltinFeatureSets, loadBuiltinManifest, loadManifest, ManifestError, type FeatureSetManifest } from '../../features/sets/feature-set-manifest.ts';
-import { buildFeatureDays } from '../../layers/features/feature-build.ts';
 import { buildFeatureSet } from '../../layers/features/feature-job.ts';
 import { noteExperiment, readVersionRecord } from '../../layers/features/feature-versions.ts';
+import { verifyFeatureVersion, type VerifyDifference } from '../../layers/features/feature-verify.ts';
 import { lakeGoldDir } from '../../layers/gold/gold-store.ts';
 import { readQlibCalendar } from '../../qlib/qlib-dir-reader.ts';
 import { acquireLakeLock } from '../../runtime/lake-lock.ts';
@@ -121,24 +121,17 @@ export function registerFeaturesCommand(program: Command): void {
     .action(async (ref: string, opts: { sample: number }, cmd: Command) => {
       const ctx = createCliContext(cmd, { lake: 'write' });
       const { manifest } = resolveManifest(ctx, ref);
-      const parts = versionPartitions(ctx.dataRoot, manifest.name, manifest.version);
-      if (parts.length === 0) throw new CliError(`${manifest.name}@${manifest.version} has no partitions in this lake`);
-      const step = Math.max(1, Math.floor(parts.length / opts.sample));
-      const sample = parts.filter((_, i) => i % step === 0).slice(0, opts.sample);
+      if (versionPartitions(ctx.dataRoot, manifest.name, manifest.version).length === 0) throw new CliError(`${manifest.name}@${manifest.version} has no partitions in this lake`);
       const scratch = path.join(ctx.dataRoot, '.tmp', `verify-${process.pid}`);
       try {
-        const rebuilt = await buildFeatureDays({
-          lakeRoot: ctx.dataRoot, manifest, qlibDir: lakeGoldDir(ctx.dataRoot), dates: sample.map((p) => p.date), fileOf: (d) => path.join(scratch, `${d}.parquet`),
-        });
-        const bad: string[] = [];
-        for (const p of sample) {
-          const a = JSON.stringify(await readRows([p.file], '*'));
-          const b = JSON.stringify(await readRows([rebuilt.find((x) => x.date === p.date)!.file], '*'));
-          if (a !== b) bad.push(p.date);
-        }
-        if (bad.length) process.exitCode = 1;
-        if (ctx.json) return ctx.printJson({ set: `${manifest.name}@${manifest.version}`, checked: sample.map((p) => p.date), differing: bad });
-        ctx.print(`${manifest.name}@${manifest.version}: ${sample.length} days rebuilt, ${bad.length ? `differ on ${bad.join(', ')}` : 'all identical to what is stored'}`);
+        const r = await verifyFeatureVersion({ lakeRoot: ctx.dataRoot, manifest, sample: opts.sample, scratchDir: scratch });
+        if (r.differing.length) process.exitCode = 1;
+        if (ctx.json) return ctx.printJson({ set: `${manifest.name}@${manifest.version}`, checked: r.checked.map((c) => c.date), differing: r.differing.map((d) => d.date), details: r.differing });
+        const what = (d: VerifyDifference) => [
+          ...d.features.map((f) => `${f.name} (${f.rows} instruments)`),
+          ...(d.missing ? [`${d.missing} instruments missing`] : []), ...(d.extra ? [`${d.extra} instruments not stored`] : []),
+        ].join(', ');
+        ctx.print(`${manifest.name}@${manifest.version}: ${r.checked.length} days rebuilt, ${r.differing.length ? `differ: ${r.differing.map((d) => `${d.date}: ${what(d)}`).join('; ')}` : 'all identical to what is stored'}`);
       } finally {
         fs.rmSync(scratch, { recursive: true, force: true });
       }

@@ -132,7 +132,21 @@ export async function* evaluateCarriedJobs(
   try {
     yield* pool.run(
       jobs,
-      (job, id) => ({ job: { id, kind: 'carried', job } as WorkerJob, transfer: [] }),
+      (job, id) => {
+        // carried states may be views into one big buffer (the carry file): send compact copies,
+        // moved rather than cloned, so a message never drags the whole buffer along
+        const transfer: ArrayBuffer[] = [];
+        const prior = job.prior && {
+          ...job.prior,
+          states: job.prior.states.map((s) => {
+            if (!s) return null;
+            const state = s.state.slice();
+            transfer.push(state.buffer);
+            return { absLo: s.absLo, state };
+          }),
+        };
+        return { job: { id, kind: 'carried', job: { ...job, prior } } as WorkerJob, transfer };
+      },
       (_, reply) => {
         if (reply.kind !== 'carried') throw new Error('unexpected reply');
         return reply.result;

@@ -26,6 +26,12 @@ parentPort!.on('message', (msg: WorkerJob) => {
       const result = evaluateCarriedInstrument(compiled, init.carried!.qlibDir, msg.job);
       reply = { id: msg.id, kind: 'carried', result };
       transfer.push(result.values.buffer as ArrayBuffer, result.rows.buffer as ArrayBuffer);
+      const own = new Set<ArrayBuffer>();
+      for (const st of result.carry?.states ?? []) {
+        const b = st?.state.buffer as ArrayBuffer | undefined;
+        if (b && st!.state.byteOffset === 0 && st!.state.byteLength === b.byteLength) own.add(b);
+      }
+      transfer.push(...own);
     } else {
       const res = evaluateQlibInstrument(compiled, qlibPlan!, msg.job);
       if (!res) {

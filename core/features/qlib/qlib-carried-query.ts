@@ -48,31 +48,45 @@ interface Bin {
   start: number;
   length: number;
   file: string;
+  fd: number;
 }
+
+/** Qlib's bins are little-endian float32; read straight into a Float32Array except on a big-endian host. */
+const BIG_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 0;
 
 /** Evaluates one instrument for days job.first..job.last (see the module comment). */
 export function evaluateCarriedInstrument(compiled: CompiledFeatureSet, qlibDir: string, job: CarriedJob): CarriedResult {
   const shape = planCarryShape(compiled.plan);
   if (!shape.resumable) throw new Error(`this feature set cannot be built incrementally: ${shape.reason}`);
+  // each bin is opened once: its header read, then only the rows needed (a resume: the last ~depth rows)
   const bins = new Map<string, Bin>();
+  try {
+    return evaluateFromBins(compiled, qlibDir, job, shape.maxDepth, bins);
+  } finally {
+    for (const b of bins.values()) fs.closeSync(b.fd);
+  }
+}
+
+function evaluateFromBins(compiled: CompiledFeatureSet, qlibDir: string, job: CarriedJob, maxDepth: number, bins: Map<string, Bin>): CarriedResult {
   let binLo = Infinity;
   let binHi = -Infinity;
   for (const field of compiled.fields) {
-    const b = binOf(qlibFeaturePath(qlibDir, job.instrument, field));
-    if (!b || b.length === 0) continue;
+    const b = openBin(qlibFeaturePath(qlibDir, job.instrument, field));
+    if (!b) continue;
     bins.set(field, b);
+    if (b.length === 0) continue;
     binLo = Math.min(binLo, b.start);
     binHi = Math.max(binHi, b.start + b.length - 1);
   }
   const empty: CarriedResult = { instrument: job.instrument, rows: new Int32Array(0), values: new Float32Array(0), carry: null, resumed: false, rowsRead: 0 };
-  if (bins.size === 0 || binHi < job.first) return empty;
+  if (binLo === Infinity || binHi < job.first) return empty;
   const top = Math.min(binHi, job.last);
-  const hashFrom = job.last + 1 - shape.maxDepth;
+  const hashFrom = job.last + 1 - maxDepth;
   const prior = job.prior && job.prior.lastIndex === job.first - 1 ? job.prior : null;
   if (prior) {
-    const base = Math.max(binLo, job.first - shape.maxDepth);
+    const base = Math.max(binLo, job.first - maxDepth);
     const fields = loadFields(bins, base, top);
-    if (windowHash(compiled.fields, fields.columns, base, job.first - shape.maxDepth, job.first - 1) === prior.windowHash) {
+    if (windowHash(compiled.fields, fields.columns, base, job.first - maxDepth, job.first - 1) === prior.windowHash) {
       try {
         return run(base, fields, prior);
       } catch (err) {
@@ -138,8 +152,8 @@ function windowHash(names: readonly string[], columns: Record<string, FieldColum
   return h.digest('hex');
 }
 
-/** The start index and row count of a bin file (header and size only); null when it does not exist. */
-function binOf(file: string): Bin | null {
+/** A bin file opened for reading: its start index and row count (header and size only); null when it does not exist. */
+function openBin(file: string): Bin | null {
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
@@ -154,9 +168,10 @@ function binOf(file: string): Bin | null {
     fs.readSync(fd, head, 0, 4, 0);
     const start = head.readFloatLE(0);
     if (!Number.isInteger(start) || start < 0) throw new Error(`${file}: start index ${start} is not a calendar index`);
-    return { start, length: size / 4 - 1, file };
-  } finally {
+    return { start, length: size / 4 - 1, file, fd };
+  } catch (err) {
     fs.closeSync(fd);
+    throw err;
   }
 }
 
@@ -169,15 +184,18 @@ function loadFields(bins: Map<string, Bin>, from: number, to: number): { columns
     const e = Math.min(b.start + b.length - 1, to);
     if (a > e) continue;
     const n = e - a + 1;
-    const buf = Buffer.alloc(n * 4);
-    const fd = fs.openSync(b.file, 'r');
-    try {
-      fs.readSync(fd, buf, 0, n * 4, 4 + (a - b.start) * 4);
-    } finally {
-      fs.closeSync(fd);
-    }
     const values = new Float32Array(n);
-    for (let i = 0; i < n; i++) values[i] = buf.readFloatLE(i * 4);
+    const bytes = new Uint8Array(values.buffer);
+    let got = 0;
+    while (got < bytes.length) {
+      const k = fs.readSync(b.fd, bytes, got, bytes.length - got, 4 + (a - b.start) * 4 + got);
+      if (k === 0) throw new Error(`${b.file}: ended before row ${a + got / 4} (file shrank while being read)`);
+      got += k;
+    }
+    if (BIG_ENDIAN) {
+      const view = new DataView(values.buffer);
+      for (let i = 0; i < n; i++) values[i] = view.getFloat32(i * 4, true);
+    }
     columns[field] = { offset: a - from, values };
     read = Math.max(read, n);
   }

@@ -25,7 +25,7 @@ import { sha256OfFile } from '../../files/file-checksum.ts';
 import { evaluateCarriedJobs, evaluateQlibQuery } from '../../features/engine/feature-pool.ts';
 import { planCarryShape } from '../../features/engine/plan-carry.ts';
 import type { InstrumentCarry } from '../../features/qlib/qlib-carried-query.ts';
-import { readFeatureCarry, writeFeatureCarry } from './feature-carry-store.ts';
+import { checkpointFile, readFeatureCarry, writeFeatureCarry, type FeatureCarry } from './feature-carry-store.ts';
 import type { CompiledFeatureSet } from '../../features/engine/feature-set-compiler.ts';
 import { planQlibQuery } from '../../features/qlib/qlib-directory-query.ts';
 import { compileFeatureSet, type FeatureSetManifest } from '../../features/sets/feature-set-manifest.ts';
@@ -46,6 +46,21 @@ export interface FeatureBuildOptions {
   carryFile?: string;
   /** A digest of gold up to a day (null: unknown); a carry made over other gold is not used. */
   goldDigest?: (date: string) => string | null;
+  /**
+   * Where the carried build leaves checkpoints: the states after every calendar row whose index is
+   * a multiple of `checkpointEvery` minus one (checkpointFile(dir, date)), so `features verify` can
+   * rebuild a day from the checkpoint before it instead of the whole history. Absent: none kept.
+   */
+  checkpointDir?: string;
+  /** Calendar rows between checkpoints (default CHECKPOINT_EVERY). */
+  checkpointEvery?: number;
+  /**
+   * A carry (e.g. a checkpoint) to resume from, read only: the build evaluates from the day after
+   * its last day (which must precede the first day asked for) and writes only the days asked for.
+   */
+  resumeFrom?: string;
+  /** Rows of evaluation a pass needs per worker thread it starts (default ROWS_PER_THREAD; tests force threads with 1). */
+  rowsPerThread?: number;
 }
 
 /** One built partition. */
@@ -70,6 +85,9 @@ export interface FeatureBuildReport {
 
 /** Most days evaluated in one pass (each pass holds its days' values in memory). */
 const DAYS_PER_PASS = 64;
+
+/** Calendar rows between checkpoints: about every half year, so a verified day re-evaluates at most that many rows. */
+export const CHECKPOINT_EVERY = 128;
 
 /** How a compiled set must be evaluated to give every day its canonical value. */
 export function evaluationShape(compiled: CompiledFeatureSet): { bounded: boolean; perDay: boolean } {
@@ -132,28 +150,35 @@ async function buildCarried(opts: FeatureBuildOptions, compiled: CompiledFeature
   const report: FeatureBuildReport = { days: [], mode: 'carried', resumed: 0, fromStart: 0, depth: planCarryShape(compiled.plan).maxDepth };
   if (wanted.length === 0) return report;
   const want = new Set(wanted.map((d) => index.get(d)!));
-  const firstIndex = index.get(wanted[0]!)!;
+  let firstIndex = index.get(wanted[0]!)!;
   const lastIndex = index.get(wanted.at(-1)!)!;
   const carried = compiled.plan.nodes.map((_, i) => i).filter((i) => planCarryShape(compiled.plan).carried[i]);
   let carries = new Map<string, InstrumentCarry>();
-  let stored = null as ReturnType<typeof readFeatureCarry>;
-  if (opts.carryFile) {
+  const usable = (c: FeatureCarry | null, before: number): c is FeatureCarry => c !== null && c.contentHash === opts.manifest.contentHash
+    && c.nodes === compiled.plan.nodes.length && c.lastIndex < before && calendar[c.lastIndex] === c.lastDate
+    && c.goldDigest === (opts.goldDigest?.(c.lastDate) ?? null);
+  const readCarry = (file: string): FeatureCarry | null => {
     try {
-      stored = readFeatureCarry(opts.carryFile);
+      return readFeatureCarry(file);
     } catch {
-      stored = null; // an unreadable carry only costs a build from the first row; the next build rewrites it
+      return null; // an unreadable carry only costs a build from the first row; the next build rewrites it
     }
-  }
-  if (stored && stored.contentHash === opts.manifest.contentHash && stored.nodes === compiled.plan.nodes.length
-    && stored.lastIndex === firstIndex - 1 && calendar[stored.lastIndex] === stored.lastDate
-    && stored.goldDigest === (opts.goldDigest?.(stored.lastDate) ?? null)) {
+  };
+  const stored = opts.carryFile ? readCarry(opts.carryFile) : null;
+  const resume = opts.resumeFrom ? readCarry(opts.resumeFrom) : null;
+  if (usable(resume, firstIndex)) {
+    firstIndex = resume.lastIndex + 1;
+    carries = resume.instruments;
+  } else if (usable(stored, firstIndex) && stored.lastIndex === firstIndex - 1) {
     carries = stored.instruments;
   }
+  const every = opts.checkpointEvery ?? CHECKPOINT_EVERY;
   const width = compiled.names.length;
   const db = await openDuckDb({ threads: 1, memoryLimit: '512MB' });
   try {
-    for (let first = firstIndex; first <= lastIndex; first += DAYS_PER_PASS) {
-      const last = Math.min(lastIndex, first + DAYS_PER_PASS - 1);
+    for (let first = firstIndex, last = 0; first <= lastIndex; first = last + 1) {
+      // passes end on checkpoint rows, so the states there are at hand when a pass ends
+      last = Math.min(lastIndex, first + DAYS_PER_PASS - 1, Math.ceil((first + 1) / every) * every - 1);
       const plan = planQlibQuery({ qlibDir: opts.qlibDir, instruments: 'all', start: calendar[0]!, end: calendar[last]! });
       const jobs = plan.jobs.map((j) => ({
         instrument: j.instrument,
@@ -164,7 +189,8 @@ async function buildCarried(opts: FeatureBuildOptions, compiled: CompiledFeature
       const days = new Map<number, DayRows>();
       for (let i = first; i <= last; i++) if (want.has(i)) days.set(i, { instruments: [], values: [] });
       const next = new Map<string, InstrumentCarry>();
-      for await (const r of evaluateCarriedJobs(compiled, opts.qlibDir, jobs, { threads: opts.threads ?? 1 })) {
+      const threads = threadsFor(jobs, first, last, planCarryShape(compiled.plan).maxDepth, opts.threads ?? 1, opts.rowsPerThread ?? ROWS_PER_THREAD);
+      for await (const r of evaluateCarriedJobs(compiled, opts.qlibDir, jobs, { threads })) {
         if (r.carry) next.set(r.instrument, r.carry);
         if (r.rowsRead > 0) {
           if (r.resumed) report.resumed++;
@@ -174,6 +200,13 @@ async function buildCarried(opts: FeatureBuildOptions, compiled: CompiledFeature
       }
       carries = next;
       report.days.push(...(await writeDays(db, opts, calendar, compiled.names, days)));
+      if (opts.checkpointDir && (last + 1) % every === 0) {
+        const date = calendar[last]!;
+        await writeFeatureCarry(checkpointFile(opts.checkpointDir, date), {
+          contentHash: opts.manifest.contentHash, lastDate: date, lastIndex: last, goldDigest: opts.goldDigest?.(date) ?? null,
+          nodes: compiled.plan.nodes.length, instruments: carries,
+        }, carried, opts.lakeRoot);
+      }
     }
   } finally {
     db.close();
@@ -187,6 +220,23 @@ async function buildCarried(opts: FeatureBuildOptions, compiled: CompiledFeature
     }, carried, opts.lakeRoot);
   }
   return report;
+}
+
+/**
+ * Rows of evaluation that pay for one more worker thread: starting a worker (loading and compiling
+ * the engine's modules) and cloning jobs to it costs about what evaluating this many rows on the
+ * calling thread does, so a one-day update (~62 rows an instrument) stays on the calling thread.
+ */
+const ROWS_PER_THREAD = 250_000;
+
+/** Threads for a pass: as asked, but no more than the pass's rows pay for. */
+function threadsFor(jobs: ReadonlyArray<{ spans: Array<[number, number]>; prior: InstrumentCarry | null }>, first: number, last: number, depth: number, asked: number, perThread: number): number {
+  let rows = 0;
+  for (const j of jobs) {
+    const start = j.spans[0]?.[0] ?? 0;
+    rows += j.prior ? last - first + 1 + depth : Math.max(0, last + 1 - start);
+  }
+  return Math.max(1, Math.min(asked, Math.floor(rows / perThread)));
 }
 
 /** The rows being gathered for one calendar day: instruments and their feature values, in step. */

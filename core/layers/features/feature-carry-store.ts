@@ -44,6 +44,28 @@ export function carryFile(versionDir: string): string {
   return path.join(versionDir, 'carry.bin');
 }
 
+/** Folder of a version's checkpoints (carries kept at every CHECKPOINT_EVERY-th calendar row, for `features verify`). */
+export function checkpointDir(versionDir: string): string {
+  return path.join(versionDir, 'checkpoints');
+}
+
+/** The checkpoint holding the states after `date`. */
+export function checkpointFile(dir: string, date: string): string {
+  return path.join(dir, `${date}.bin`);
+}
+
+/** The dates of the checkpoints in `dir`, oldest first. */
+export function checkpointDates(dir: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  return names.map((n) => /^(\d{4}-\d{2}-\d{2})\.bin$/.exec(n)?.[1]).filter((d): d is string => d !== undefined).sort();
+}
+
 /** Writes a carry file atomically; `carried` lists the plan's nodes that hold a state. */
 export async function writeFeatureCarry(file: string, carry: FeatureCarry, carried: readonly number[], lakeRoot?: string): Promise<void> {
   const names = [...carry.instruments.keys()].sort();
@@ -99,6 +121,7 @@ export function readFeatureCarry(file: string): FeatureCarry | null {
     if (header.format !== 1) throw new Error(`format ${String(header.format)} is not known`);
     const headLen = Math.ceil((4 + jsonLen) / 8) * 8;
     const k = header.carriedNodes.length;
+    // one aligned copy of the file; each state is a view into it (no per-state allocation)
     const aligned = new Uint8Array(buf.byteLength);
     aligned.set(buf);
     const index = new Int32Array(aligned.buffer, headLen, header.instruments.length * k * 2);
@@ -112,7 +135,7 @@ export function readFeatureCarry(file: string): FeatureCarry | null {
         const len = index[(i * k + j) * 2 + 1]!;
         if (len === 0) return;
         if (at + len > body.length) throw new Error('states run past the end of the file');
-        states[node] = { absLo: index[(i * k + j) * 2]!, state: body.slice(at, at + len) };
+        states[node] = { absLo: index[(i * k + j) * 2]!, state: body.subarray(at, at + len) };
         at += len;
       });
       instruments.set(name, { lastIndex: header.lastIndex, states, windowHash });

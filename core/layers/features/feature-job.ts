@@ -15,7 +15,7 @@ import type { WorkerContext } from '../../process/worker-main.ts';
 import { readQlibCalendar } from '../../qlib/qlib-dir-reader.ts';
 import { lakeGoldDir } from '../gold/gold-store.ts';
 import { buildFeatureDays } from './feature-build.ts';
-import { carryFile } from './feature-carry-store.ts';
+import { carryFile, checkpointDir } from './feature-carry-store.ts';
 import type { FeatureJobSpec } from './feature-job-kind.ts';
 import { logExperiment, refreshVersionStats, registerVersion, type ExperimentEntry } from './feature-versions.ts';
 
@@ -40,6 +40,8 @@ export async function buildFeatureSet(opts: {
   dates: readonly string[];
   registry: DatasetRegistry;
   threads?: number;
+  /** Calendar rows between verify checkpoints (default: the build's CHECKPOINT_EVERY; tests use fewer). */
+  checkpointEvery?: number;
 }): Promise<FeatureSetBuild> {
   const { lakeRoot, manifest } = opts;
   await registerVersion(lakeRoot, manifest, opts.manifestText);
@@ -57,7 +59,8 @@ export async function buildFeatureSet(opts: {
   const days = present.length
     ? await buildFeatureDays({
       lakeRoot, manifest, qlibDir: goldDir, dates: present, fileOf: paths.partition, threads: opts.threads,
-      carryFile: carryFile(paths.versionDir), goldDigest,
+      carryFile: carryFile(paths.versionDir), checkpointDir: checkpointDir(paths.versionDir), goldDigest,
+      ...(opts.checkpointEvery ? { checkpointEvery: opts.checkpointEvery } : {}),
     })
     : [];
   const dataset = featureDatasetId(manifest.name);

@@ -68,7 +68,7 @@ describe('incremental feature builds', () => {
     expect(first.fromStart).toBeGreaterThan(0);
     let before = first.fromStart; // every instrument built the day before resumes; a new listing is read from its first row
     for (const d of range.slice(1)) {
-      const r = await buildFeatureDaysReport({ lakeRoot: lake, manifest, qlibDir: gold, dates: [d], fileOf: fileIn(inc), carryFile: carryFile(inc), threads: d === range.at(-1) ? 2 : 1 });
+      const r = await buildFeatureDaysReport({ lakeRoot: lake, manifest, qlibDir: gold, dates: [d], fileOf: fileIn(inc), carryFile: carryFile(inc), ...(d === range.at(-1) ? { threads: 2, rowsPerThread: 1 } : {}) });
       expect(r.mode).toBe('carried');
       expect(r.resumed, d).toBe(before);
       before = r.resumed + r.fromStart;

@@ -9,6 +9,7 @@ import { featureSetViews, versionPartitions } from '../../../core/lake/feature-s
 import { compileFeatureSet, loadBuiltinManifest, parseManifest } from '../../../core/features/sets/feature-set-manifest.ts';
 import { buildFeatureSet } from '../../../core/layers/features/feature-job.ts';
 import { noteExperiment, readExperiments, readVersionRecord } from '../../../core/layers/features/feature-versions.ts';
+import { verifyFeatureVersion } from '../../../core/layers/features/feature-verify.ts';
 import { runGoldJob } from '../../../core/layers/gold/gold-job.ts';
 import { lakeGoldDir } from '../../../core/layers/gold/gold-store.ts';
 import { readPartitionRecord } from '../../../core/lake/partition-records.ts';
@@ -86,6 +87,31 @@ describe('feature sets as silver datasets over the lake gold', () => {
       fs.rmSync(other, { recursive: true, force: true });
     }
   }, 240_000);
+
+  it('verify rebuilds sampled days from the checkpoint before each; a tampered partition is named with its feature', async () => {
+    const text = fs.readFileSync(loadBuiltinManifest('alpha158').origin, 'utf8').replace(/^name: alpha158$/m, 'name: alpha_ck');
+    const manifest = parseManifest(text, 'alpha_ck.yaml');
+    await buildFeatureSet({ lakeRoot: lake, manifest, manifestText: text, dates: days.slice(10), registry, checkpointEvery: 8 });
+    const scratchDir = path.join(lake, '.tmp', 'verify');
+    const ok = await verifyFeatureVersion({ lakeRoot: lake, manifest, sample: 3, scratchDir });
+    expect(ok.differing).toEqual([]);
+    // checkpoints after calendar rows 15, 23, 31 and 39 (every 8th): days[10] has none before it
+    expect(ok.checked).toEqual([{ date: days[10], from: null }, { date: days[25], from: days[23] }, { date: days[39], from: days[31] }]);
+    // tamper with one value of one stored day (a new file renamed over the read-only one)
+    const part = versionPartitions(lake, 'alpha_ck', '1.0.0').find((p) => p.date === days[25])!;
+    const db = await openDuckDb({ threads: 1, memoryLimit: '256MB' });
+    try {
+      const c = db.connection;
+      await c.run(`CREATE TABLE t AS SELECT * FROM read_parquet(${sqlString(part.file)})`);
+      await c.run('UPDATE t SET KMID = KMID + 0.001 WHERE instrument = (SELECT min(instrument) FROM t)');
+      await c.run(`COPY t TO ${sqlString(`${part.file}.new`)} (FORMAT parquet)`);
+    } finally {
+      db.close();
+    }
+    fs.renameSync(`${part.file}.new`, part.file);
+    const bad = await verifyFeatureVersion({ lakeRoot: lake, manifest, sample: 3, scratchDir });
+    expect(bad.differing).toEqual([{ date: days[25], features: [{ name: 'KMID', rows: 1 }], missing: 0, extra: 0 }]);
+  }, 120_000);
 
   it('refuses an edited expression under a built version; logs builds with notes', async () => {
     const daily = loadBuiltinManifest('daily');
