@@ -64,17 +64,26 @@ export async function runGoldJob(raw: unknown, ctx: WorkerContext, registry?: Da
   const finishedAt = new Date().toISOString();
   const base = { dataset: spec.dataset, layer: 'gold' as const, bytes: null, sourceChecksum: null, etag: null, schemaVersion: 1, rejects: 0, attempts: 1, startedAt, finishedAt, durationMs: Date.now() - t0 };
   let rows = 0;
+  const askedSet = new Set(asked);
+  const records: Array<Parameters<typeof writePartitionRecord>[1]> = [];
   for (const [date, day] of result?.days ?? []) {
     const ref = { dataset: spec.dataset, layer: 'gold' as const, date };
     const rec = reader.record(ref);
     const fresh = rec?.status === 'complete' && rec.checksum === day.checksum && !staleReason(reg, reader, ref, rec);
-    if (fresh && !asked.includes(date)) continue;
+    if (fresh && !askedSet.has(date)) continue;
     const lineage = currentLineage(reg, reader, ref);
-    await writePartitionRecord(spec.lakeRoot, {
+    records.push({
       ...base, date, status: 'complete', rows: day.rows, lastError: null, checksum: day.checksum, builderVersion: lineage.builderVersion, inputs: lineage.inputs,
     });
-    if (asked.includes(date)) rows += day.rows;
+    if (askedSet.has(date)) rows += day.rows;
   }
+  // Each record is its own atomic file with an fsync: a full build writes one per day, so they go
+  // out a few at a time (the fsyncs then share the journal's commits) rather than one by one.
+  let nextRecord = 0;
+  const writer = async () => {
+    while (nextRecord < records.length) await writePartitionRecord(spec.lakeRoot, records[nextRecord++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(16, records.length) }, writer));
   for (const date of missing) {
     await writePartitionRecord(spec.lakeRoot, {
       ...base, date, status: 'failed', rows: null, lastError: `silver ${ADJUSTED_BARS_DATASET} has no partition for ${date}`,

@@ -22,8 +22,8 @@ import type { LakeGoldBuildOptions, LakeGoldBuildResult } from './lake-gold-buil
 import { addDayTerms, digestsOf, marketsKey, runMarkets, type MarketRow } from './lake-gold-derived.ts';
 import { writeLakeGoldState, type LakeGoldInstrumentState, type LakeGoldState } from './lake-gold-state.ts';
 import {
-  ADJUSTED_BARS_DATASET, assignCodes, GOLD_DAY_FIELDS, putBarFields, readBars, readUniverse, SilverGoldInputError, validBar,
-  type BarColumns, type UniverseFacts,
+  ADJUSTED_BARS_DATASET, assignCodes, barDate, calendarIndexOfDay, GOLD_DAY_FIELDS, NO_DAY, putBarFields, readBars, readUniverse,
+  SilverGoldInputError, validBar, type BarColumns, type UniverseFacts,
 } from './silver-gold-source.ts';
 
 /** Thrown inside the build when gold's manifest disagrees with the state (the build is then abandoned). */
@@ -70,7 +70,6 @@ export async function appendLakeGold(
 
   const n0 = stored.length;
   const newDays = calendar.slice(n0);
-  const index = new Map(calendar.map((d, i) => [d, i]));
   const barFiles = newDays.flatMap((d) => (opts.files.bars.has(d) ? [opts.files.bars.get(d)!] : []));
   const uniFiles = newDays.flatMap((d) => (opts.files.universe?.has(d) ? [opts.files.universe.get(d)!] : []));
   let bars: BarColumns | null = null;
@@ -114,27 +113,27 @@ export async function appendLakeGold(
 
   // The new bars: spans extended or cut, the anchor taken from a first valid bar, the last ticker.
   const touched: Touched[] = [];
-  const n = bars?.id.length ?? 0;
-  for (let r = 0; r < n; ) {
+  const indexOf = calendarIndexOfDay(calendar);
+  for (let g = 0; g < (bars?.ids.length ?? 0); g++) {
     const b = bars!;
-    const id = b.id[r]!;
-    let e = r;
-    while (e < n && b.id[e] === id) e++;
+    const id = b.ids[g]!;
+    const r = b.start[g]!;
+    const e = b.start[g + 1]!;
     if (!id) {
-      throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${b.date[r]}: a row without instrument_id (ticker ${b.ticker[r]})`);
+      throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${barDate(b, r)}: a row without instrument_id (ticker ${b.firstTicker[g]})`);
     }
     const s = instrument(id);
     const oldEnd = s.code === null ? -1 : s.spans.at(-1)!.end;
-    let prevDate = '';
+    let prevDay = NO_DAY;
     for (let k = r; k < e; k++) {
-      const d = b.date[k]!;
-      const i = index.get(d);
-      if (i === undefined) {
+      const i = indexOf(b.day[k]!);
+      if (i < 0) {
         const what = `instrument ${id} has a bar on a day that is not an NYSE trading day`;
-        throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${d}: ${what}`);
+        throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${barDate(b, k)}: ${what}`);
       }
-      if (d === prevDate) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${d}: instrument ${id} has two bars`);
-      prevDate = d;
+      const d = calendar[i]!;
+      if (b.day[k] === prevDay) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${d}: instrument ${id} has two bars`);
+      prevDay = b.day[k]!;
       const span = s.spans.at(-1);
       const before = span ? calendar[span.end]! : '';
       if (span && !s.delistings.some((x) => x >= before && x < d)) span.end = i;
@@ -147,10 +146,9 @@ export async function appendLakeGold(
         s.c0 = c0;
       }
     }
-    s.ticker = b.ticker[e - 1]!;
-    if (!s.ticker) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${b.date[e - 1]}: instrument ${id} has no ticker`);
+    s.ticker = b.lastTicker[g]!;
+    if (!s.ticker) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${barDate(b, e - 1)}: instrument ${id} has no ticker`);
     touched.push({ s, oldEnd, rows: [r, e] });
-    r = e;
   }
 
   // Codes over every instrument in gold: any change is a rename of stored files.
@@ -184,7 +182,7 @@ export async function appendLakeGold(
     const b = bars!;
     for (let k = t.rows[0]; k < t.rows[1]; k++) {
       if (!validBar(b, k)) continue;
-      const i = index.get(b.date[k]!)!;
+      const i = indexOf(b.day[k]!);
       marketRows.push({ index: i, code: s.code, dollarVolume: putBarFields(fields, i - from, b, k, s.c0), type: s.type || 'CS' });
     }
     addDayTerms(sums, s.code, s.spans, from, fields, from, end);

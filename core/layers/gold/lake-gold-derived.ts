@@ -112,8 +112,16 @@ export function runMarkets(
     ),
   ]);
   if (trackers.length) {
+    // One row object for every feed (the trackers keep its strings, not it), names computed once per code.
+    const names = new Map<string, string>();
+    const row = { date: '', instrument: '', dollarVolume: 0, type: '' };
     for (const r of rows) {
-      const row = { date: calendar[r.index]!, instrument: instrumentName(r.code), dollarVolume: r.dollarVolume, type: r.type };
+      let name = names.get(r.code);
+      if (name === undefined) names.set(r.code, (name = instrumentName(r.code)));
+      row.date = calendar[r.index]!;
+      row.instrument = name;
+      row.dollarVolume = r.dollarVolume;
+      row.type = r.type;
       for (const [, t] of trackers) t.feed(row);
     }
   }

@@ -26,6 +26,7 @@
  * - Instruments without a single valid bar have nothing to normalise by and are left out.
  */
 import { tradingDays } from '../../calendar/index.ts';
+import type { DuckDBVector } from '@duckdb/node-api';
 import { openDuckDb, sqlString, type DuckDbHandle } from '../../duckdb/duckdb-instance.ts';
 import type { GoldSpan } from './gold-types.ts';
 
@@ -93,8 +94,6 @@ export class SilverGoldInputError extends Error {
   override name = 'SilverGoldInputError';
 }
 
-const num = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : v === null || v === undefined ? NaN : Number(v));
-
 /** Reads silver's bars (and universe) up to `end` and derives the gold instruments. */
 export async function readSilverGold(
   files: SilverGoldFiles,
@@ -104,13 +103,12 @@ export async function readSilverGold(
   const barDates = [...files.bars.keys()].filter((d) => d <= end).sort();
   if (barDates.length === 0) return { calendar: [], instruments: [], pending: [], universeOnly: [] };
   const calendar = tradingDays(barDates[0]!, end);
-  const index = new Map(calendar.map((d, i) => [d, i]));
   const db = await openDuckDb({ threads: duckdb.threads, memoryLimit: duckdb.memoryLimit });
   try {
     const bars = await readBars(db, barDates.map((d) => files.bars.get(d)!));
     const uniFiles = files.universe ? [...files.universe].filter(([d]) => d <= end && d >= barDates[0]!).sort(([a], [b]) => (a < b ? -1 : 1)) : [];
     const uni = uniFiles.length ? await readUniverse(db, uniFiles.map(([, f]) => f)) : null;
-    const { instruments, pending } = deriveInstruments(index, bars, uni);
+    const { instruments, pending } = deriveInstruments(calendar, bars, uni);
     const withBars = new Set([...instruments.map((x) => x.id), ...pending.map((x) => x.id)]);
     const universeOnly = [...(uni ?? [])]
       .filter(([id]) => !withBars.has(id))
@@ -121,40 +119,183 @@ export async function readSilverGold(
   }
 }
 
-/** Silver's bar rows, column by column, ordered by instrument id then date. */
+/**
+ * Silver's bar rows, column by column, ordered by instrument id then date: per instrument its id
+ * and where its rows are, per row the day and the values (NaN where silver has none).
+ */
 export interface BarColumns {
-  id: string[];
-  ticker: string[];
-  date: string[];
-  volume: number[];
-  factor: number[];
-  open: number[];
-  high: number[];
-  low: number[];
-  close: number[];
-  vwap: number[];
-  change: number[];
+  /** Instrument ids in row order ('' for rows without one); instrument k's rows are [start[k], start[k + 1]). */
+  ids: string[];
+  start: Int32Array;
+  /** Ticker of each instrument's first and last row ('' when none). */
+  firstTicker: string[];
+  lastTicker: string[];
+  /** Per row: the date as days since 1970-01-01 (NO_DAY when it has none). */
+  day: Int32Array;
+  volume: Float64Array;
+  factor: Float64Array;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  vwap: Float64Array;
+  change: Float64Array;
 }
 
-/** Reads the bar rows of the given files, ordered by instrument id and date. */
+/** BarColumns.day of a row without a date. */
+export const NO_DAY = -0x80000000;
+const DAY_MS = 86_400_000;
+
+/** The date (YYYY-MM-DD) of bar row r, '' when it has none. */
+export function barDate(b: BarColumns, r: number): string {
+  const d = b.day[r]!;
+  return d === NO_DAY ? '' : new Date(d * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Maps BarColumns.day values to calendar indices (-1: not a day of the calendar). */
+export function calendarIndexOfDay(calendar: readonly string[]): (day: number) => number {
+  if (calendar.length === 0) return () => -1;
+  const first = Date.parse(`${calendar[0]}T00:00:00Z`) / DAY_MS;
+  const last = Date.parse(`${calendar.at(-1)}T00:00:00Z`) / DAY_MS;
+  const table = new Int32Array(last - first + 1).fill(-1);
+  calendar.forEach((d, i) => (table[Date.parse(`${d}T00:00:00Z`) / DAY_MS - first] = i));
+  return (day) => (day >= first && day <= last ? table[day - first]! : -1);
+}
+
+const BAR_VALUE_COLUMNS = ['volume', 'factor', 'adj_open', 'adj_high', 'adj_low', 'adj_close', 'vwap', 'change'] as const;
+
+/** A vector's values into out[at..at+n): the typed array DuckDB fills when the client exposes it, else item by item (null as NaN). */
+function copyVector(v: DuckDBVector, out: Float64Array | Int32Array, at: number, n: number, none: number): void {
+  // @duckdb/node-api keeps a fixed-width vector's data as `items`, a view of DuckDB's memory; the
+  // query turns nulls into `none`, so the values are the whole story. Without it, the public getter.
+  const items = (v as unknown as { items?: unknown }).items;
+  if ((items instanceof Float64Array || items instanceof Int32Array) && items.constructor === out.constructor && items.length >= n) {
+    out.set(items.subarray(0, n) as Float64Array & Int32Array, at);
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const x = v.getItem(i);
+    out[at + i] = x === null ? none : Number(x);
+  }
+}
+
+const grown = <T extends Float64Array | Int32Array>(a: T, need: number): T => {
+  if (a.length >= need) return a;
+  const b = new (a.constructor as new (n: number) => T)(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+};
+
+/**
+ * Reads the bar rows of the given files, ordered by instrument id and date. DuckDB reads every file
+ * in one scan and numbers each row's (id, ticker) from a small table of the distinct pairs (a hash
+ * join: sorting millions of rows by a string costs several times the scan); the rows stream into
+ * typed arrays and are put in (instrument, date) order here by two counting sorts. Strings cross
+ * into JavaScript once per pair, never per row.
+ */
 export async function readBars(db: DuckDbHandle, files: string[]): Promise<BarColumns> {
   const list = `[${files.map(sqlString).join(', ')}]`;
-  const sql = `SELECT CAST(instrument_id AS VARCHAR), CAST(ticker AS VARCHAR), CAST(date AS VARCHAR), CAST(volume AS DOUBLE),
-    CAST(factor AS DOUBLE), CAST(adj_open AS DOUBLE), CAST(adj_high AS DOUBLE), CAST(adj_low AS DOUBLE), CAST(adj_close AS DOUBLE),
-    CAST(vwap AS DOUBLE), CAST(change AS DOUBLE)
-    FROM read_parquet(${list}) ORDER BY 1, 3`;
-  let cols: unknown[][];
+  const values = BAR_VALUE_COLUMNS.map((c) => `COALESCE(CAST(${c} AS DOUBLE), 'NaN'::DOUBLE)`).join(', ');
+  // A missing id or ticker counts as '' (and is refused by the derivation, naming the row).
+  const id = "COALESCE(CAST(instrument_id AS VARCHAR), '')";
+  const ticker = "COALESCE(CAST(ticker AS VARCHAR), '')";
+  const keys = `gold_bar_keys_${process.pid}`;
+  let pairId: string[];
+  let pairTicker: string[];
+  let pairInst: Int32Array;
+  let pairRows: Int32Array;
+  let key = new Int32Array(1 << 16);
+  let day = new Int32Array(1 << 16);
+  let cols = BAR_VALUE_COLUMNS.map(() => new Float64Array(1 << 16));
+  let rows = 0;
   try {
-    cols = (await db.connection.runAndReadAll(sql)).getColumns();
+    await db.connection.run(`CREATE OR REPLACE TEMP TABLE ${keys} AS
+      SELECT CAST(row_number() OVER (ORDER BY id, ticker) - 1 AS INTEGER) AS k, CAST(dense_rank() OVER (ORDER BY id) - 1 AS INTEGER) AS inst, id, ticker, CAST(n AS INTEGER) AS n
+      FROM (SELECT ${id} AS id, ${ticker} AS ticker, count(*) AS n FROM read_parquet(${list}) GROUP BY ALL)`);
+    const pairs = (await db.connection.runAndReadAll(`SELECT inst, id, ticker, n FROM ${keys} ORDER BY k`)).getColumns();
+    pairInst = Int32Array.from(pairs[0]!, Number);
+    pairId = pairs[1]!.map(String);
+    pairTicker = pairs[2]!.map(String);
+    pairRows = Int32Array.from(pairs[3]!, Number);
+    const result = await db.connection.stream(`SELECT ${keys}.k, COALESCE(CAST(date - DATE '1970-01-01' AS INTEGER), ${NO_DAY}), ${values}
+      FROM read_parquet(${list}) b JOIN ${keys} ON ${keys}.id = ${id.replace('instrument_id', 'b.instrument_id')} AND ${keys}.ticker = ${ticker.replace('ticker AS', 'b.ticker AS')}`);
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const n = chunk.rowCount;
+      key = grown(key, rows + n);
+      day = grown(day, rows + n);
+      cols = cols.map((c) => grown(c, rows + n));
+      copyVector(chunk.getColumnVector(0), key, rows, n, -1);
+      copyVector(chunk.getColumnVector(1), day, rows, n, NO_DAY);
+      for (let k = 0; k < cols.length; k++) copyVector(chunk.getColumnVector(2 + k), cols[k]!, rows, n, Number.NaN);
+      rows += n;
+    }
+    await db.connection.run(`DROP TABLE IF EXISTS ${keys}`);
   } catch (err) {
     throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET}: cannot read the columns gold needs (${ADJUSTED_BAR_COLUMNS.join(', ')}): ${(err as Error).message}`);
   }
-  const s = (c: unknown[]) => c.map((v) => (v === null ? '' : String(v)));
-  const n = (c: unknown[]) => c.map(num);
-  return {
-    id: s(cols[0]!), ticker: s(cols[1]!), date: s(cols[2]!), volume: n(cols[3]!), factor: n(cols[4]!), open: n(cols[5]!),
-    high: n(cols[6]!), low: n(cols[7]!), close: n(cols[8]!), vwap: n(cols[9]!), change: n(cols[10]!),
+
+  // Order rows by (instrument, day, read order): a stable counting sort by day, then one by instrument.
+  const instruments = pairInst.length ? pairInst[pairInst.length - 1]! + 1 : 0;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let r = 0; r < rows; r++) {
+    const d = day[r]!;
+    if (d === NO_DAY) continue;
+    if (d < lo) lo = d;
+    if (d > hi) hi = d;
+  }
+  const buckets = rows && hi >= lo ? hi - lo + 2 : 1;
+  const bucketOf = (d: number) => (d === NO_DAY ? buckets - 1 : d - lo);
+  const byDay = countingOrder(rows, buckets, (r) => bucketOf(day[r]!), null);
+  const instOf = (r: number) => {
+    const k = key[r]!;
+    if (k < 0 || k >= pairInst.length) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET}: DuckDB returned a row of no known (instrument, ticker)`);
+    return pairInst[k]!;
   };
+  const order = countingOrder(rows, instruments, instOf, byDay);
+  const gather = <T extends Float64Array | Int32Array>(src: T): T => {
+    const out = new (src.constructor as new (n: number) => T)(rows);
+    for (let j = 0; j < rows; j++) out[j] = src[order[j]!]!;
+    return out;
+  };
+  const start = new Int32Array(instruments + 1);
+  const ids = new Array<string>(instruments);
+  for (let k = 0; k < pairInst.length; k++) ids[pairInst[k]!] = pairId[k]!;
+  const sortedKey = gather(key.subarray(0, rows));
+  // The two scans must have seen the same rows (a partition replaced between them would not).
+  const seen = new Int32Array(pairRows.length);
+  for (let j = 0; j < rows; j++) seen[sortedKey[j]!]!++;
+  const moved = seen.findIndex((c, k) => c !== pairRows[k]);
+  if (moved >= 0) {
+    throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET}: instrument ${pairId[moved]} changed while gold read it (${pairRows[moved]} rows, then ${seen[moved]}); run again`);
+  }
+  for (let j = 0; j < rows; j++) start[pairInst[sortedKey[j]!]! + 1]!++;
+  for (let g = 0; g < instruments; g++) start[g + 1]! += start[g]!;
+  const firstTicker = Array.from({ length: instruments }, (_, g) => pairTicker[sortedKey[start[g]!]!]!);
+  const lastTicker = Array.from({ length: instruments }, (_, g) => pairTicker[sortedKey[start[g + 1]! - 1]!]!);
+  const sortedDay = gather(day.subarray(0, rows));
+  const [volume, factor, open, high, low, close, vwap, change] = cols.map((c) => gather(c.subarray(0, rows))) as [
+    Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array,
+  ];
+  return { ids, start, firstTicker, lastTicker, day: sortedDay, volume, factor, open, high, low, close, vwap, change };
+}
+
+/**
+ * A stable counting sort: the rows of `input` order (0..n-1 when null) by bucket, each bucket in
+ * the order the rows came.
+ */
+function countingOrder(n: number, buckets: number, bucket: (r: number) => number, input: Int32Array | null): Int32Array {
+  const at = new Int32Array(buckets + 1);
+  for (let r = 0; r < n; r++) at[bucket(r) + 1]!++;
+  for (let b = 0; b < buckets; b++) at[b + 1]! += at[b]!;
+  const out = new Int32Array(n);
+  for (let j = 0; j < n; j++) {
+    const r = input ? input[j]! : j;
+    out[at[bucket(r)]!++] = r;
+  }
+  return out;
 }
 
 /** What the universe says of one instrument: its latest known security type and the delisting dates reported. */
@@ -163,14 +304,19 @@ export interface UniverseFacts {
   delistings: Set<string>;
 }
 
-/** The universe's facts per instrument id (rows in date order, so the type is the latest day's). */
+/**
+ * The universe's facts per instrument id: its type on the latest day that names one, and every
+ * delisting date reported (grouped by DuckDB, so only one row per instrument reaches JavaScript).
+ */
 export async function readUniverse(db: DuckDbHandle, files: string[]): Promise<Map<string, UniverseFacts>> {
   const list = `[${files.map(sqlString).join(', ')}]`;
   let cols: unknown[][];
   try {
     cols = (await db.connection.runAndReadAll(
-      `SELECT CAST(instrument_id AS VARCHAR), CAST(type AS VARCHAR), CAST(delisted_date AS VARCHAR)
-       FROM read_parquet(${list}) WHERE instrument_id IS NOT NULL ORDER BY date`,
+      `SELECT CAST(instrument_id AS VARCHAR),
+         arg_max(CAST(type AS VARCHAR), date) FILTER (WHERE type IS NOT NULL AND CAST(type AS VARCHAR) <> ''),
+         list(DISTINCT CAST(delisted_date AS VARCHAR)) FILTER (WHERE delisted_date IS NOT NULL)
+       FROM read_parquet(${list}) WHERE instrument_id IS NOT NULL GROUP BY 1 ORDER BY min(date), 1`,
     )).getColumns();
   } catch (err) {
     throw new SilverGoldInputError(`silver ${UNIVERSE_DATASET}: cannot read instrument_id, type, delisted_date: ${(err as Error).message}`);
@@ -178,13 +324,12 @@ export async function readUniverse(db: DuckDbHandle, files: string[]): Promise<M
   const out = new Map<string, UniverseFacts>();
   const idCol = cols[0]!;
   for (let i = 0; i < idCol.length; i++) {
-    const id = String(idCol[i]);
-    let f = out.get(id);
-    if (!f) out.set(id, (f = { type: '', delistings: new Set() }));
     const type = cols[1]![i];
-    if (type !== null && type !== undefined && String(type) !== '') f.type = String(type);
-    const delisted = cols[2]![i];
-    if (delisted !== null && delisted !== undefined) f.delistings.add(String(delisted));
+    const delisted = cols[2]![i] as { items: readonly unknown[] } | null;
+    out.set(String(idCol[i]), {
+      type: type === null || type === undefined ? '' : String(type),
+      delistings: new Set((delisted?.items ?? []).map(String)),
+    });
   }
   return out;
 }
@@ -236,47 +381,56 @@ export function assignCodes(list: ReadonlyArray<{ id: string; ticker: string; la
   return out;
 }
 
+/** The gold day fields' arrays in putBarRow's order (open, high, low, close, volume, factor, vwap, change). */
+export type BarFieldArrays = readonly [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+
+/** The arrays of `cols` in putBarRow's order. */
+export function barFieldArrays(cols: ReadonlyMap<string, Float32Array>): BarFieldArrays {
+  return (['open', 'high', 'low', 'close', 'volume', 'factor', 'vwap', 'change'] as const).map((f) => cols.get(f)!) as unknown as BarFieldArrays;
+}
+
 /**
  * Writes the gold fields of bar row r (valid: finite adjusted close, volume above 0) at position k,
  * normalised by c0 (in float64, stored as float32), and returns the day's raw dollar volume.
  */
-export function putBarFields(cols: ReadonlyMap<string, Float32Array>, k: number, b: BarColumns, r: number, c0: number): number {
+export function putBarRow(out: BarFieldArrays, k: number, b: BarColumns, r: number, c0: number): number {
   const c = b.close[r]!;
   const v = b.volume[r]!;
   const f = b.factor[r]!;
-  cols.get('open')![k] = b.open[r]! / c0;
-  cols.get('high')![k] = b.high[r]! / c0;
-  cols.get('low')![k] = b.low[r]! / c0;
-  cols.get('close')![k] = c / c0;
-  cols.get('volume')![k] = (v / f) * c0;
-  cols.get('factor')![k] = f / c0;
-  cols.get('vwap')![k] = (b.vwap[r]! * f) / c0;
-  cols.get('change')![k] = b.change[r]!;
+  out[0][k] = b.open[r]! / c0;
+  out[1][k] = b.high[r]! / c0;
+  out[2][k] = b.low[r]! / c0;
+  out[3][k] = c / c0;
+  out[4][k] = (v / f) * c0;
+  out[5][k] = f / c0;
+  out[6][k] = (b.vwap[r]! * f) / c0;
+  out[7][k] = b.change[r]!;
   return (c / f) * v;
+}
+
+/** putBarRow into fields by name. */
+export function putBarFields(cols: ReadonlyMap<string, Float32Array>, k: number, b: BarColumns, r: number, c0: number): number {
+  return putBarRow(barFieldArrays(cols), k, b, r, c0);
 }
 
 /** Whether bar row r is valid (Yahoo's collector blanks volume <= 0 and a missing close). */
 export const validBar = (b: BarColumns, r: number) => Number.isFinite(b.close[r]!) && b.volume[r]! > 0;
 
 function deriveInstruments(
-  index: ReadonlyMap<string, number>,
+  calendar: readonly string[],
   b: BarColumns,
   universe: Map<string, UniverseFacts> | null,
 ): { instruments: SilverGoldInstrument[]; pending: SilverGoldPending[] } {
-  const dateOf = [...index.keys()];
+  const indexOf = calendarIndexOfDay(calendar);
   const out: SilverGoldInstrument[] = [];
   const pending: SilverGoldPending[] = [];
-  const n = b.id.length;
-  let r = 0;
-  while (r < n) {
-    const id = b.id[r]!;
-    let e = r;
-    while (e < n && b.id[e] === id) e++;
-    if (!id) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${b.date[r]}: a row without instrument_id (ticker ${b.ticker[r]})`);
-    const inst = deriveOne(index, dateOf, b, r, e, universe?.get(id) ?? null);
+  for (let k = 0; k < b.ids.length; k++) {
+    const id = b.ids[k]!;
+    const r = b.start[k]!;
+    if (!id) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${barDate(b, r)}: a row without instrument_id (ticker ${b.firstTicker[k]})`);
+    const inst = deriveOne(indexOf, calendar, b, k, universe?.get(id) ?? null);
     if ('fields' in inst) out.push(inst);
     else pending.push(inst);
-    r = e;
   }
   // Codes: a reused symbol goes to the instrument that holds it last.
   const codes = assignCodes(out.map((x) => ({ id: x.id, ticker: x.ticker, last: x.spans.at(-1)!.end })));
@@ -285,14 +439,15 @@ function deriveInstruments(
 }
 
 function deriveOne(
-  index: ReadonlyMap<string, number>,
+  indexOf: (day: number) => number,
   dateOf: readonly string[],
   b: BarColumns,
-  r0: number,
-  r1: number,
+  k: number,
   facts: UniverseFacts | null,
 ): SilverGoldInstrument | SilverGoldPending {
-  const id = b.id[r0]!;
+  const id = b.ids[k]!;
+  const r0 = b.start[k]!;
+  const r1 = b.start[k + 1]!;
   let c0 = NaN;
   for (let r = r0; r < r1; r++) {
     if (validBar(b, r)) {
@@ -301,21 +456,21 @@ function deriveOne(
     }
   }
   if (Number.isFinite(c0) && !(c0 > 0)) {
-    throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${b.date[r0]}: instrument ${id} has a first adjusted close of ${c0}`);
+    throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${barDate(b, r0)}: instrument ${id} has a first adjusted close of ${c0}`);
   }
   const barDays: number[] = [];
-  let prevDate = '';
+  let prevDay = NO_DAY;
   for (let r = r0; r < r1; r++) {
-    const d = b.date[r]!;
-    const i = index.get(d);
-    if (i === undefined) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${d}: instrument ${id} has a bar on a day that is not an NYSE trading day`);
-    if (d === prevDate) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${d}: instrument ${id} has two bars`);
-    prevDate = d;
+    const d = b.day[r]!;
+    const i = indexOf(d);
+    if (i < 0) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${barDate(b, r)}: instrument ${id} has a bar on a day that is not an NYSE trading day`);
+    if (d === prevDay) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${barDate(b, r)}: instrument ${id} has two bars`);
+    prevDay = d;
     barDays.push(i);
   }
   const lastRow = r1 - 1;
-  const ticker = b.ticker[lastRow]!;
-  if (!ticker) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${b.date[lastRow]}: instrument ${id} has no ticker`);
+  const ticker = b.lastTicker[k]!;
+  if (!ticker) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET} ${barDate(b, lastRow)}: instrument ${id} has no ticker`);
   const delistings = [...(facts?.delistings ?? [])].sort();
   const rawType = facts?.type ?? '';
   const spans = spansOf(barDays, dateOf, new Set(delistings));
@@ -325,15 +480,17 @@ function deriveOne(
   const lo = spans[0]!.start;
   const len = spans.at(-1)!.end - lo + 1;
   const cols = new Map<string, Float32Array>(GOLD_DAY_FIELDS.map((f) => [f, new Float32Array(len).fill(NaN)]));
+  const out = barFieldArrays(cols);
   const traded: number[] = [];
   const dollar: number[] = [];
-  // Rows are in date order, so bar k is row r0 + k.
-  barDays.forEach((i, k) => {
-    const r = r0 + k;
-    if (!validBar(b, r)) return;
+  // Rows are in date order, so bar j is row r0 + j.
+  for (let j = 0; j < barDays.length; j++) {
+    const r = r0 + j;
+    if (!validBar(b, r)) continue;
+    const i = barDays[j]!;
     traded.push(i);
-    dollar.push(putBarFields(cols, i - lo, b, r, c0));
-  });
+    dollar.push(putBarRow(out, i - lo, b, r, c0));
+  }
   return {
     id, ticker, code: ticker.toLowerCase(), spans, fields: cols, traded, dollarVolume: Float64Array.from(dollar), type, c0,
     delistings, rawType,
