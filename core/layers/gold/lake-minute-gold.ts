@@ -189,8 +189,11 @@ async function readDay(db: DuckDbHandle, date: string, minuteFile: string, silve
   if (dup.length) throw new Error(`silver stocks_daily_adjusted ${date}: ticker ${dup.map((r) => String(r[0])).join(', ')} has two rows`);
   let cols: unknown[][];
   try {
+    // Bronze keeps window_start as TIMESTAMPTZ; the flat files' epoch nanoseconds (BIGINT) are read too.
+    const type = String((await db.connection.runAndReadAll(`SELECT typeof(window_start) FROM ${m} LIMIT 1`)).getRows()[0]?.[0] ?? 'BIGINT');
+    const epochMinute = type.startsWith('TIMESTAMP') ? 'epoch_ms(m.window_start) // 60000' : 'm.window_start // 60000000000';
     cols = (await db.connection.runAndReadAll(
-      `SELECT s.id, CAST(m.window_start // 60000000000 - ${midnightMinute} AS INTEGER), CAST(m.open AS DOUBLE), CAST(m.high AS DOUBLE),
+      `SELECT s.id, CAST(${epochMinute} - ${midnightMinute} AS INTEGER), CAST(m.open AS DOUBLE), CAST(m.high AS DOUBLE),
         CAST(m.low AS DOUBLE), CAST(m.close AS DOUBLE), CAST(m.volume AS DOUBLE), s.factor
        FROM ${m} m JOIN ${s} s ON s.ticker = m.ticker ORDER BY 1, 2`,
     )).getColumns();

@@ -1,4 +1,4 @@
-// The lake's 1-minute gold from bronze minute bars and silver's adjusted bars: five days around the
+// The lake's 1-minute gold from bronze minute bars (window_start as bronze types it, TIMESTAMPTZ) and silver's adjusted bars: five days around the
 // 2024-11-29 early close, a split, a new listing, a day a listed name has no trades, pre-market bars.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -61,7 +61,7 @@ async function writeMinuteDay(lakeRoot: string, date: string, rows: MinuteRow[])
     const midnight = etToUtcMs(parseIsoDate(date), 0, 0);
     const values = rows.map((r) => `(${sqlString(r.ticker)}, ${r.volume}, ${r.open}, ${r.close}, ${r.high}, ${r.low}, ${(midnight + r.minute * 60_000) * 1_000_000}, 10)`);
     const select = `SELECT CAST(ticker AS VARCHAR) AS ticker, CAST(volume AS DOUBLE) AS volume, CAST(open AS DOUBLE) AS open, CAST(close AS DOUBLE) AS close,
-      CAST(high AS DOUBLE) AS high, CAST(low AS DOUBLE) AS low, CAST(window_start AS BIGINT) AS window_start, CAST(transactions AS BIGINT) AS transactions
+      CAST(high AS DOUBLE) AS high, CAST(low AS DOUBLE) AS low, to_timestamp(window_start // 1000000000) AS window_start, CAST(transactions AS BIGINT) AS transactions
       FROM (VALUES ${values.join(', ')}) AS t(ticker, volume, open, close, high, low, window_start, transactions)`;
     const target = lakePaths(lakeRoot).bronzeFile('stocks_minute', date);
     const tmp = tempPathFor(target, lakeRoot);
