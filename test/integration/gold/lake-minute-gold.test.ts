@@ -33,7 +33,7 @@ afterEach(() => {
 interface MinuteRow { ticker: string; minute: number; open: number; high: number; low: number; close: number; volume: number }
 
 /** Day i: AAA splits 2-for-1 on day 3 (factor 2 from then), BBB has a day bar but no minute bars on day 1, CCC lists on day 3. */
-function day(i: number): { date: string; bars: FixtureBar[]; minutes: MinuteRow[] } {
+function day(i: number, corrected = false): { date: string; bars: FixtureBar[]; minutes: MinuteRow[] } {
   const date = DAYS[i]!;
   const bars: FixtureBar[] = [];
   const minutes: MinuteRow[] = [];
@@ -49,7 +49,7 @@ function day(i: number): { date: string; bars: FixtureBar[]; minutes: MinuteRow[
       minutes.push({ ticker, minute: m, open: c - 0.01, high: c + 0.05, low: c - 0.07, close: c, volume: m === 571 + 12 ? 0 : 100 + m });
     }
   };
-  add('FIGI_A', 'AAA', i >= 3 ? 25 + i / 10 : 50 + i / 5, i >= 3 ? 2 : 1, true);
+  add('FIGI_A', 'AAA', i >= 3 ? 25 + i / 10 : 50 + i / 5, (i >= 3 ? 2 : 1) * (corrected && i >= 2 ? 1.01 : 1), true);
   add('FIGI_B', 'BBB', 30 + i, 1, i !== 1);
   if (i >= 3) add('FIGI_C', 'CCC', 12 + i, 1, true);
   return { date, bars, minutes };
@@ -78,9 +78,9 @@ async function writeMinuteDay(lakeRoot: string, date: string, rows: MinuteRow[])
   }
 }
 
-async function writeDays(lakeRoot: string, from: number, to: number): Promise<void> {
+async function writeDays(lakeRoot: string, from: number, to: number, corrected = false): Promise<void> {
   for (let i = from; i <= to; i++) {
-    const d = day(i);
+    const d = day(i, corrected);
     await writeSilverDay(lakeRoot, d.date, d.bars);
     await writeMinuteDay(lakeRoot, d.date, d.minutes);
   }
@@ -177,5 +177,24 @@ describe('1-minute gold from the lake (bronze minute bars, silver factors and sp
       const b = await readPartitionRecord(daily, 'gold', 'qlib_us_1min', d);
       expect([d, b?.checksum, b?.rows]).toEqual([d, a?.checksum, a?.rows]);
     }
+  });
+
+  it('a stored day whose silver changed (a corrected factor) makes the next update rebuild, equal to a full build', async () => {
+    const lake = newLake();
+    await writeDays(lake, 0, 3);
+    await runMinuteGoldJob(spec(lake, DAYS.slice(0, 4)), testWorkerContext(), registry);
+    const before = await readPartitionRecord(lake, 'gold', 'qlib_us_1min', DAYS[2]!);
+    await writeDays(lake, 2, 4, true); // silver days 2.. rewritten with AAA's corrected factor, and day 4 new
+    const logs: Array<Record<string, unknown>> = [];
+    expect((await runMinuteGoldJob(spec(lake, [DAYS[4]!]), loggingContext(logs), registry)).outcome).toBe('complete');
+    expect(logs.find((l) => l.msg === 'minute gold committed')).toMatchObject({ mode: 'full', fallback: `a stored day changed (${DAYS[2]})` });
+    const full = newLake();
+    await writeDays(full, 0, 1);
+    await writeDays(full, 2, 4, true);
+    await runMinuteGoldJob(spec(full, DAYS), testWorkerContext(), registry);
+    expect(treeDiff(lakeGoldDir(full, 'us', '1min'), lakeGoldDir(lake, 'us', '1min'))).toEqual([]);
+    const after = await readPartitionRecord(lake, 'gold', 'qlib_us_1min', DAYS[2]!);
+    expect(after!.checksum).not.toBe(before!.checksum);
+    expect(after!.checksum).toBe((await readPartitionRecord(full, 'gold', 'qlib_us_1min', DAYS[2]!))!.checksum);
   });
 });
