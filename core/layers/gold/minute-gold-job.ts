@@ -6,10 +6,10 @@
  */
 import { createLakeRegistry, type DatasetRegistry } from '../../datasets/index.ts';
 import { lakePaths } from '../../lake/lake-paths.ts';
-import { createLineageReader, currentLineage, staleReason } from '../../lake/lineage.ts';
-import { writePartitionRecord } from '../../lake/partition-records.ts';
+import { createLineageReader } from '../../lake/lineage.ts';
 import type { WorkerResult } from '../../process/job-protocol.ts';
 import type { WorkerContext } from '../../process/worker-main.ts';
+import { changedGoldDays, writeGoldDayRecords } from './gold-day-records.ts';
 import { presentFiles } from './gold-job.ts';
 import { lakeGoldDir } from './gold-store.ts';
 import { buildLakeMinuteGold, MINUTE_BARS_DATASET, minuteGoldDays } from './lake-minute-gold.ts';
@@ -42,16 +42,7 @@ export async function runMinuteGoldJob(raw: unknown, ctx: WorkerContext, registr
   const startedAt = new Date().toISOString();
   const t0 = Date.now();
 
-  // As for the day gold: stored days whose inputs changed (or were never recorded complete) and asked days not held yet.
-  const changed = new Set<string>();
-  const held = minuteGoldDays(target);
-  const heldSet = new Set(held);
-  for (const date of asked) if (!heldSet.has(date)) changed.add(date);
-  for (const date of held) {
-    const ref = { dataset: spec.dataset, layer: 'gold' as const, date };
-    const rec = reader.record(ref);
-    if (!rec || (rec.status !== 'complete' && rec.status !== 'degraded') || staleReason(reg, reader, ref, rec)) changed.add(date);
-  }
+  const changed = changedGoldDays(reg, reader, spec.dataset, asked, minuteGoldDays(target));
   ctx.logger.info({ asked: asked.length, changed: changed.size, silverDays: bars.size, minuteDays: minutes.size, end }, 'building minute gold');
   const result = end
     ? await buildLakeMinuteGold({ target, files: { bars, universe, minutes }, end, changedDates: changed, session: spec.session, duckdb: spec.duckdb })
@@ -60,24 +51,10 @@ export async function runMinuteGoldJob(raw: unknown, ctx: WorkerContext, registr
     mode: result?.mode, fallback: result?.fallback, bars: result?.bars, outsideSession: result?.barsOutsideSession, unmatched: result?.barsUnmatched, commit: result?.commit,
   }, 'minute gold committed');
 
-  const finishedAt = new Date().toISOString();
-  const base = { dataset: spec.dataset, layer: 'gold' as const, bytes: null, sourceChecksum: null, etag: null, schemaVersion: 1, rejects: 0, attempts: 1, startedAt, finishedAt, durationMs: Date.now() - t0 };
-  let rows = 0;
-  for (const [date, day] of result?.days ?? []) {
-    const ref = { dataset: spec.dataset, layer: 'gold' as const, date };
-    const rec = reader.record(ref);
-    const fresh = rec?.status === 'complete' && rec.checksum === day.checksum && !staleReason(reg, reader, ref, rec);
-    if (fresh && !asked.includes(date)) continue;
-    const lineage = currentLineage(reg, reader, ref);
-    await writePartitionRecord(spec.lakeRoot, {
-      ...base, date, status: 'complete', rows: day.rows, lastError: null, checksum: day.checksum, builderVersion: lineage.builderVersion, inputs: lineage.inputs,
-    });
-    if (asked.includes(date)) rows += day.rows;
-  }
-  for (const date of missing) {
-    const what = !bars.has(date) ? `silver ${ADJUSTED_BARS_DATASET}` : `bronze ${MINUTE_BARS_DATASET}`;
-    await writePartitionRecord(spec.lakeRoot, { ...base, date, status: 'failed', rows: null, lastError: `${what} has no partition for ${date}` });
-  }
+  const rows = await writeGoldDayRecords({
+    lakeRoot: spec.lakeRoot, registry: reg, reader, dataset: spec.dataset, asked, days: result?.days ?? [], startedAt, t0,
+    missing: missing.map((date) => ({ date, error: `${!bars.has(date) ? `silver ${ADJUSTED_BARS_DATASET}` : `bronze ${MINUTE_BARS_DATASET}`} has no partition for ${date}` })),
+  });
   if (missing.length === asked.length) return { outcome: 'failed', error: `minute gold: no day asked for (${asked[0]}..${last}) has both silver ${ADJUSTED_BARS_DATASET} and bronze ${MINUTE_BARS_DATASET}` };
   return { outcome: missing.length ? 'degraded' : 'complete', rows, file: 'gold/qlib/us_1min' };
 }
