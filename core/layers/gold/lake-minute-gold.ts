@@ -210,18 +210,19 @@ async function readDay(db: DuckDbHandle, date: string, minuteFile: string, silve
 }
 
 /**
- * Turns one day's rows into gold bars (valid ones, in session), per instrument in id order, updating
- * each instrument's last adjusted close, and digests them. `each` gets one instrument's bars at a time.
+ * Turns one day's rows into gold bars (valid ones, in session), one instrument at a time in id order
+ * (so a day of the whole market is never held as bar objects), updating each instrument's last
+ * adjusted close; `done` gets the day's digest once every instrument has been consumed.
  */
-function dayBars(
+function* dayBars(
   date: string,
   session: MinuteSession,
   rows: DayRows,
   targets: ReadonlyMap<string, Target>,
   lastClose: Map<string, number>,
   result: LakeMinuteGoldResult,
-  each: (t: Target, bars: MinuteBarInput[]) => void,
-): MinuteGoldDay {
+  done: (day: MinuteGoldDay) => void,
+): Generator<[Target, MinuteBarInput[]]> {
   const { first, count } = sessionMinutes(date, session);
   const [o, h, l, c, v, f] = rows.cols as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
   const hash = createHash('sha256');
@@ -277,11 +278,11 @@ function dayBars(
         buf.set(b.values as Float64Array, 1);
         hash.update(new Uint8Array(buf.buffer));
       }
-      each(t, bars);
+      yield [t, bars];
     }
     r = e;
   }
-  return { rows: instruments, checksum: hash.digest('hex') };
+  done({ rows: instruments, checksum: hash.digest('hex') });
 }
 
 async function fullBuild(
@@ -300,9 +301,8 @@ async function fullBuild(
       const silverFile = input.files.bars.get(date);
       if (!minuteFile || !silverFile) continue;
       const rows = await readDay(db, date, minuteFile, silverFile);
-      const out: MinuteBarInput[] = [];
-      result.days.set(date, dayBars(date, session, rows, targets, lastClose, result, (_t, bars) => out.push(...bars)));
-      yield { date, bars: out };
+      const each = dayBars(date, session, rows, targets, lastClose, result, (d) => result.days.set(date, d));
+      yield { date, bars: (function* () { for (const [, bars] of each) yield* bars; })() };
     }
   };
   const listings = new Map([...targets.values()].map((t) => [t.code, t.spans] as const));
@@ -351,7 +351,7 @@ async function appendDays(
       const silverFile = input.files.bars.get(date);
       if (minuteFile && silverFile) {
         const rows = await readDay(db, date, minuteFile, silverFile);
-        result.days.set(date, dayBars(date, session, rows, targets, lastClose, result, write));
+        for (const [t, bars] of dayBars(date, session, rows, targets, lastClose, result, (d) => result.days.set(date, d))) write(t, bars);
       }
       for (const t of targets.values()) {
         if (!written.has(t.id) && t.spans.some((s) => s.first <= date && date <= s.last)) write(t, []);
