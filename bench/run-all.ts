@@ -19,6 +19,7 @@ const suites: Suite[] = [
   { name: 'engine', load: async () => (await import('./engine-bench.ts')).runEngineBench },
   { name: 'gold', load: async () => (await import('./gold-bench.ts')).runGoldBench },
   { name: 'lake-gold', load: async () => (await import('./lake-gold-bench.ts')).runLakeGoldBench },
+  { name: 'minute-gold', load: async () => (await import('./minute-gold-bench.ts')).runMinuteGoldBench },
   { name: 'features', load: async () => (await import('./features-bench.ts')).runFeaturesBench },
   { name: 'features-lake', load: async () => (await import('./features-lake-bench.ts')).runFeaturesLakeBench },
   { name: 'silver', load: async () => (await import('./silver-bench.ts')).runSilverBench },

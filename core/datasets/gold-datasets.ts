@@ -19,11 +19,16 @@ export const GOLD_DAY_DATASET = GOLD_DATASET_IDS[0];
  * splits them); day digests cover the instruments spanning the day.
  */
 export const GOLD_BUILDER_VERSION = 2;
+/** The lake's 1-minute gold (gold/qlib/us_1min), from bronze's minute bars with the day gold's codes, spans and factors. */
+export const GOLD_MINUTE_DATASET = GOLD_DATASET_IDS[1];
+/** Bump when the minute gold's bytes change for the same inputs. */
+export const GOLD_MINUTE_BUILDER_VERSION = 1;
 /** Bump when a feature set's partitions change for the same gold and manifest (the manifest's own version is folded in). */
 export const FEATURE_BUILDER_VERSION = 1;
 /** Job kinds of these layers. */
 export const GOLD_JOB_KIND = 'gold-build';
 export const FEATURE_JOB_KIND = 'feature-build';
+export const GOLD_MINUTE_JOB_KIND = 'gold-minute-build';
 
 /** The dataset id of a feature set. */
 export function featureDatasetId(name: string): string {
@@ -98,5 +103,19 @@ export function goldAndFeatureDatasets(declared: readonly DatasetEntry[]): Datas
       inputs: [{ dataset: GOLD_DAY_DATASET, layer: 'gold', window: { kind: 'all-up-to' }, presentOnly: true }],
     }],
   }));
-  return [gold, ...features];
+  // Minute gold: heavy (about 390 values per instrument, field and day), so off until enabled. Its
+  // codes, spans and factors are the day gold's, read from the same silver days; a day's minutes
+  // need that day's bronze minute file (a day without one would read as a day without trades).
+  const minute: DatasetEntry = {
+    id: GOLD_MINUTE_DATASET,
+    title: 'Qlib gold (US, 1 minute)',
+    kind: 'derived',
+    firstDate: bars.firstDate,
+    enabledByDefault: false,
+    layers: [{
+      layer: 'gold', job: GOLD_MINUTE_JOB_KIND, builderVersion: GOLD_MINUTE_BUILDER_VERSION, storage: 'records',
+      inputs: [...inputs, { dataset: 'stocks_minute', layer: 'bronze', window: { kind: 'same-day' } }],
+    }],
+  };
+  return [gold, minute, ...features];
 }

@@ -10,6 +10,7 @@ const HANDLERS: Record<string, () => Promise<JobHandler>> = {
   'rest-fetch': async () => (await import('../layers/bronze/rest-fetch-job.ts')).runRestFetchJob,
   'silver-build': async () => (await import('../layers/silver/silver-job.ts')).runSilverJob,
   'gold-build': async () => (await import('../layers/gold/gold-job.ts')).runGoldJob,
+  'gold-minute-build': async () => (await import('../layers/gold/minute-gold-job.ts')).runMinuteGoldJob,
   'feature-build': async () => (await import('../layers/features/feature-job.ts')).runFeatureJob,
 };
 

@@ -21,7 +21,7 @@ export const SILVER_DATASET_IDS = [
 export const FEATURE_SET_NAMES = ['alpha158', 'alpha360', 'daily'] as const;
 
 /** Gold datasets (Qlib directories) and the feature-set datasets built on them (declared once silver's bars are). */
-export const GOLD_DATASET_IDS = ['qlib_us'] as const;
+export const GOLD_DATASET_IDS = ['qlib_us', 'qlib_us_1min'] as const;
 export const FEATURE_DATASET_IDS = ['features_alpha158', 'features_alpha360', 'features_daily'] as const;
 
 /** Every built-in dataset id. */

@@ -11,6 +11,7 @@ const STAGES: ReadonlyArray<{ kind: string; one: string; many: string }> = [
   { kind: 'ingest', one: 'ingest', many: 'ingests' },
   { kind: 'silver-build', one: 'silver build', many: 'silver builds' },
   { kind: 'gold-build', one: 'gold update', many: 'gold updates' },
+  { kind: 'gold-minute-build', one: '1-minute gold update', many: '1-minute gold updates' },
   { kind: 'feature-build', one: 'feature-set build', many: 'feature-set builds' },
 ];
 

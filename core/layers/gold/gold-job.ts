@@ -7,11 +7,11 @@
  */
 import { createLakeRegistry, type DatasetRegistry } from '../../datasets/index.ts';
 import { lakePaths } from '../../lake/lake-paths.ts';
-import { createLineageReader, currentLineage, staleReason } from '../../lake/lineage.ts';
-import { writePartitionRecord } from '../../lake/partition-records.ts';
+import { createLineageReader } from '../../lake/lineage.ts';
 import type { WorkerResult } from '../../process/job-protocol.ts';
 import type { WorkerContext } from '../../process/worker-main.ts';
 import { readQlibCalendar } from '../../qlib/qlib-dir-reader.ts';
+import { changedGoldDays, writeGoldDayRecords } from './gold-day-records.ts';
 import type { GoldJobSpec } from './gold-job-kind.ts';
 import { activeGeneration, goldLayout, lakeGoldDir } from './gold-store.ts';
 import { buildLakeGold } from './lake-gold-build.ts';
@@ -44,51 +44,18 @@ export async function runGoldJob(raw: unknown, ctx: WorkerContext, registry?: Da
   const t0 = Date.now();
 
   // Stored days whose inputs changed since they were built (or that were never recorded), and the
-  // days asked for that gold does not hold yet. A stored day asked for again whose record is fresh
-  // is not a change: counting it would make every daily run derive all of silver.
-  const changed = new Set<string>();
-  const held = activeGeneration(goldLayout(target)) ? readQlibCalendar(target) : [];
-  const heldSet = new Set(held);
-  for (const date of asked) if (!heldSet.has(date)) changed.add(date);
-  for (const date of held) {
-    const ref = { dataset: spec.dataset, layer: 'gold' as const, date };
-    const rec = reader.record(ref);
-    if (!rec || (rec.status !== 'complete' && rec.status !== 'degraded') || staleReason(reg, reader, ref, rec)) changed.add(date);
-  }
+  // days asked for that gold does not hold yet.
+  const changed = changedGoldDays(reg, reader, spec.dataset, asked, activeGeneration(goldLayout(target)) ? readQlibCalendar(target) : []);
   ctx.logger.info({ asked: asked.length, changed: changed.size, silverDays: bars.size, end }, 'building gold from silver');
   const result = end
     ? await buildLakeGold({ target, files: { bars, universe }, end, changedDates: changed, markets: spec.markets, duckdb: spec.duckdb })
     : null;
   ctx.logger.info({ mode: result?.mode, fallback: result?.fallback, writes: result?.writes, commit: result?.commit }, 'gold committed');
 
-  const finishedAt = new Date().toISOString();
-  const base = { dataset: spec.dataset, layer: 'gold' as const, bytes: null, sourceChecksum: null, etag: null, schemaVersion: 1, rejects: 0, attempts: 1, startedAt, finishedAt, durationMs: Date.now() - t0 };
-  let rows = 0;
-  const askedSet = new Set(asked);
-  const records: Array<Parameters<typeof writePartitionRecord>[1]> = [];
-  for (const [date, day] of result?.days ?? []) {
-    const ref = { dataset: spec.dataset, layer: 'gold' as const, date };
-    const rec = reader.record(ref);
-    const fresh = rec?.status === 'complete' && rec.checksum === day.checksum && !staleReason(reg, reader, ref, rec);
-    if (fresh && !askedSet.has(date)) continue;
-    const lineage = currentLineage(reg, reader, ref);
-    records.push({
-      ...base, date, status: 'complete', rows: day.rows, lastError: null, checksum: day.checksum, builderVersion: lineage.builderVersion, inputs: lineage.inputs,
-    });
-    if (askedSet.has(date)) rows += day.rows;
-  }
-  // Each record is its own atomic file with an fsync: a full build writes one per day, so they go
-  // out a few at a time (the fsyncs then share the journal's commits) rather than one by one.
-  let nextRecord = 0;
-  const writer = async () => {
-    while (nextRecord < records.length) await writePartitionRecord(spec.lakeRoot, records[nextRecord++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(16, records.length) }, writer));
-  for (const date of missing) {
-    await writePartitionRecord(spec.lakeRoot, {
-      ...base, date, status: 'failed', rows: null, lastError: `silver ${ADJUSTED_BARS_DATASET} has no partition for ${date}`,
-    });
-  }
+  const rows = await writeGoldDayRecords({
+    lakeRoot: spec.lakeRoot, registry: reg, reader, dataset: spec.dataset, asked, days: result?.days ?? [], startedAt, t0,
+    missing: missing.map((date) => ({ date, error: `silver ${ADJUSTED_BARS_DATASET} has no partition for ${date}` })),
+  });
   if (missing.length === asked.length) return { outcome: 'failed', error: `silver ${ADJUSTED_BARS_DATASET} has none of the days asked for (${asked[0]}..${last})` };
   return { outcome: missing.length ? 'degraded' : 'complete', rows, file: 'gold/qlib/us' };
 }

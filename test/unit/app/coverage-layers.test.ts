@@ -16,7 +16,7 @@ describe('coverage layer switches', () => {
       'adjustment_factors', 'stocks_daily_adjusted', 'universe', 'corporate_actions', 'options_daily_enriched', 'fundamentals', 'financial_ratios',
     ]);
     expect(ids('features')).toEqual(['features_alpha158', 'features_alpha360', 'features_daily']);
-    expect(ids('gold')).toEqual(['qlib_us']);
+    expect(ids('gold')).toEqual(['qlib_us', 'qlib_us_1min']);
     const bronze = views.find((v) => v.id === 'bronze')!.datasets;
     expect(bronze.find((d) => d.id === 'splits')).toMatchObject({ kind: 'rest', enabled: true });
     expect(bronze.find((d) => d.id === 'news')).toMatchObject({ kind: 'rest', enabled: false });

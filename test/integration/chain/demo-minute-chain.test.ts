@@ -1,0 +1,82 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tradingDays } from '../../../core/calendar/index.ts';
+import { readPartitionRecord } from '../../../core/lake/partition-records.ts';
+import { lakeGoldDir } from '../../../core/layers/gold/gold-store.ts';
+import { runMinuteGoldJob } from '../../../core/layers/gold/minute-gold-job.ts';
+import { readQlibCalendar, readQlibFeature, readQlibInstruments } from '../../../core/qlib/qlib-dir-reader.ts';
+import { fixtureRegistry, testWorkerContext } from '../gold/fixtures/silver-contract.ts';
+import { treeDiff } from '../../unit/gold/qlib-dir-compare.ts';
+
+// The 1-minute gold through the real CLI and engine on a small demo lake: enabled in the config,
+// planned after silver and the minute bronze it reads, then one more day as an update, which must
+// equal a full build from the same inputs.
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const BIN = path.join(REPO, 'bin', 'quantmini.js');
+const DAYS = tradingDays('2024-03-05', '2024-03-08');
+const DATASETS = ['stocks_daily', 'stocks_minute', 'splits', 'dividends', 'tickers', 'adjustment_factors', 'stocks_daily_adjusted', 'universe', 'qlib_us_1min'];
+const run = promisify(execFile);
+
+let work = '';
+let lake = '';
+let config = '';
+const cli = async (...args: string[]) => {
+  try {
+    const r = await run(process.execPath, [BIN, '--config', config, '--data-root', lake, '--source', 'demo', ...args], {
+      cwd: REPO, env: { ...process.env, HOME: work, QUANTMINI_CONFIG: '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+};
+
+beforeAll(() => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'qm-minute-chain-'));
+  lake = path.join(work, 'lake');
+  config = path.join(work, 'config.yaml');
+  fs.writeFileSync(config, `demo:\n  tickers: 8\nlogging:\n  level: warn\ndatasets:\n  enabled: [${DATASETS.join(', ')}]\n`);
+});
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+describe('demo lake: bronze minute bars + silver -> 1-minute gold', () => {
+  it('update builds the minute gold after silver, and a day appended equals a full build', async () => {
+    const first = await cli('update', '--date', DAYS[2]!, '--days-back', '3');
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/1 gold-minute-build/);
+    const dir = lakeGoldDir(lake, 'us', '1min');
+    expect(readQlibCalendar(dir, '1min').length).toBe(3 * 390);
+
+    const second = await cli('update', '--date', DAYS[3]!, '--days-back', '1');
+    expect(second.code, second.stdout + second.stderr).toBe(0);
+    expect(second.stdout).toMatch(/1 gold-minute-build/);
+    const cal = readQlibCalendar(dir, '1min');
+    expect([cal.length, cal[0], cal.at(-1)]).toEqual([4 * 390, `${DAYS[0]} 09:30:00`, `${DAYS[3]} 15:59:00`]);
+    const spans = readQlibInstruments(dir, 'all');
+    expect(spans.length).toBeGreaterThan(3);
+    for (const s of spans) {
+      const bin = readQlibFeature(dir, s.instrument, 'close', '1min')!;
+      expect(bin.start).toBe(cal.indexOf(s.start));
+      expect(bin.start + bin.values.length - 1).toBe(cal.indexOf(s.end));
+    }
+    expect(await readPartitionRecord(lake, 'gold', 'qlib_us_1min', DAYS[3]!)).toMatchObject({ status: 'complete' });
+
+    // Full build: the same silver and minute bronze in a fresh lake, built once over every day.
+    const rebuilt = path.join(work, 'rebuilt');
+    for (const sub of ['silver', path.join('bronze', 'stocks_minute'), path.join('metadata', 'silver'), path.join('metadata', 'bronze', 'stocks_minute')]) {
+      fs.cpSync(path.join(lake, sub), path.join(rebuilt, sub), { recursive: true });
+    }
+    const full = await runMinuteGoldJob({
+      kind: 'gold-minute-build', dataset: 'qlib_us_1min', lakeRoot: rebuilt, dates: DAYS, duckdb: { threads: 1, memoryLimit: '256MB' },
+      registryOptions: { tickersDailyFrom: '2026-01-02' },
+    }, testWorkerContext(), fixtureRegistry());
+    expect(full.outcome).toBe('complete');
+    expect(treeDiff(lakeGoldDir(rebuilt, 'us', '1min'), dir)).toEqual([]);
+  }, 300_000);
+});
