@@ -74,8 +74,10 @@ describe('coverage, lake and SQL in the web host', () => {
     await expect.poll(() => page.getByTestId('estimate-jobs').textContent()).toBe('2');
     await ui.screenshot('coverage-selection');
     const seen = new Set<string>();
+    // The last read in flight when the interval is cleared is awaited, so a state it saw is kept.
+    let inFlight: Promise<unknown> = Promise.resolve();
     const watch = setInterval(() => {
-      void page
+      inFlight = page
         .getByTestId(`cell-stocks_daily-${deleted[0]}`)
         .getAttribute('data-state')
         .then((s) => s && seen.add(s))
@@ -87,7 +89,11 @@ describe('coverage, lake and SQL in the web host', () => {
       await expect.poll(() => page.getByTestId(`cell-stocks_daily-${d}`).getAttribute('data-state'), { timeout: 90_000 }).toBe('complete');
     }
     clearInterval(watch);
-    expect(seen.has('complete')).toBe(true);
+    await inFlight;
+    await expect.poll(async () => {
+      await page.getByTestId(`cell-stocks_daily-${deleted[0]}`).getAttribute('data-state').then((st) => st && seen.add(st));
+      return seen.has('complete');
+    }).toBe(true);
     for (const d of deleted) expect(fs.existsSync(lakePaths(lake.lakeRoot).bronzeFile('stocks_daily', d))).toBe(true);
     await ui.screenshot('coverage-backfilled');
   });
