@@ -17,13 +17,15 @@ import { activeGeneration, goldLayout, lakeGoldDir } from './gold-store.ts';
 import { buildLakeGold } from './lake-gold-build.ts';
 import { ADJUSTED_BARS_DATASET, UNIVERSE_DATASET } from './silver-gold-source.ts';
 
-/** The present partitions of a silver dataset up to `end`, date -> file. */
-export function presentFiles(registry: DatasetRegistry, reader: ReturnType<typeof createLineageReader>, lakeRoot: string, dataset: string, end: string): Map<string, string> {
+/** The present partitions of a dataset's layer (silver unless given) up to `end`, date -> file. */
+export function presentFiles(
+  registry: DatasetRegistry, reader: ReturnType<typeof createLineageReader>, lakeRoot: string, dataset: string, end: string, layer: 'bronze' | 'silver' = 'silver',
+): Map<string, string> {
   const out = new Map<string, string>();
-  const entry = registry.get(dataset);
-  for (const date of registry.partitionDates(dataset, entry.firstDate, end)) {
-    const rec = reader.record({ dataset, layer: 'silver', date });
-    if (rec && (rec.status === 'complete' || rec.status === 'degraded')) out.set(date, lakePaths(lakeRoot).parquetFile('silver', dataset, date));
+  const paths = lakePaths(lakeRoot);
+  for (const date of registry.partitionDates(dataset, registry.get(dataset).firstDate, end)) {
+    const rec = reader.record({ dataset, layer, date });
+    if (rec && (rec.status === 'complete' || rec.status === 'degraded')) out.set(date, paths.parquetFile(layer, dataset, date));
   }
   return out;
 }

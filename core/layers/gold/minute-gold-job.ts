@@ -5,7 +5,6 @@
  * switch) and writes the record of every day asked for and of every day whose values changed.
  */
 import { createLakeRegistry, type DatasetRegistry } from '../../datasets/index.ts';
-import { lakePaths } from '../../lake/lake-paths.ts';
 import { createLineageReader } from '../../lake/lineage.ts';
 import type { WorkerResult } from '../../process/job-protocol.ts';
 import type { WorkerContext } from '../../process/worker-main.ts';
@@ -16,16 +15,6 @@ import { buildLakeMinuteGold, MINUTE_BARS_DATASET, minuteGoldDays } from './lake
 import type { MinuteGoldJobSpec } from './minute-gold-job-kind.ts';
 import { ADJUSTED_BARS_DATASET, UNIVERSE_DATASET } from './silver-gold-source.ts';
 
-/** The present bronze minute files up to `end`, date -> file. */
-function presentMinuteFiles(registry: DatasetRegistry, reader: ReturnType<typeof createLineageReader>, lakeRoot: string, end: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const date of registry.partitionDates(MINUTE_BARS_DATASET, registry.get(MINUTE_BARS_DATASET).firstDate, end)) {
-    const rec = reader.record({ dataset: MINUTE_BARS_DATASET, layer: 'bronze', date });
-    if (rec && (rec.status === 'complete' || rec.status === 'degraded')) out.set(date, lakePaths(lakeRoot).bronzeFile(MINUTE_BARS_DATASET, date));
-  }
-  return out;
-}
-
 /** Runs one gold-minute-build job; `registry` is the lake's unless a host (a test) brings its own. */
 export async function runMinuteGoldJob(raw: unknown, ctx: WorkerContext, registry?: DatasetRegistry): Promise<WorkerResult> {
   const spec = raw as MinuteGoldJobSpec;
@@ -35,7 +24,7 @@ export async function runMinuteGoldJob(raw: unknown, ctx: WorkerContext, registr
   const last = asked.at(-1)!;
   const bars = presentFiles(reg, reader, spec.lakeRoot, ADJUSTED_BARS_DATASET, last);
   const universe = reg.hasLayer(UNIVERSE_DATASET, 'silver') ? presentFiles(reg, reader, spec.lakeRoot, UNIVERSE_DATASET, last) : null;
-  const minutes = presentMinuteFiles(reg, reader, spec.lakeRoot, last);
+  const minutes = presentFiles(reg, reader, spec.lakeRoot, MINUTE_BARS_DATASET, last, 'bronze');
   const missing = asked.filter((d) => !bars.has(d) || !minutes.has(d));
   const end = [...bars.keys()].filter((d) => d <= last).sort().at(-1);
   const target = lakeGoldDir(spec.lakeRoot, 'us', '1min');

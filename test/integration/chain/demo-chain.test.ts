@@ -1,9 +1,6 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tradingDays } from '../../../core/calendar/index.ts';
 import { openDuckDb, sqlString } from '../../../core/duckdb/duckdb-instance.ts';
@@ -15,29 +12,18 @@ import { activeGeneration, goldLayout, lakeGoldDir } from '../../../core/layers/
 import { readQlibCalendar, readQlibInstruments } from '../../../core/qlib/qlib-dir-reader.ts';
 import { fixtureRegistry, testWorkerContext } from '../gold/fixtures/silver-contract.ts';
 import { treeDiff } from '../../unit/gold/qlib-dir-compare.ts';
+import { runCli } from '../../support/cli.ts';
 
 // The whole chain through the real CLI on a demo lake: flat files and REST, bronze, silver, gold
 // (gold/qlib/us) and a feature set, first over four days, then one more day as an update.
-const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const BIN = path.join(REPO, 'bin', 'quantmini.js');
 const DAYS = tradingDays('2024-03-04', '2024-03-08');
 const DATASETS = ['stocks_daily', 'splits', 'dividends', 'tickers', 'adjustment_factors', 'stocks_daily_adjusted', 'universe', 'qlib_us', 'features_daily'];
-const run = promisify(execFile);
 
 let work = '';
 let lake = '';
 let config = '';
-const cli = async (...args: string[]) => {
-  try {
-    const r = await run(process.execPath, [BIN, '--config', config, '--data-root', lake, '--source', 'demo', ...args], {
-      cwd: REPO, env: { ...process.env, HOME: work, QUANTMINI_CONFIG: '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-};
+const cli = (...args: string[]) =>
+  runCli(['--config', config, '--data-root', lake, '--source', 'demo', ...args], { home: work, env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }, timeoutMs: 600_000 });
 
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'qm-chain-'));

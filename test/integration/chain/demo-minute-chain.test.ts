@@ -1,9 +1,6 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tradingDays } from '../../../core/calendar/index.ts';
 import { readPartitionRecord } from '../../../core/lake/partition-records.ts';
@@ -12,30 +9,19 @@ import { runMinuteGoldJob } from '../../../core/layers/gold/minute-gold-job.ts';
 import { readQlibCalendar, readQlibFeature, readQlibInstruments } from '../../../core/qlib/qlib-dir-reader.ts';
 import { fixtureRegistry, testWorkerContext } from '../gold/fixtures/silver-contract.ts';
 import { treeDiff } from '../../unit/gold/qlib-dir-compare.ts';
+import { runCli } from '../../support/cli.ts';
 
 // The 1-minute gold through the real CLI and engine on a small demo lake: enabled in the config,
 // planned after silver and the minute bronze it reads, then one more day as an update, which must
 // equal a full build from the same inputs.
-const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const BIN = path.join(REPO, 'bin', 'quantmini.js');
 const DAYS = tradingDays('2024-03-05', '2024-03-08');
 const DATASETS = ['stocks_daily', 'stocks_minute', 'splits', 'dividends', 'tickers', 'adjustment_factors', 'stocks_daily_adjusted', 'universe', 'qlib_us_1min'];
-const run = promisify(execFile);
 
 let work = '';
 let lake = '';
 let config = '';
-const cli = async (...args: string[]) => {
-  try {
-    const r = await run(process.execPath, [BIN, '--config', config, '--data-root', lake, '--source', 'demo', ...args], {
-      cwd: REPO, env: { ...process.env, HOME: work, QUANTMINI_CONFIG: '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-};
+const cli = (...args: string[]) =>
+  runCli(['--config', config, '--data-root', lake, '--source', 'demo', ...args], { home: work, env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }, timeoutMs: 600_000 });
 
 beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'qm-minute-chain-'));

@@ -8,15 +8,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { etToUtcMs } from '../../../core/calendar/eastern-time.ts';
 import { parseIsoDate } from '../../../core/calendar/iso-date.ts';
 import { openDuckDb, sqlString } from '../../../core/duckdb/duckdb-instance.ts';
-import { commitTempFile, tempPathFor } from '../../../core/files/atomic-write.ts';
-import { lakePaths } from '../../../core/lake/lake-paths.ts';
-import { readPartitionRecord, writePartitionRecord } from '../../../core/lake/partition-records.ts';
+import { readPartitionRecord } from '../../../core/lake/partition-records.ts';
 import { lakeGoldDir } from '../../../core/layers/gold/gold-store.ts';
 import { runMinuteGoldJob } from '../../../core/layers/gold/minute-gold-job.ts';
 import type { WorkerContext } from '../../../core/process/worker-main.ts';
 import { readQlibCalendar, readQlibFeature, readQlibInstruments } from '../../../core/qlib/qlib-dir-reader.ts';
 import { treeDiff } from '../../unit/gold/qlib-dir-compare.ts';
-import { fixtureRegistry, testWorkerContext, writeSilverDay, type FixtureBar } from './fixtures/silver-contract.ts';
+import { fixtureRegistry, testWorkerContext, writeFixturePartition, writeSilverDay, type FixtureBar } from './fixtures/silver-contract.ts';
 
 const DAYS = ['2024-11-26', '2024-11-27', '2024-11-29', '2024-12-02', '2024-12-03']; // 11-29 closes at 13:00
 const registry = fixtureRegistry();
@@ -63,16 +61,7 @@ async function writeMinuteDay(lakeRoot: string, date: string, rows: MinuteRow[])
     const select = `SELECT CAST(ticker AS VARCHAR) AS ticker, CAST(volume AS DOUBLE) AS volume, CAST(open AS DOUBLE) AS open, CAST(close AS DOUBLE) AS close,
       CAST(high AS DOUBLE) AS high, CAST(low AS DOUBLE) AS low, to_timestamp(window_start // 1000000000) AS window_start, CAST(transactions AS BIGINT) AS transactions
       FROM (VALUES ${values.join(', ')}) AS t(ticker, volume, open, close, high, low, window_start, transactions)`;
-    const target = lakePaths(lakeRoot).bronzeFile('stocks_minute', date);
-    const tmp = tempPathFor(target, lakeRoot);
-    fs.mkdirSync(path.dirname(tmp), { recursive: true });
-    await db.connection.run(`COPY (${select}) TO ${sqlString(tmp)} (FORMAT parquet)`);
-    await commitTempFile(tmp, target);
-    const now = new Date().toISOString();
-    await writePartitionRecord(lakeRoot, {
-      dataset: 'stocks_minute', layer: 'bronze', date, status: 'complete', rows: rows.length, bytes: null, sourceChecksum: null, etag: null, schemaVersion: 1,
-      rejects: 0, attempts: 1, lastError: null, startedAt: now, finishedAt: now, durationMs: 0, checksum: `minute-${date}-${rows.length}`, builderVersion: 1, inputs: [],
-    });
+    await writeFixturePartition(db, lakeRoot, { layer: 'bronze', dataset: 'stocks_minute', date, select, rows: rows.length });
   } finally {
     db.close();
   }

@@ -66,15 +66,16 @@ describe('price chart geometry', () => {
   it('draws 20 years of volume as at most one bar per pixel column, each as high as its largest day', () => {
     const all = Array.from({ length: 5031 }, (_, i) => bar(i, 100, i === 2500 ? 9000 : 1000));
     const cols = volumeSeries(all, 800);
-    const d = volumePath(cols, { left: 56, width: 800, n: all.length }, 294, 64, 9000);
+    const plot = { left: 56, width: 800, n: all.length };
+    const d = volumePath(cols, plot, 294, 64, 9000);
     const heights = [...d.matchAll(/v(-[\d.]+)h/g)].map((m) => -Number(m[1]));
     expect(heights).toHaveLength(800);
     expect(heights.filter((h) => h === 64)).toHaveLength(1);
     expect(Math.min(...heights)).toBeCloseTo((1000 / 9000) * 64, 1);
     // Narrow columns fill their pixel (no sub-pixel gaps); bars never leave the plot.
     const xs = [...d.matchAll(/M([\d.]+),/g)].map((m) => Number(m[1]));
-    expect(xs[0]).toBe(56);
-    expect(Math.max(...xs)).toBeLessThan(856);
+    expect(xs[0]).toBe(plot.left);
+    expect(Math.max(...xs)).toBeLessThan(plot.left + plot.width);
   });
 
   it('leaves out days without volume, and draws nothing when no day has any', () => {
