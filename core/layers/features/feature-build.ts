@@ -15,13 +15,7 @@
  * build covers: a day-by-day build equals a range build. Labels look into the future and are not
  * part of lake partitions (use `quantmini qlib features --label`).
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { DuckDBDataChunk, DuckDBDateType, DuckDBDateValue, DuckDBFloatType, DuckDBVarCharType } from '@duckdb/node-api';
-import type { DuckDBDateVector, DuckDBFloatVector, DuckDBVarCharVector } from '@duckdb/node-api';
-import { openDuckDb, sqlIdent, sqlString, type DuckDbHandle } from '../../duckdb/duckdb-instance.ts';
-import { commitTempFile, tempPathFor } from '../../files/atomic-write.ts';
-import { sha256OfFile } from '../../files/file-checksum.ts';
+import { openDuckDb } from '../../duckdb/duckdb-instance.ts';
 import { evaluateCarriedJobs, evaluateQlibQuery } from '../../features/engine/feature-pool.ts';
 import { planCarryShape } from '../../features/engine/plan-carry.ts';
 import type { InstrumentCarry } from '../../features/qlib/qlib-carried-query.ts';
@@ -30,6 +24,9 @@ import type { CompiledFeatureSet } from '../../features/engine/feature-set-compi
 import { planQlibQuery } from '../../features/qlib/qlib-directory-query.ts';
 import { compileFeatureSet, type FeatureSetManifest } from '../../features/sets/feature-set-manifest.ts';
 import { readQlibCalendar } from '../../qlib/qlib-dir-reader.ts';
+import { addToDays, newDayRows, startWrite, type DayRows, type DayWriteTarget, type FeatureDay, type PendingWrite } from './feature-day-writer.ts';
+
+export type { FeatureDay } from './feature-day-writer.ts';
 
 /** What a feature build is told. */
 export interface FeatureBuildOptions {
@@ -63,14 +60,6 @@ export interface FeatureBuildOptions {
   rowsPerThread?: number;
 }
 
-/** One built partition. */
-export interface FeatureDay {
-  date: string;
-  file: string;
-  rows: number;
-  checksum: string;
-}
-
 /** What a build read, for reports and benches. */
 export interface FeatureBuildReport {
   days: FeatureDay[];
@@ -85,6 +74,14 @@ export interface FeatureBuildReport {
 
 /** Most days evaluated in one pass (each pass holds its days' values in memory). */
 const DAYS_PER_PASS = 64;
+
+/** Bytes of gathered values a pass may hold (float32 per instrument, feature and day): fewer days per pass for a wide universe. */
+const PASS_BYTES = 64 * 1024 ** 2;
+
+/** Days a pass over `instruments` of `width` features may hold within PASS_BYTES (at least one). */
+function daysPerPass(instruments: number, width: number): number {
+  return Math.max(1, Math.min(DAYS_PER_PASS, Math.floor(PASS_BYTES / (4 * Math.max(1, instruments * width)))));
+}
 
 /** Calendar rows between checkpoints: about every half year, so a verified day re-evaluates at most that many rows. */
 export const CHECKPOINT_EVERY = 128;
@@ -113,23 +110,30 @@ export async function buildFeatureDaysReport(opts: FeatureBuildOptions): Promise
     if (!index.has(d)) throw new Error(`${opts.manifest.name}@${opts.manifest.version}: ${d} is not a day of the gold calendar (${opts.qlibDir})`);
   }
   const shape = evaluationShape(compiled);
-  const size = shape.perDay ? 1 : DAYS_PER_PASS;
+  const width = compiled.names.length;
   const out: FeatureDay[] = [];
+  const target: DayWriteTarget = { lakeRoot: opts.lakeRoot, fileOf: opts.fileOf, calendar, names: compiled.names };
   const db = await openDuckDb({ threads: 1, memoryLimit: '512MB' });
+  let pending: PendingWrite | null = null;
   try {
+    const universe = wanted.length ? planQlibQuery({ qlibDir: opts.qlibDir, instruments: 'all', start: wanted[0]!, end: wanted.at(-1)! }).jobs.length : 0;
+    const size = shape.perDay ? 1 : daysPerPass(universe, width);
     for (let k = 0; k < wanted.length; k += size) {
       const chunk = wanted.slice(k, k + size);
       const first = index.get(chunk[0]!)!;
       const loadStart = shape.bounded ? calendar[Math.max(0, first - compiled.lookback)]! : calendar[0]!;
       const plan = planQlibQuery({ qlibDir: opts.qlibDir, instruments: 'all', start: loadStart, end: chunk.at(-1)! });
-      const days = new Map(chunk.map((d): [number, DayRows] => [index.get(d)!, { instruments: [], values: [] }]));
-      const width = compiled.names.length;
+      const days = new Map(chunk.map((d): [number, DayRows] => [index.get(d)!, newDayRows(width, plan.jobs.length)]));
       for await (const r of evaluateQlibQuery(compiled, plan, { threads: opts.threads ?? 1 })) {
         addToDays(days, r, width);
       }
-      out.push(...(await writeDays(db, opts, calendar, compiled.names, days)));
+      if (pending) out.push(...(await pending.done));
+      pending = await startWrite(db, target, days);
     }
+    if (pending) out.push(...(await pending.done));
+    pending = null;
   } finally {
+    await pending?.done.catch(() => {}); // a failed pass: let the write in flight settle before DuckDB closes
     db.close();
   }
   return { days: out, mode: shape.perDay ? 'per-day' : 'whole-history', resumed: 0, fromStart: 0, depth: shape.bounded ? compiled.lookback : Infinity };
@@ -174,11 +178,15 @@ async function buildCarried(opts: FeatureBuildOptions, compiled: CompiledFeature
   }
   const every = opts.checkpointEvery ?? CHECKPOINT_EVERY;
   const width = compiled.names.length;
+  const target: DayWriteTarget = { lakeRoot: opts.lakeRoot, fileOf: opts.fileOf, calendar, names: compiled.names };
+  const size = daysPerPass(planQlibQuery({ qlibDir: opts.qlibDir, instruments: 'all', start: calendar[0]!, end: calendar[lastIndex]! }).jobs.length, width);
   const db = await openDuckDb({ threads: 1, memoryLimit: '512MB' });
+  // the write of one pass runs (on DuckDB's thread) while the next pass is evaluated
+  let pending: PendingWrite | null = null;
   try {
     for (let first = firstIndex, last = 0; first <= lastIndex; first = last + 1) {
       // passes end on checkpoint rows, so the states there are at hand when a pass ends
-      last = Math.min(lastIndex, first + DAYS_PER_PASS - 1, Math.ceil((first + 1) / every) * every - 1);
+      last = Math.min(lastIndex, first + size - 1, Math.ceil((first + 1) / every) * every - 1);
       const plan = planQlibQuery({ qlibDir: opts.qlibDir, instruments: 'all', start: calendar[0]!, end: calendar[last]! });
       const jobs = plan.jobs.map((j) => ({
         instrument: j.instrument,
@@ -187,7 +195,7 @@ async function buildCarried(opts: FeatureBuildOptions, compiled: CompiledFeature
         prior: carries.get(j.instrument) ?? null,
       }));
       const days = new Map<number, DayRows>();
-      for (let i = first; i <= last; i++) if (want.has(i)) days.set(i, { instruments: [], values: [] });
+      for (let i = first; i <= last; i++) if (want.has(i)) days.set(i, newDayRows(width, jobs.length));
       const next = new Map<string, InstrumentCarry>();
       const threads = threadsFor(jobs, first, last, planCarryShape(compiled.plan).maxDepth, opts.threads ?? 1, opts.rowsPerThread ?? ROWS_PER_THREAD);
       for await (const r of evaluateCarriedJobs(compiled, opts.qlibDir, jobs, { threads })) {
@@ -199,7 +207,8 @@ async function buildCarried(opts: FeatureBuildOptions, compiled: CompiledFeature
         addToDays(days, r, width);
       }
       carries = next;
-      report.days.push(...(await writeDays(db, opts, calendar, compiled.names, days)));
+      if (pending) report.days.push(...(await pending.done));
+      pending = await startWrite(db, target, days);
       if (opts.checkpointDir && (last + 1) % every === 0) {
         const date = calendar[last]!;
         await writeFeatureCarry(checkpointFile(opts.checkpointDir, date), {
@@ -208,7 +217,10 @@ async function buildCarried(opts: FeatureBuildOptions, compiled: CompiledFeature
         }, carried, opts.lakeRoot);
       }
     }
+    if (pending) report.days.push(...(await pending.done));
+    pending = null;
   } finally {
+    await pending?.done.catch(() => {}); // a failed pass: let the write in flight settle before DuckDB closes
     db.close();
   }
   // keep the latest carry: a rebuild of older days leaves the carry of a later day in place
@@ -239,37 +251,6 @@ function threadsFor(jobs: ReadonlyArray<{ spans: Array<[number, number]>; prior:
   return Math.max(1, Math.min(asked, Math.floor(rows / perThread)));
 }
 
-/** The rows being gathered for one calendar day: instruments and their feature values, in step. */
-interface DayRows {
-  instruments: string[];
-  values: Float32Array[];
-}
-
-/** Spreads one instrument's result (values feature-major over its rows) into the days being built. */
-function addToDays(days: Map<number, DayRows>, r: { instrument: string; rows: ArrayLike<number>; values: ArrayLike<number> }, width: number): void {
-  const n = r.rows.length;
-  for (let i = 0; i < n; i++) {
-    const day = days.get(r.rows[i]!);
-    if (!day) continue;
-    const v = new Float32Array(width);
-    for (let f = 0; f < width; f++) v[f] = r.values[f * n + i]!;
-    day.instruments.push(r.instrument);
-    day.values.push(v);
-  }
-}
-
-/** Writes each gathered day to its Parquet file, in calendar order, and says what was written. */
-async function writeDays(db: DuckDbHandle, opts: FeatureBuildOptions, calendar: readonly string[], names: readonly string[], days: Map<number, DayRows>): Promise<FeatureDay[]> {
-  const written: FeatureDay[] = [];
-  for (const [i, day] of days) {
-    const date = calendar[i]!;
-    const file = opts.fileOf(date);
-    await writeDay(db, opts.lakeRoot, file, date, names, day.instruments, day.values);
-    written.push({ date, file, rows: day.instruments.length, checksum: await sha256OfFile(file) });
-  }
-  return written;
-}
-
 /** The calendar index of the first day >= d (> d when `after`). */
 function firstAtOrAfter(calendar: readonly string[], d: string, after = false): number {
   let lo = 0, hi = calendar.length;
@@ -279,40 +260,4 @@ function firstAtOrAfter(calendar: readonly string[], d: string, after = false): 
     else hi = mid;
   }
   return lo;
-}
-
-const CHUNK = 2048;
-
-async function writeDay(db: DuckDbHandle, lakeRoot: string, file: string, date: string, names: readonly string[], instruments: string[], values: Float32Array[]): Promise<void> {
-  const c = db.connection;
-  await c.run(`CREATE OR REPLACE TABLE day (instrument VARCHAR, date DATE, ${names.map((n) => `${sqlIdent(n)} FLOAT`).join(', ')})`);
-  const appender = await c.createAppender('day');
-  const types = [DuckDBVarCharType.instance, DuckDBDateType.instance, ...names.map(() => DuckDBFloatType.instance)];
-  const days = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / 86_400_000;
-  for (let s = 0; s < instruments.length; s += CHUNK) {
-    const count = Math.min(CHUNK, instruments.length - s);
-    const chunk = DuckDBDataChunk.create(types, count);
-    const inst = chunk.getColumnVector(0) as DuckDBVarCharVector;
-    const dv = chunk.getColumnVector(1) as DuckDBDateVector;
-    for (let r = 0; r < count; r++) {
-      inst.setItem(r, instruments[s + r]!);
-      dv.setItem(r, new DuckDBDateValue(days));
-    }
-    inst.flush();
-    dv.flush();
-    for (let f = 0; f < names.length; f++) {
-      const vec = chunk.getColumnVector(f + 2) as DuckDBFloatVector;
-      for (let r = 0; r < count; r++) {
-        const v = values[s + r]![f]!;
-        vec.setItem(r, v !== v ? null : v);
-      }
-      vec.flush();
-    }
-    appender.appendDataChunk(chunk);
-  }
-  appender.closeSync();
-  const tmp = tempPathFor(file, lakeRoot);
-  fs.mkdirSync(path.dirname(tmp), { recursive: true });
-  await c.run(`COPY (SELECT * FROM day) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd)`);
-  await commitTempFile(tmp, file, { readOnly: true });
 }

@@ -75,7 +75,7 @@ export async function buildFeatureSet(opts: {
     };
     await writePartitionRecord(lakeRoot, record);
   }
-  const stats = await refreshVersionStats(lakeRoot, manifest.name, manifest.version, manifest.expressions.map((e) => e.name));
+  const stats = await refreshVersionStats(lakeRoot, manifest.name, manifest.version, manifest.expressions.map((e) => e.name), days);
   const last = present.at(-1);
   const gold = last ? reader.digest('qlib_us', 'gold', present[0]!, last) : null;
   const experiment = await logExperiment(lakeRoot, {

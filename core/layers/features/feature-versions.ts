@@ -9,24 +9,9 @@ import { openDuckDb, sqlIdent, sqlString } from '../../duckdb/duckdb-instance.ts
 import { writeFileAtomic } from '../../files/atomic-write.ts';
 import { featureSetPaths, versionPartitions } from '../../lake/feature-set-paths.ts';
 import { ManifestError, type FeatureSetManifest } from '../../features/sets/feature-set-manifest.ts';
+import { updateDayStats, type DayStats, type VersionStats } from './feature-day-stats.ts';
 
-/** Validation stats of one feature of a version. */
-export interface FeatureStats {
-  name: string;
-  nullRate: number;
-  min: number | null;
-  max: number | null;
-}
-
-/** Validation stats of a version over all its partitions. */
-export interface VersionStats {
-  rows: number;
-  instruments: number;
-  partitions: number;
-  from: string | null;
-  to: string | null;
-  features: FeatureStats[];
-}
+export type { FeatureStats, VersionStats } from './feature-day-stats.ts';
 
 /** What version.json holds. */
 export interface VersionRecord {
@@ -89,32 +74,44 @@ export async function registerVersion(lakeRoot: string, manifest: FeatureSetMani
   return record;
 }
 
-/** Computes a version's stats over all its partitions and stores them in version.json. */
-export async function refreshVersionStats(lakeRoot: string, name: string, version: string, features: readonly string[]): Promise<VersionStats> {
-  const parts = versionPartitions(lakeRoot, name, version);
-  let stats: VersionStats = { rows: 0, instruments: 0, partitions: 0, from: null, to: null, features: features.map((f) => ({ name: f, nullRate: 0, min: null, max: null })) };
-  if (parts.length) {
-    const db = await openDuckDb({ threads: 1, memoryLimit: '512MB' });
-    try {
-      const cols = features.flatMap((f) => [`count(${sqlIdent(f)})`, `min(${sqlIdent(f)})`, `max(${sqlIdent(f)})`]);
-      const sql = `SELECT count(*), count(DISTINCT instrument), CAST(min(date) AS VARCHAR), CAST(max(date) AS VARCHAR), ${cols.join(', ')}
-        FROM read_parquet([${parts.map((p) => sqlString(p.file)).join(', ')}])`;
-      const row = (await db.connection.runAndReadAll(sql)).getRows()[0]!;
-      const n = Number(row[0]);
-      const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-      stats = {
-        rows: n, instruments: Number(row[1]), partitions: parts.length, from: row[2] as string, to: row[3] as string,
-        features: features.map((f, k) => ({ name: f, nullRate: n ? 1 - Number(row[4 + 3 * k]) / n : 0, min: num(row[5 + 3 * k]), max: num(row[6 + 3 * k]) })),
-      };
-    } finally {
-      db.close();
-    }
-  }
+/**
+ * Brings a version's stats up to date after a build and stores them in version.json: the days just
+ * `built` (with the stats their writer took) replace their share, other partitions keep theirs
+ * (day-stats.json), and only partitions without a current share are read (feature-day-stats.ts).
+ */
+export async function refreshVersionStats(
+  lakeRoot: string, name: string, version: string, features: readonly string[],
+  built: ReadonlyArray<{ date: string; stats: DayStats }> = [],
+): Promise<VersionStats> {
+  const p = featureSetPaths(lakeRoot, name, version);
+  const stats = await updateDayStats({ lakeRoot, versionDir: p.versionDir, features, parts: versionPartitions(lakeRoot, name, version), built });
   const rec = readVersionRecord(lakeRoot, name, version);
   if (rec) {
-    await writeFileAtomic(featureSetPaths(lakeRoot, name, version).versionRecord, `${JSON.stringify({ ...rec, updatedAt: new Date().toISOString(), stats }, null, 2)}\n`, { lakeRoot });
+    await writeFileAtomic(p.versionRecord, `${JSON.stringify({ ...rec, updatedAt: new Date().toISOString(), stats }, null, 2)}\n`, { lakeRoot });
   }
   return stats;
+}
+
+/** A version's stats from a scan of every partition (what refreshVersionStats folds incrementally); writes nothing. */
+export async function scanVersionStats(lakeRoot: string, name: string, version: string, features: readonly string[]): Promise<VersionStats> {
+  const parts = versionPartitions(lakeRoot, name, version);
+  const empty: VersionStats = { rows: 0, instruments: 0, partitions: 0, from: null, to: null, features: features.map((f) => ({ name: f, nullRate: 0, min: null, max: null })) };
+  if (parts.length === 0) return empty;
+  const db = await openDuckDb({ threads: 1, memoryLimit: '512MB' });
+  try {
+    const cols = features.flatMap((f) => [`count(${sqlIdent(f)})`, `min(${sqlIdent(f)})`, `max(${sqlIdent(f)})`]);
+    const sql = `SELECT count(*), count(DISTINCT instrument), CAST(min(date) AS VARCHAR), CAST(max(date) AS VARCHAR), ${cols.join(', ')}
+      FROM read_parquet([${parts.map((x) => sqlString(x.file)).join(', ')}])`;
+    const row = (await db.connection.runAndReadAll(sql)).getRows()[0]!;
+    const n = Number(row[0]);
+    const num = (v: unknown) => (v === null || v === undefined ? null : Number(v) + 0);
+    return {
+      rows: n, instruments: Number(row[1]), partitions: parts.length, from: (row[2] as string | null) ?? null, to: (row[3] as string | null) ?? null,
+      features: features.map((f, k) => ({ name: f, nullRate: n ? 1 - Number(row[4 + 3 * k]) / n : 0, min: num(row[5 + 3 * k]), max: num(row[6 + 3 * k]) })),
+    };
+  } finally {
+    db.close();
+  }
 }
 
 /** The experiments log (empty when nothing was built). */
