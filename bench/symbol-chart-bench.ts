@@ -5,7 +5,7 @@
  * universe rows. The page is opened on the Symbol search first (so the app's own start and its idle
  * page prefetches are over), then the instrument is chosen; from that moment to the chart drawn
  * every main-thread task of 50 ms or more is recorded (PerformanceObserver 'longtask'). That span
- * holds the request, the chart chunk (recharts) loading and evaluating, and the first render.
+ * holds the request, the chart chunk loading and evaluating, and the first render.
  * Beside it: the worst delay of a 10 ms timer probe, the time to the chart drawn, and a toggle
  * from adjusted to raw close (a re-render of the same chart). Both spans are also traced, so each
  * reports the CPU time of its busiest main-thread task (main-thread-trace.ts): wall times grow with

@@ -90,7 +90,7 @@ describe('feature sets, the gold panel and a dropped Parquet file in the web hos
     const { page } = ui;
     await page.getByTestId('feature-version-daily-1.1.0').click();
     await page.getByTestId('feature-version').waitFor();
-    // Stats: the null-rate chart (recharts, lazily loaded) and the coverage strip.
+    // Stats: the null-rate chart (SVG, lazily loaded) and the coverage strip.
     for (const f of ['daily_return', 'price_range', 'relative_volume', 'close_to_high']) {
       const rate = Number(await page.getByTestId(`null-rate-${f}`).getAttribute('data-rate'));
       expect(rate).toBeGreaterThanOrEqual(0);

@@ -5,8 +5,10 @@
  * over a range", and its manifest with a checker that points at a bad expression.
  * `#/features/<name>/<version>` opens a version directly.
  *
- * The chart module (and recharts with it) is loaded lazily: the version's figures and table paint
- * first, the chart follows in its own chunk, so opening Alpha158 is not held up by 158 bars.
+ * The chart module is loaded lazily: the version's figures and table paint first, the chart follows
+ * in its own chunk, so opening Alpha158 is not held up by 158 bars. The expressions table (Alpha158:
+ * 158 highlighted rows, most of the page's layout objects) arrives in stages, a few dozen rows a
+ * frame, so no single frame lays out all of it.
  */
 import { lazy, Suspense, useEffect, useState } from 'react';
 import type { FeatureSetSummaryView, FeatureSetVersionView } from '../../../core/contract/contract-views.ts';
@@ -22,6 +24,7 @@ import { ExperimentsCard } from './experiments-card.tsx';
 import { Expression } from './expression.tsx';
 import { ManifestCheckCard } from './manifest-check-card.tsx';
 import { VersionDiffCard } from './version-diff-card.tsx';
+import { nullRateBoxHeight } from '../../lib/null-rate-geometry.ts';
 import './feature-sets.css';
 
 const NullRateChart = lazy(() => import('./null-rate-chart.tsx').then((m) => ({ default: m.NullRateChart })));
@@ -40,6 +43,75 @@ function useAfterFirstPaint(): boolean {
     };
   }, []);
   return ready;
+}
+
+/** Rows in the first frame of the expressions table, and rows added in each frame after it. */
+const FIRST_ROWS = 24;
+const MORE_ROWS = 32;
+
+/**
+ * How many of `total` rows to render: FIRST_ROWS at once, then MORE_ROWS more after each paint, so
+ * a 158-row table is laid out over a few short frames rather than one long one (the table's rows
+ * were most of the page's layout objects and kept the first frame over the 50 ms task budget).
+ */
+function useRowsInStages(total: number): number {
+  const [shown, setShown] = useState(() => Math.min(total, FIRST_ROWS));
+  useEffect(() => {
+    if (shown >= total) return undefined;
+    let timer = 0;
+    const frame = requestAnimationFrame(() => {
+      timer = window.setTimeout(() => setShown((n) => Math.min(total, n + MORE_ROWS)), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [shown, total]);
+  return Math.min(shown, total);
+}
+
+function ExpressionsCard({ view, byName }: { view: FeatureSetVersionView; byName: ReadonlyMap<string, { nullRate: number; min: number | null; max: number | null }> }) {
+  const shown = useRowsInStages(view.expressions.length);
+  return (
+    <Card title="Expressions" headingId="expressions-heading" testId="feature-expressions" flush>
+      <div className="expressions-scroll" aria-busy={shown < view.expressions.length}>
+        <table className="table expressions-table" aria-labelledby="expressions-heading">
+          <colgroup>
+            <col className="col-name" />
+            <col />
+            <col className="col-figure" />
+            <col className="col-figure" />
+            <col className="col-figure" />
+          </colgroup>
+          <thead>
+            <tr>
+              <th scope="col">Feature</th>
+              <th scope="col">Expression</th>
+              <th scope="col" className="num">Null rate</th>
+              <th scope="col" className="num">Min</th>
+              <th scope="col" className="num">Max</th>
+            </tr>
+          </thead>
+          <tbody>
+            {view.expressions.slice(0, shown).map((e) => {
+              const s = byName.get(e.name);
+              return (
+                <tr key={e.name} data-testid={`expression-${e.name}`}>
+                  <td className="mono">{e.name}</td>
+                  <td>
+                    <Expression text={e.expression} />
+                  </td>
+                  <td className="num">{s ? formatPercent(s.nullRate * 100) : NONE}</td>
+                  <td className="num">{s?.min === null || s?.min === undefined ? NONE : s.min.toPrecision(4)}</td>
+                  <td className="num">{s?.max === null || s?.max === undefined ? NONE : s.max.toPrecision(4)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </Card>
+  );
 }
 
 function Coverage({ name, version }: { name: string; version: string }) {
@@ -119,9 +191,12 @@ function VersionDetail({ view, set }: { view: FeatureSetVersionView; set: Featur
         testId="null-rate-card"
       >
         {stats ? (
-          <Suspense fallback={<Loading label="Drawing the chart…" />}>
-            {chartReady ? <NullRateChart features={stats.features} /> : <Loading label="Drawing the chart…" />}
-          </Suspense>
+          // The placeholder holds the chart's height, so nothing below moves when it arrives.
+          <div style={{ minHeight: nullRateBoxHeight(stats.features.length) }}>
+            <Suspense fallback={<Loading label="Drawing the chart…" />}>
+              {chartReady ? <NullRateChart features={stats.features} /> : <Loading label="Drawing the chart…" />}
+            </Suspense>
+          </div>
         ) : (
           <EmptyState title="No stats for this version yet." />
         )}
@@ -134,37 +209,7 @@ function VersionDetail({ view, set }: { view: FeatureSetVersionView; set: Featur
       >
         <Coverage name={view.name} version={view.version} />
       </Card>
-      <Card title="Expressions" headingId="expressions-heading" testId="feature-expressions" flush>
-        <div style={{ maxHeight: 520, overflow: 'auto' }}>
-          <table className="table" aria-labelledby="expressions-heading">
-            <thead>
-              <tr>
-                <th scope="col">Feature</th>
-                <th scope="col">Expression</th>
-                <th scope="col" className="num">Null rate</th>
-                <th scope="col" className="num">Min</th>
-                <th scope="col" className="num">Max</th>
-              </tr>
-            </thead>
-            <tbody>
-              {view.expressions.map((e) => {
-                const s = byName.get(e.name);
-                return (
-                  <tr key={e.name} data-testid={`expression-${e.name}`}>
-                    <td className="mono">{e.name}</td>
-                    <td>
-                      <Expression text={e.expression} />
-                    </td>
-                    <td className="num">{s ? formatPercent(s.nullRate * 100) : NONE}</td>
-                    <td className="num">{s?.min === null || s?.min === undefined ? NONE : s.min.toPrecision(4)}</td>
-                    <td className="num">{s?.max === null || s?.max === undefined ? NONE : s.max.toPrecision(4)}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      </Card>
+      <ExpressionsCard view={view} byName={byName} />
       <VersionDiffCard name={view.name} version={view.version} versions={set?.versions.map((v) => v.version) ?? [view.version]} />
       <ExperimentsCard name={view.name} />
       <BuildRangeCard

@@ -2,7 +2,7 @@
  * Chooses one feature of a built feature-set version to draw over the Symbol chart: set@version from
  * the lake's built versions, then a feature of that version's manifest. "None" draws no overlay.
  */
-import { useEffect } from 'react';
+import { memo, useEffect } from 'react';
 import { useContractQuery } from '../../api/contract-query.ts';
 
 /** What the picker has chosen: a set, a version and a feature of it. */
@@ -15,7 +15,14 @@ export interface OverlayChoice {
 const keyOf = (set: string, version: string) => `${set}@${version}`;
 
 /** The two selects (set@version, feature); `onChange(null)` clears the overlay. */
-export function FeatureOverlayPicker({ value, onChange }: { value: OverlayChoice | null; onChange: (v: OverlayChoice | null) => void }) {
+// Memoised (onChange is a state setter, so stable): the raw/adjusted toggle leaves the picker alone.
+export const FeatureOverlayPicker = memo(function FeatureOverlayPicker({
+  value,
+  onChange,
+}: {
+  value: OverlayChoice | null;
+  onChange: (v: OverlayChoice | null) => void;
+}) {
   const sets = useContractQuery('featureSets.list', {}, { staleTime: 60_000 });
   const version = useContractQuery(
     'featureSets.get',
@@ -71,4 +78,4 @@ export function FeatureOverlayPicker({ value, onChange }: { value: OverlayChoice
       </label>
     </div>
   );
-}
+});

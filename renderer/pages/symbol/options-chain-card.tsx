@@ -4,7 +4,7 @@
  * silver options_daily_enriched. The day defaults to the latest with options.
  */
 import { keepPreviousData } from '@tanstack/react-query';
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { useContractQuery } from '../../api/contract-query.ts';
 import { Card } from '../../components/card.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../../components/feedback.tsx';
@@ -14,7 +14,8 @@ const strike = (v: number | null) => (v === null ? NONE : v.toFixed(2));
 const iv = (v: number | null) => (v === null ? NONE : `${(v * 100).toFixed(1)}%`);
 
 /** The card; `instrumentId` is the Symbol page's instrument. */
-export function OptionsChainCard({ instrumentId }: { instrumentId: string }) {
+// Memoised: the chart's raw/adjusted toggle re-renders the card around it, and this table need not follow.
+export const OptionsChainCard = memo(function OptionsChainCard({ instrumentId }: { instrumentId: string }) {
   const [date, setDate] = useState<string | undefined>(undefined);
   const chain = useContractQuery(
     'symbol.options',
@@ -98,4 +99,4 @@ export function OptionsChainCard({ instrumentId }: { instrumentId: string }) {
       )}
     </Card>
   );
-}
+});

@@ -6,7 +6,7 @@
  * Gold panel's findings, which know Qlib codes only, link there).
  */
 import { keepPreviousData } from '@tanstack/react-query';
-import { lazy, Suspense, useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { lazy, memo, Suspense, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import type { SymbolView } from '../../../core/contract/contract-views.ts';
 import { useContractQuery } from '../../api/contract-query.ts';
 import type { Route } from '../../app/hash-route.ts';
@@ -78,7 +78,8 @@ function SymbolSearch({ initial }: { initial: string }) {
   );
 }
 
-function Timeline({ symbol }: { symbol: SymbolView }) {
+// Memoised: the symbol's data is one cached object, so the raw/adjusted toggle does not rebuild the timeline.
+const Timeline = memo(function Timeline({ symbol }: { symbol: SymbolView }) {
   const id = symbol.identifiers;
   return (
     <div className="symbol-bottom">
@@ -128,7 +129,7 @@ function Timeline({ symbol }: { symbol: SymbolView }) {
       </Card>
     </div>
   );
-}
+});
 
 function SymbolDetail({ instrumentId }: { instrumentId: string }) {
   const [mode, setMode] = useState<PriceMode>('adjusted');
