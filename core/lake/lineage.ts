@@ -10,6 +10,10 @@
  * range is two prefix sums apart: checking 20 years of a dataset whose partitions each read "the
  * 60 trading days ending at D" or "everything up to D" costs one binary search per input, not a
  * re-read of thousands of records. It detects changes, it is not a security device.
+ *
+ * Staleness also flows downstream: a partition is out of date when it is stale itself or when any
+ * present partition it reads is out of date (a rewritten bronze day leaves its silver stale and,
+ * through it, its gold, although the silver file, and so gold's digest, has not changed yet).
  */
 import crypto from 'node:crypto';
 import { previousTradingDay } from '../calendar/index.ts';
@@ -73,6 +77,8 @@ export interface LineageReader {
   digest(dataset: string, layer: Layer, from: string, to: string, dates?: readonly string[]): { count: number; digest: string };
   /** The record of one partition (from the index), or null. */
   record(ref: PartitionRef): IndexedRecord | null;
+  /** The dates of the present (complete or degraded) partitions of (dataset, layer), ascending. */
+  presentDates(dataset: string, layer: Layer): readonly string[];
 }
 
 /** A reader over one lake; create one per coverage request or plan (records are read once each). A plan passes persistIndex false: it writes nothing. */
@@ -117,6 +123,9 @@ export function createLineageReader(lakeRoot: string, opts: { persistIndex?: boo
     },
     record(ref) {
       return allRecords(ref.dataset, ref.layer).get(ref.date) ?? null;
+    },
+    presentDates(dataset, layer) {
+      return series(dataset, layer).dates;
     },
   };
 }
@@ -193,4 +202,114 @@ export function staleReason(
     if (!record.inputs.some((b) => b.dataset === cur.dataset && b.layer === cur.layer)) return `it now also reads ${describeRange(cur)}`;
   }
   return null;
+}
+
+/** Why a partition is out of date at its source: the partition that is stale itself, and its reason. */
+interface OutdatedRoot {
+  partition: string;
+  reason: string;
+}
+
+/** The present, out-of-date partitions of one (dataset, layer): ascending dates, and each one's story. */
+interface OutdatedSeries {
+  dates: string[];
+  byDate: Map<string, { reason: string; root: OutdatedRoot }>;
+}
+
+const EMPTY_SERIES: OutdatedSeries = { dates: [], byDate: new Map() };
+
+// Per reader (one lake state) and registry: the out-of-date series computed so far. A series being
+// computed is marked null, so a cycle in a hand-made registry ends instead of recursing forever.
+const outdatedMemo = new WeakMap<LineageReader, WeakMap<DatasetRegistry, Map<string, OutdatedSeries | null>>>();
+
+function memoOf(registry: DatasetRegistry, reader: LineageReader): Map<string, OutdatedSeries | null> {
+  let byRegistry = outdatedMemo.get(reader);
+  if (!byRegistry) outdatedMemo.set(reader, (byRegistry = new WeakMap()));
+  let memo = byRegistry.get(registry);
+  if (!memo) byRegistry.set(registry, (memo = new Map()));
+  return memo;
+}
+
+/**
+ * Every out-of-date present partition of (dataset, layer), computed once per reader: each present
+ * record is checked against its own lineage and against the out-of-date series of its inputs
+ * (computed the same way, so the walk reaches every layer upstream once, not once per cell).
+ */
+function outdatedSeries(registry: DatasetRegistry, reader: LineageReader, dataset: string, layer: Layer): OutdatedSeries {
+  const memo = memoOf(registry, reader);
+  const key = `${dataset}|${layer}`;
+  const known = memo.get(key);
+  if (known) return known;
+  if (known === null || !registry.has(dataset) || !registry.hasLayer(dataset, layer)) return EMPTY_SERIES;
+  memo.set(key, null);
+  const out: OutdatedSeries = { dates: [], byDate: new Map() };
+  for (const date of reader.presentDates(dataset, layer)) {
+    const ref = { dataset, layer, date };
+    const detail = outdatedDetail(registry, reader, ref, reader.record(ref)!);
+    if (!detail) continue;
+    out.dates.push(date);
+    out.byDate.set(date, detail);
+  }
+  memo.set(key, out);
+  return out;
+}
+
+/** The first out-of-date partition of an input that a partition on `date` reads, or null. */
+function firstOutdatedInput(registry: DatasetRegistry, reader: LineageReader, m: InputMapping, date: string): { date: string; reason: string; root: OutdatedRoot } | null {
+  const s = outdatedSeries(registry, reader, m.dataset, m.layer);
+  if (s.dates.length === 0) return null;
+  const r = inputRange(registry, m, date);
+  if (r.dates) {
+    for (const d of r.dates) {
+      const hit = s.byDate.get(d);
+      if (hit) return { date: d, ...hit };
+    }
+    return null;
+  }
+  const d = s.dates[lowerBound(s.dates, r.from)];
+  return d !== undefined && d <= r.to ? { date: d, ...s.byDate.get(d)! } : null;
+}
+
+function outdatedDetail(
+  registry: DatasetRegistry,
+  reader: LineageReader,
+  ref: PartitionRef,
+  record: Pick<IndexedRecord, 'builderVersion' | 'inputs' | 'sourceChecksum'>,
+): { reason: string; root: OutdatedRoot } | null {
+  const own = staleReason(registry, reader, ref, record);
+  if (own) return { reason: own, root: { partition: `${ref.dataset} ${ref.layer} ${ref.date}`, reason: own } };
+  for (const m of registry.layer(ref.dataset, ref.layer).inputs) {
+    const hit = firstOutdatedInput(registry, reader, m, ref.date);
+    if (!hit) continue;
+    const input = `${m.dataset} ${m.layer} ${hit.date}`;
+    const why = hit.root.partition === input ? hit.root.reason : `upstream, ${hit.root.partition}: ${hit.root.reason}`;
+    return { reason: `its input ${input} is stale (${why})`, root: hit.root };
+  }
+  return null;
+}
+
+/**
+ * Why a built partition is out of date, or null when it is fresh: its own lineage first
+ * (staleReason), then its inputs, transitively. Use it wherever "stale" is shown or acted on
+ * (coverage, the planner); staleReason alone says whether the files it read have changed.
+ */
+export function outdatedReason(
+  registry: DatasetRegistry,
+  reader: LineageReader,
+  ref: PartitionRef,
+  record: Pick<IndexedRecord, 'builderVersion' | 'inputs' | 'sourceChecksum'>,
+): string | null {
+  return outdatedDetail(registry, reader, ref, record)?.reason ?? null;
+}
+
+/** The out-of-date present partitions of (dataset, layer) in [from, to], or among exactly `dates`, ascending. */
+export function outdatedDatesIn(
+  registry: DatasetRegistry, reader: LineageReader, dataset: string, layer: Layer, from: string, to: string, dates?: readonly string[],
+): string[] {
+  const s = outdatedSeries(registry, reader, dataset, layer);
+  if (s.dates.length === 0) return [];
+  if (dates) return dates.filter((d) => s.byDate.has(d));
+  const out: string[] = [];
+  for (let i = lowerBound(s.dates, from); i < s.dates.length && s.dates[i]! <= to; i++) out.push(s.dates[i]!);
+  return out;
 }

@@ -2,16 +2,18 @@
  * The one planner. A target (a date range of datasets and layers, a set of heatmap cells, "today")
  * becomes a job graph by walking the registry like an asset graph (Dagster's partitioned assets):
  * each requested partition that is missing, failed, stale or not yet fetched gets a job, and so do
- * the inputs it needs that are not up to date themselves, with a dependency from each job to the
- * jobs building its inputs. Nothing complete and fresh is re-run. The plan writes nothing: it reads
- * records, lists data files and, when allowed, asks upstream for sizes.
+ * the inputs it needs that are not up to date themselves (of inputs read only as present, the
+ * out-of-date ones), with a dependency from each job to the jobs building its inputs. Staleness
+ * flows downstream (core/lake/lineage.ts): a stale silver day makes its gold day stale too. Nothing
+ * complete and fresh is re-run. The plan writes nothing: it reads records, lists data files and,
+ * when allowed, asks upstream for sizes.
  */
 import { addDays, latestPublishedTradingDay } from '../calendar/index.ts';
 import { partitionKey, type DatasetRegistry, type PartitionRef } from '../datasets/index.ts';
 import { jobIdFor, type EstimateBasis, type JobKindPlugin, type PlanContext, type PlannedJob } from '../jobs/job-kind.ts';
 import { deriveState } from '../lake/coverage.ts';
 import { listDataFileDates } from '../lake/data-file-listing.ts';
-import { inputRange, staleReason } from '../lake/lineage.ts';
+import { inputRange, outdatedDatesIn, outdatedReason } from '../lake/lineage.ts';
 import type { CoverageState } from '../vocabulary/coverage-states.ts';
 import type { Layer } from '../vocabulary/layers.ts';
 
@@ -178,7 +180,7 @@ export async function planTargets(targets: readonly PartitionRef[], ctx: PlanCon
     const { firstDate, fileDates: fd } = layerFacts(ctx, facts, ref.dataset, ref.layer);
     const record = ctx.reader.record(ref);
     const present = record && (record.status === 'complete' || record.status === 'degraded');
-    const stale = present ? staleReason(registry, ctx.reader, ref, record) : null;
+    const stale = present ? outdatedReason(registry, ctx.reader, ref, record) : null;
     const { state, lastError } = deriveState({
       date: ref.date, firstDate, latestPublished, running: opts.running?.has(key) ?? false,
       record, fileExists: fd ? fd.has(ref.date) : null, staleReason: stale,
@@ -206,16 +208,38 @@ export async function planTargets(targets: readonly PartitionRef[], ctx: PlanCon
       node = { ref, key, state, build, reason: why, deps: null, rangeDeps: null };
       nodes.set(key, node);
     }
-    if (!build || !withInputs) return node;
+    if (!build) return node;
     const spec = registry.layer(ref.dataset, ref.layer);
+    if (!withInputs) {
+      // Only the targets are built, but a target whose input is a target too still comes after it.
+      for (const m of spec.inputs) {
+        const r = inputRange(registry, m, ref.date);
+        if (r.dates) for (const d of r.dates) addDep(node, partitionKey({ dataset: m.dataset, layer: m.layer, date: d }));
+        else addRangeDep(node, { key: `${m.dataset}|${m.layer}`, from: r.from, to: r.to });
+      }
+      return node;
+    }
     const plugin = kindOf.get(spec.job)!;
     for (const m of spec.inputs) {
       const r = inputRange(registry, m, ref.date);
       const inputKey = `${m.dataset}|${m.layer}`;
       if (m.presentOnly) {
-        // Read as present, not demanded: only what this plan builds anyway must come first.
-        if (r.dates) for (const d of r.dates) addDep(node, partitionKey({ dataset: m.dataset, layer: m.layer, date: d }));
-        else addRangeDep(node, { key: inputKey, from: r.from, to: r.to });
+        // Read as present, not demanded: what is missing is not built for it, but what it reads
+        // that is out of date is (else it is rebuilt from stale data and reads stale again), and
+        // whatever this plan builds comes first.
+        if (r.dates) {
+          for (const d of r.dates) addDep(node, partitionKey({ dataset: m.dataset, layer: m.layer, date: d }));
+          for (const d of outdatedDatesIn(registry, ctx.reader, m.dataset, m.layer, r.from, r.to, r.dates)) visit({ dataset: m.dataset, layer: m.layer, date: d }, null);
+          continue;
+        }
+        addRangeDep(node, { key: inputKey, from: r.from, to: r.to });
+        // Consecutive targets read overlapping ranges ("everything up to D"): each range's new part only.
+        const rangeKey = `${inputKey}|${r.from}`;
+        const done = outdatedUpTo.get(rangeKey);
+        if (done !== undefined && done >= r.to) continue;
+        outdatedUpTo.set(rangeKey, r.to);
+        const start = done === undefined ? r.from : addDays(done, 1);
+        for (const d of outdatedDatesIn(registry, ctx.reader, m.dataset, m.layer, start, r.to)) visit({ dataset: m.dataset, layer: m.layer, date: d }, null);
         continue;
       }
       let dates = r.dates ?? null;
@@ -245,6 +269,7 @@ export async function planTargets(targets: readonly PartitionRef[], ctx: PlanCon
 
   const items: PlanItem[] = [];
   const expandedUpTo = new Map<string, string>();
+  const outdatedUpTo = new Map<string, string>();
   const targetNodes = allTargets.map((t, i) => visit(t, null, allTargetKeys[i]));
   // Each target once (a target may be asked for twice), in the order first asked.
   const uniqueTargets = [...new Set(targetNodes)];
