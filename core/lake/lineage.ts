@@ -30,9 +30,21 @@ export interface Lineage {
 
 const MOD = 1n << 64n;
 
+// Hashes by "date|checksum", kept across readers: each coverage request reads every record of the
+// layers it walks, and a SHA-1 per record per request was a third of a 20-year request's time.
+const hashMemo = new Map<string, bigint>();
+const HASH_MEMO_LIMIT = 1_000_000;
+
 /** The hash one partition contributes to a digest. */
 function itemHash(date: string, checksum: string): bigint {
-  return BigInt(`0x${crypto.createHash('sha1').update(`${date}|${checksum}`).digest('hex').slice(0, 15)}`);
+  const key = `${date}|${checksum}`;
+  let h = hashMemo.get(key);
+  if (h === undefined) {
+    h = BigInt(`0x${crypto.createHash('sha1').update(key).digest('hex').slice(0, 15)}`);
+    if (hashMemo.size >= HASH_MEMO_LIMIT) hashMemo.clear();
+    hashMemo.set(key, h);
+  }
+  return h;
 }
 
 function hex(n: bigint): string {
@@ -44,10 +56,22 @@ interface InputSeries {
   dates: string[];
   /** prefix[i] = sum of the hashes of dates[0..i-1]. */
   prefix: bigint[];
+  /** hex(prefix[i]), filled as asked: most ranges start before the first partition ("everything up to D"). */
+  prefixHex: Array<string | undefined>;
   byDate: Map<string, IndexedRecord>;
 }
 
-function seriesOf(records: Map<string, IndexedRecord>): InputSeries {
+// Series by the records they were derived from: the record index hands out the same Map while a
+// (dataset, layer) is unchanged, so a long-lived process sums each series once, not per request.
+const seriesMemo = new WeakMap<ReadonlyMap<string, IndexedRecord>, InputSeries>();
+
+function seriesOf(records: ReadonlyMap<string, IndexedRecord>): InputSeries {
+  let s = seriesMemo.get(records);
+  if (!s) seriesMemo.set(records, (s = computeSeries(records)));
+  return s;
+}
+
+function computeSeries(records: ReadonlyMap<string, IndexedRecord>): InputSeries {
   const present = [...records.entries()].filter(([, r]) => r.status === 'complete' || r.status === 'degraded').sort(([a], [b]) => (a < b ? -1 : 1));
   const dates = present.map(([d]) => d);
   const prefix: bigint[] = [0n];
@@ -56,7 +80,7 @@ function seriesOf(records: Map<string, IndexedRecord>): InputSeries {
     sum = (sum + itemHash(d, r.checksum ?? 'none')) % MOD;
     prefix.push(sum);
   }
-  return { dates, prefix, byDate: new Map(present) };
+  return { dates, prefix, prefixHex: [], byDate: new Map(present) };
 }
 
 /** Index of the first date >= d. */
@@ -71,6 +95,18 @@ function lowerBound(dates: readonly string[], d: string): number {
   return lo;
 }
 
+/** Index of the first date > d. */
+function upperBound(dates: readonly string[], d: string): number {
+  let lo = 0;
+  let hi = dates.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (dates[mid]! <= d) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Reads lineage inputs from a lake's records, each (dataset, layer) loaded once per reader. */
 export interface LineageReader {
   /** Count and digest of the present partitions of (dataset, layer) in [from, to], or of exactly `dates`. */
@@ -79,13 +115,15 @@ export interface LineageReader {
   record(ref: PartitionRef): IndexedRecord | null;
   /** The dates of the present (complete or degraded) partitions of (dataset, layer), ascending. */
   presentDates(dataset: string, layer: Layer): readonly string[];
+  /** Every record of (dataset, layer), as loaded once by this reader (the same Map while its records are unchanged). */
+  records(dataset: string, layer: Layer): ReadonlyMap<string, IndexedRecord>;
 }
 
 /** A reader over one lake; create one per coverage request or plan (records are read once each). A plan passes persistIndex false: it writes nothing. */
 export function createLineageReader(lakeRoot: string, opts: { persistIndex?: boolean } = {}): LineageReader {
-  const records = new Map<string, Map<string, IndexedRecord>>();
+  const records = new Map<string, ReadonlyMap<string, IndexedRecord>>();
   const cache = new Map<string, InputSeries>();
-  const allRecords = (dataset: string, layer: Layer): Map<string, IndexedRecord> => {
+  const allRecords = (dataset: string, layer: Layer): ReadonlyMap<string, IndexedRecord> => {
     const key = `${dataset}|${layer}`;
     let r = records.get(key);
     if (!r) {
@@ -117,8 +155,9 @@ export function createLineageReader(lakeRoot: string, opts: { persistIndex?: boo
         }
         return { count, digest: hex(sum) };
       }
-      const a = lowerBound(s.dates, from);
-      const b = lowerBound(s.dates, `${to}\uffff`);
+      const a = from <= (s.dates[0] ?? '') ? 0 : lowerBound(s.dates, from);
+      const b = upperBound(s.dates, to);
+      if (a === 0) return { count: b, digest: (s.prefixHex[b] ??= hex(s.prefix[b]!)) };
       return { count: b - a, digest: hex((s.prefix[b]! - s.prefix[a]! + MOD) % MOD) };
     },
     record(ref) {
@@ -127,6 +166,7 @@ export function createLineageReader(lakeRoot: string, opts: { persistIndex?: boo
     presentDates(dataset, layer) {
       return series(dataset, layer).dates;
     },
+    records: allRecords,
   };
 }
 
@@ -137,7 +177,9 @@ function windowStart(date: string, tradingDays: number): string {
   return d;
 }
 
-/** The range of an input that a partition on `date` reads. */
+const namedDatesMemo = new WeakMap<object, Map<string, { from: string; to: string; dates: string[] }>>();
+
+/** The range of an input that a partition on `date` reads (shared: do not modify it). */
 export function inputRange(registry: DatasetRegistry, m: InputMapping, date: string): { from: string; to: string; dates?: string[] } {
   switch (m.window.kind) {
     case 'same-day':
@@ -147,8 +189,16 @@ export function inputRange(registry: DatasetRegistry, m: InputMapping, date: str
     case 'all-up-to':
       return { from: registry.get(m.dataset).firstDate, to: date };
     case 'dates': {
-      const dates = m.window.dates(date);
-      return { from: dates[0] ?? date, to: dates.at(-1) ?? date, dates };
+      // Named by calendar rules (fetch units, snapshots) and asked for again by every check of the
+      // partition and of what reads it: worked out once per window and date.
+      let byDate = namedDatesMemo.get(m.window);
+      if (!byDate) namedDatesMemo.set(m.window, (byDate = new Map()));
+      let r = byDate.get(date);
+      if (!r) {
+        const dates = m.window.dates(date);
+        byDate.set(date, (r = { from: dates[0] ?? date, to: dates.at(-1) ?? date, dates }));
+      }
+      return r;
     }
   }
 }
@@ -168,6 +218,20 @@ export function currentLineage(registry: DatasetRegistry, reader: LineageReader,
 
 function describeRange(i: Pick<InputDigest, 'dataset' | 'layer' | 'from' | 'to'>): string {
   return `${i.dataset} ${i.layer} ${i.from === i.to ? i.from : `${i.from}..${i.to}`}`;
+}
+
+/** Whether recorded inputs equal what the partition would read now: the common case, checked without building a Lineage. */
+function sameInputs(registry: DatasetRegistry, reader: LineageReader, ref: PartitionRef, mappings: readonly InputMapping[], built: readonly InputDigest[]): boolean {
+  if (mappings.length !== built.length) return false;
+  for (const m of mappings) {
+    const b = built.find((x) => x.dataset === m.dataset && x.layer === m.layer);
+    if (!b) return false;
+    const r = inputRange(registry, m, ref.date);
+    if (r.from !== b.from || r.to !== b.to) return false;
+    const d = reader.digest(m.dataset, m.layer, r.from, r.to, r.dates);
+    if (d.count !== b.count || d.digest !== b.digest) return false;
+  }
+  return true;
 }
 
 /**
@@ -191,6 +255,7 @@ export function staleReason(
     const input = reader.record({ dataset: sameDay.dataset, layer: sameDay.layer, date: ref.date });
     return input?.checksum && input.checksum !== record.sourceChecksum ? `${sameDay.dataset} ${sameDay.layer} ${ref.date} was replaced since this was built` : null;
   }
+  if (sameInputs(registry, reader, ref, spec.inputs, record.inputs)) return null;
   const now = currentLineage(registry, reader, ref);
   for (const built of record.inputs) {
     const cur = now.inputs.find((i) => i.dataset === built.dataset && i.layer === built.layer);
@@ -214,9 +279,23 @@ interface OutdatedRoot {
 interface OutdatedSeries {
   dates: string[];
   byDate: Map<string, { reason: string; root: OutdatedRoot }>;
+  /** The records it was derived from, per (dataset, layer): its own, its inputs', and theirs upstream. */
+  sources: Map<string, ReadonlyMap<string, IndexedRecord>>;
 }
 
-const EMPTY_SERIES: OutdatedSeries = { dates: [], byDate: new Map() };
+const EMPTY_SERIES: OutdatedSeries = { dates: [], byDate: new Map(), sources: new Map() };
+
+// Across readers (requests of a long-lived process), per registry and (dataset, layer): the last
+// series, reused while every record Map it was derived from is still the one the index hands out.
+const lastSeries = new WeakMap<DatasetRegistry, Map<string, OutdatedSeries>>();
+
+function stillValid(reader: LineageReader, s: OutdatedSeries): boolean {
+  for (const [key, records] of s.sources) {
+    const [dataset, layer] = key.split('|') as [string, Layer];
+    if (reader.records(dataset, layer) !== records) return false;
+  }
+  return true;
+}
 
 // Per reader (one lake state) and registry: the out-of-date series computed so far. A series being
 // computed is marked null, so a cycle in a hand-made registry ends instead of recursing forever.
@@ -241,8 +320,21 @@ function outdatedSeries(registry: DatasetRegistry, reader: LineageReader, datase
   const known = memo.get(key);
   if (known) return known;
   if (known === null || !registry.has(dataset) || !registry.hasLayer(dataset, layer)) return EMPTY_SERIES;
+  let last = lastSeries.get(registry);
+  if (!last) lastSeries.set(registry, (last = new Map()));
+  const previous = last.get(key);
+  if (previous && stillValid(reader, previous)) {
+    memo.set(key, previous);
+    return previous;
+  }
   memo.set(key, null);
-  const out: OutdatedSeries = { dates: [], byDate: new Map() };
+  const sources = new Map<string, ReadonlyMap<string, IndexedRecord>>([[key, reader.records(dataset, layer)]]);
+  for (const m of registry.layer(dataset, layer).inputs) {
+    const k = `${m.dataset}|${m.layer}`;
+    sources.set(k, reader.records(m.dataset, m.layer));
+    for (const [up, records] of outdatedSeries(registry, reader, m.dataset, m.layer).sources) sources.set(up, records);
+  }
+  const out: OutdatedSeries = { dates: [], byDate: new Map(), sources };
   for (const date of reader.presentDates(dataset, layer)) {
     const ref = { dataset, layer, date };
     const detail = outdatedDetail(registry, reader, ref, reader.record(ref)!);
@@ -251,6 +343,7 @@ function outdatedSeries(registry: DatasetRegistry, reader: LineageReader, datase
     out.byDate.set(date, detail);
   }
   memo.set(key, out);
+  last.set(key, out);
   return out;
 }
 

@@ -122,6 +122,21 @@ describe('staleness through lineage', () => {
     expect(signal.at(-1)!.lastError).toBe(`its input qlib_toy gold ${CHANGED} is stale (upstream, clean silver ${CHANGED}: raw bronze ${CHANGED} changed since this was built)`);
   });
 
+  it('a long-lived process reusing what it derived still sees a rewrite made after', async () => {
+    // Settled folders (older than the index's racy window): answers and series are reused between requests.
+    const old = new Date(Date.now() - 3_600_000);
+    for (const layer of ['bronze', 'silver', 'gold'] as const) {
+      for (const dataset of ['raw', 'clean', 'cumulative', 'qlib_toy', 'signal']) {
+        const file = lakePaths(dir).metadataFile(layer, dataset, CHANGED);
+        if (fs.existsSync(file)) fs.utimesSync(path.dirname(file), old, old);
+      }
+    }
+    expect(await states('qlib_toy', 'gold')).toEqual(DAYS.map(() => 'complete'));
+    expect(await states('qlib_toy', 'gold')).toEqual(DAYS.map(() => 'complete'));
+    await build({ dataset: 'raw', layer: 'bronze', date: CHANGED }, 'v2');
+    expect(await states('qlib_toy', 'gold')).toEqual(only(CHANGED, 'stale'));
+  });
+
   it('selecting a gold cell whose silver is stale plans the silver build, then gold', async () => {
     await build({ dataset: 'raw', layer: 'bronze', date: CHANGED }, 'v2');
     const plan = await planTargets([{ dataset: 'qlib_toy', layer: 'gold', date: CHANGED }], planContext(), kinds);
