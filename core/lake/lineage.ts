@@ -22,6 +22,9 @@ import type { Layer } from '../vocabulary/layers.ts';
 import { loadRecordIndex, type IndexedRecord } from './partition-index.ts';
 import type { InputDigest } from './partition-records.ts';
 
+/** What staleness reads of a partition's own record. */
+export type BuiltRecord = Pick<IndexedRecord, 'builderVersion' | 'inputs' | 'sourceChecksum'>;
+
 /** What a partition is (to be) built from, as its record keeps it. */
 export interface Lineage {
   builderVersion: number;
@@ -239,12 +242,7 @@ function sameInputs(registry: DatasetRegistry, reader: LineageReader, ref: Parti
  * existed are judged by the one rule that existed then: a bronze file built from a landing file
  * that has since been replaced (their source checksums differ).
  */
-export function staleReason(
-  registry: DatasetRegistry,
-  reader: LineageReader,
-  ref: PartitionRef,
-  record: Pick<IndexedRecord, 'builderVersion' | 'inputs' | 'sourceChecksum'>,
-): string | null {
+export function staleReason(registry: DatasetRegistry, reader: LineageReader, ref: PartitionRef, record: BuiltRecord): string | null {
   const spec = registry.layer(ref.dataset, ref.layer);
   if (record.builderVersion !== null && record.builderVersion < spec.builderVersion) {
     return `built by builder version ${record.builderVersion}; the code is at version ${spec.builderVersion}`;
@@ -363,12 +361,7 @@ function firstOutdatedInput(registry: DatasetRegistry, reader: LineageReader, m:
   return d !== undefined && d <= r.to ? { date: d, ...s.byDate.get(d)! } : null;
 }
 
-function outdatedDetail(
-  registry: DatasetRegistry,
-  reader: LineageReader,
-  ref: PartitionRef,
-  record: Pick<IndexedRecord, 'builderVersion' | 'inputs' | 'sourceChecksum'>,
-): { reason: string; root: OutdatedRoot } | null {
+function outdatedDetail(registry: DatasetRegistry, reader: LineageReader, ref: PartitionRef, record: BuiltRecord): { reason: string; root: OutdatedRoot } | null {
   const own = staleReason(registry, reader, ref, record);
   if (own) return { reason: own, root: { partition: `${ref.dataset} ${ref.layer} ${ref.date}`, reason: own } };
   for (const m of registry.layer(ref.dataset, ref.layer).inputs) {
@@ -386,12 +379,7 @@ function outdatedDetail(
  * (staleReason), then its inputs, transitively. Use it wherever "stale" is shown or acted on
  * (coverage, the planner); staleReason alone says whether the files it read have changed.
  */
-export function outdatedReason(
-  registry: DatasetRegistry,
-  reader: LineageReader,
-  ref: PartitionRef,
-  record: Pick<IndexedRecord, 'builderVersion' | 'inputs' | 'sourceChecksum'>,
-): string | null {
+export function outdatedReason(registry: DatasetRegistry, reader: LineageReader, ref: PartitionRef, record: BuiltRecord): string | null {
   return outdatedDetail(registry, reader, ref, record)?.reason ?? null;
 }
 

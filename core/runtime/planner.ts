@@ -110,6 +110,17 @@ function lowerBound(xs: readonly string[], x: string): number {
   return lo;
 }
 
+/**
+ * The first date of [from, to] not walked yet for a prefix (an input's "everything up to D"), or
+ * null when it all was: consecutive targets read overlapping prefixes, and each part is walked once.
+ */
+function unwalked(walked: Map<string, string>, key: string, from: string, to: string): string | null {
+  const done = walked.get(key);
+  if (done !== undefined && done >= to) return null;
+  walked.set(key, to);
+  return done === undefined ? from : addDays(done, 1);
+}
+
 /** Cached per-(dataset, layer) facts the walk needs: the first date it plans and which dates have data files. */
 function layerFacts(ctx: PlanContext, cache: Map<string, Map<Layer, LayerFacts>>, dataset: string, layer: Layer): LayerFacts {
   let byLayer = cache.get(dataset);
@@ -233,25 +244,16 @@ export async function planTargets(targets: readonly PartitionRef[], ctx: PlanCon
           continue;
         }
         addRangeDep(node, { key: inputKey, from: r.from, to: r.to });
-        // Consecutive targets read overlapping ranges ("everything up to D"): each range's new part only.
-        const rangeKey = `${inputKey}|${r.from}`;
-        const done = outdatedUpTo.get(rangeKey);
-        if (done !== undefined && done >= r.to) continue;
-        outdatedUpTo.set(rangeKey, r.to);
-        const start = done === undefined ? r.from : addDays(done, 1);
-        for (const d of outdatedDatesIn(registry, ctx.reader, m.dataset, m.layer, start, r.to)) visit({ dataset: m.dataset, layer: m.layer, date: d }, null);
+        const start = unwalked(outdatedUpTo, `${inputKey}|${r.from}`, r.from, r.to);
+        if (start !== null) for (const d of outdatedDatesIn(registry, ctx.reader, m.dataset, m.layer, start, r.to)) visit({ dataset: m.dataset, layer: m.layer, date: d }, null);
         continue;
       }
       let dates = r.dates ?? null;
       if (!dates && m.window.kind === 'all-up-to') {
         // Every target reads the same prefix: visit each input partition once, the longest prefix wins.
         addRangeDep(node, { key: inputKey, from: r.from, to: r.to });
-        const prefixKey = `${inputKey}|${r.from}`;
-        const done = expandedUpTo.get(prefixKey);
-        if (done !== undefined && done >= r.to) continue;
-        expandedUpTo.set(prefixKey, r.to);
-        const start = done === undefined ? r.from : addDays(done, 1);
-        for (const d of registry.partitionDates(m.dataset, start, r.to)) visit({ dataset: m.dataset, layer: m.layer, date: d }, null);
+        const start = unwalked(expandedUpTo, `${inputKey}|${r.from}`, r.from, r.to);
+        if (start !== null) for (const d of registry.partitionDates(m.dataset, start, r.to)) visit({ dataset: m.dataset, layer: m.layer, date: d }, null);
         continue;
       }
       dates ??= registry.partitionDates(m.dataset, r.from, r.to);
