@@ -3,7 +3,7 @@ import { defaultRegistry, type DatasetRegistry } from '../datasets/index.ts';
 import { COVERAGE_STATES, isGapState, type CoverageState } from '../vocabulary/coverage-states.ts';
 import { listDataFileDates } from './data-file-listing.ts';
 import type { Layer } from './lake-paths.ts';
-import { createLineageReader, staleReason, type LineageReader } from './lineage.ts';
+import { createLineageReader, outdatedReason, type LineageReader } from './lineage.ts';
 import { loadRecordIndex, type IndexedRecord } from './partition-index.ts';
 
 /** One (dataset, layer, calendar day) of the heatmap. */
@@ -107,7 +107,7 @@ export function watermarkOf(cells: readonly CoverageCell[]): string | null {
 /**
  * Dataset x day coverage for one layer; fast enough for 10 datasets x 20 years per UI request.
  * Every present partition is checked against its lineage (stale when an input changed or its
- * builder is older), and a partition that does not exist says why when its input failed to arrive
+ * builder is older, or when something it reads is stale itself: staleness flows downstream), and a partition that does not exist says why when its input failed to arrive
  * ("download failed: ..."), so a failure upstream is visible in every layer's view.
  */
 export async function computeCoverage(opts: CoverageOptions): Promise<DatasetCoverage[]> {
@@ -146,7 +146,7 @@ export async function computeCoverage(opts: CoverageOptions): Promise<DatasetCov
           running: running ? running.has(`${runningPrefix}${date}`) : false,
           record,
           fileExists: files ? files.has(date) : null,
-          staleReason: present ? staleReason(registry, reader, ref, record) : null,
+          staleReason: present ? outdatedReason(registry, reader, ref, record) : null,
         };
         let { state, lastError } = deriveState(evidence);
         if (state === 'missing' && !record) {

@@ -57,6 +57,12 @@ const RECORD_NAME = /^\d{4}-\d{2}-\d{2}\.json$/;
 // process (the lake utility process) then answers repeated coverage requests without re-parsing.
 const memory = new Map<string, { mtimeMs: number; size: number; index: IndexFile }>();
 
+// The last answer per (index file, range), valid while it came from the same parsed index with no
+// month re-read: the same Map is then returned, so lineage can keep what it derived from it
+// (prefix sums, staleness) across requests. Callers treat the Map and its records as read-only.
+const answers = new Map<string, { index: IndexFile; records: Map<string, IndexedRecord> }>();
+const ANSWER_LIMIT = 256;
+
 /** Path of the index file of one (layer, dataset). */
 export function recordIndexPath(lakeRoot: string, layer: Layer, dataset: string): string {
   return path.join(lakePaths(lakeRoot).metadataDir(layer, dataset), '_index.json');
@@ -134,7 +140,7 @@ export function loadRecordIndex(
   from: string,
   to: string,
   opts: { persist?: boolean } = {},
-): Map<string, IndexedRecord> {
+): ReadonlyMap<string, IndexedRecord> {
   const baseDir = lakePaths(lakeRoot).metadataDir(layer, dataset);
   const file = path.join(baseDir, '_index.json');
   const index = readIndex(file);
@@ -144,6 +150,8 @@ export function loadRecordIndex(
   const seen = new Set<string>();
   const now = Date.now();
   let dirty = false;
+  // Whether any month was read from its folder (or dropped): otherwise the answer is the index's.
+  let changed = false;
   for (const year of listNames(baseDir)) {
     if (!/^\d{4}$/.test(year) || year < from.slice(0, 4) || year > to.slice(0, 4)) continue;
     const yearDir = path.join(baseDir, year);
@@ -156,6 +164,7 @@ export function loadRecordIndex(
       seen.add(key);
       const snap = months[key];
       if (snap && snap.mtimeMs === st.mtimeMs) continue;
+      changed = true;
       const fresh: MonthSnapshot = { mtimeMs: now - st.mtimeMs > RACY_MS ? st.mtimeMs : -1, records: readMonth(monthDir) };
       // A month still being written is re-read on every request; rewrite the index only when
       // something it would say has changed, not on every poll during a backfill.
@@ -167,10 +176,16 @@ export function loadRecordIndex(
     if (key >= fromMonth && key <= toMonth && !seen.has(key)) {
       delete months[key];
       dirty = true;
+      changed = true;
     }
   }
   // A plan (a dry run above all) reads the lake without writing a byte, cache included.
   if (dirty && opts.persist !== false) writeIndex(lakeRoot, file, { version: INDEX_VERSION, months });
+  const memoKey = `${file}|${from}|${to}`;
+  if (!changed) {
+    const hit = answers.get(memoKey);
+    if (hit && hit.index === index) return hit.records;
+  }
   const out = new Map<string, IndexedRecord>();
   for (const [key, snap] of Object.entries(months)) {
     if (key < fromMonth || key > toMonth) continue;
@@ -178,12 +193,19 @@ export function loadRecordIndex(
       if (date >= from && date <= to) out.set(date, { status, rows, bytes, lastError, checksum, sourceChecksum, builderVersion, inputs });
     }
   }
+  if (!changed) {
+    if (answers.size >= ANSWER_LIMIT) answers.clear();
+    answers.set(memoKey, { index, records: out });
+  } else {
+    answers.delete(memoKey);
+  }
   return out;
 }
 
 /** Forgets parsed indexes held in memory (tests, or after a lake root is switched). */
 export function clearRecordIndexMemory(): void {
   memory.clear();
+  answers.clear();
 }
 
 /** The earliest date with a record for one (layer, dataset), or null when it has none. */

@@ -2,16 +2,18 @@
  * The one planner. A target (a date range of datasets and layers, a set of heatmap cells, "today")
  * becomes a job graph by walking the registry like an asset graph (Dagster's partitioned assets):
  * each requested partition that is missing, failed, stale or not yet fetched gets a job, and so do
- * the inputs it needs that are not up to date themselves, with a dependency from each job to the
- * jobs building its inputs. Nothing complete and fresh is re-run. The plan writes nothing: it reads
- * records, lists data files and, when allowed, asks upstream for sizes.
+ * the inputs it needs that are not up to date themselves (of inputs read only as present, the
+ * out-of-date ones), with a dependency from each job to the jobs building its inputs. Staleness
+ * flows downstream (core/lake/lineage.ts): a stale silver day makes its gold day stale too. Nothing
+ * complete and fresh is re-run. The plan writes nothing: it reads records, lists data files and,
+ * when allowed, asks upstream for sizes.
  */
 import { addDays, latestPublishedTradingDay } from '../calendar/index.ts';
 import { partitionKey, type DatasetRegistry, type PartitionRef } from '../datasets/index.ts';
 import { jobIdFor, type EstimateBasis, type JobKindPlugin, type PlanContext, type PlannedJob } from '../jobs/job-kind.ts';
 import { deriveState } from '../lake/coverage.ts';
 import { listDataFileDates } from '../lake/data-file-listing.ts';
-import { inputRange, staleReason } from '../lake/lineage.ts';
+import { inputRange, outdatedDatesIn, outdatedReason } from '../lake/lineage.ts';
 import type { CoverageState } from '../vocabulary/coverage-states.ts';
 import type { Layer } from '../vocabulary/layers.ts';
 
@@ -108,6 +110,17 @@ function lowerBound(xs: readonly string[], x: string): number {
   return lo;
 }
 
+/**
+ * The first date of [from, to] not walked yet for a prefix (an input's "everything up to D"), or
+ * null when it all was: consecutive targets read overlapping prefixes, and each part is walked once.
+ */
+function unwalked(walked: Map<string, string>, key: string, from: string, to: string): string | null {
+  const done = walked.get(key);
+  if (done !== undefined && done >= to) return null;
+  walked.set(key, to);
+  return done === undefined ? from : addDays(done, 1);
+}
+
 /** Cached per-(dataset, layer) facts the walk needs: the first date it plans and which dates have data files. */
 function layerFacts(ctx: PlanContext, cache: Map<string, Map<Layer, LayerFacts>>, dataset: string, layer: Layer): LayerFacts {
   let byLayer = cache.get(dataset);
@@ -178,7 +191,7 @@ export async function planTargets(targets: readonly PartitionRef[], ctx: PlanCon
     const { firstDate, fileDates: fd } = layerFacts(ctx, facts, ref.dataset, ref.layer);
     const record = ctx.reader.record(ref);
     const present = record && (record.status === 'complete' || record.status === 'degraded');
-    const stale = present ? staleReason(registry, ctx.reader, ref, record) : null;
+    const stale = present ? outdatedReason(registry, ctx.reader, ref, record) : null;
     const { state, lastError } = deriveState({
       date: ref.date, firstDate, latestPublished, running: opts.running?.has(key) ?? false,
       record, fileExists: fd ? fd.has(ref.date) : null, staleReason: stale,
@@ -206,28 +219,41 @@ export async function planTargets(targets: readonly PartitionRef[], ctx: PlanCon
       node = { ref, key, state, build, reason: why, deps: null, rangeDeps: null };
       nodes.set(key, node);
     }
-    if (!build || !withInputs) return node;
+    if (!build) return node;
     const spec = registry.layer(ref.dataset, ref.layer);
+    if (!withInputs) {
+      // Only the targets are built, but a target whose input is a target too still comes after it.
+      for (const m of spec.inputs) {
+        const r = inputRange(registry, m, ref.date);
+        if (r.dates) for (const d of r.dates) addDep(node, partitionKey({ dataset: m.dataset, layer: m.layer, date: d }));
+        else addRangeDep(node, { key: `${m.dataset}|${m.layer}`, from: r.from, to: r.to });
+      }
+      return node;
+    }
     const plugin = kindOf.get(spec.job)!;
     for (const m of spec.inputs) {
       const r = inputRange(registry, m, ref.date);
       const inputKey = `${m.dataset}|${m.layer}`;
       if (m.presentOnly) {
-        // Read as present, not demanded: only what this plan builds anyway must come first.
-        if (r.dates) for (const d of r.dates) addDep(node, partitionKey({ dataset: m.dataset, layer: m.layer, date: d }));
-        else addRangeDep(node, { key: inputKey, from: r.from, to: r.to });
+        // Read as present, not demanded: what is missing is not built for it, but what it reads
+        // that is out of date is (else it is rebuilt from stale data and reads stale again), and
+        // whatever this plan builds comes first.
+        if (r.dates) {
+          for (const d of r.dates) addDep(node, partitionKey({ dataset: m.dataset, layer: m.layer, date: d }));
+          for (const d of outdatedDatesIn(registry, ctx.reader, m.dataset, m.layer, r.from, r.to, r.dates)) visit({ dataset: m.dataset, layer: m.layer, date: d }, null);
+          continue;
+        }
+        addRangeDep(node, { key: inputKey, from: r.from, to: r.to });
+        const start = unwalked(outdatedUpTo, `${inputKey}|${r.from}`, r.from, r.to);
+        if (start !== null) for (const d of outdatedDatesIn(registry, ctx.reader, m.dataset, m.layer, start, r.to)) visit({ dataset: m.dataset, layer: m.layer, date: d }, null);
         continue;
       }
       let dates = r.dates ?? null;
       if (!dates && m.window.kind === 'all-up-to') {
         // Every target reads the same prefix: visit each input partition once, the longest prefix wins.
         addRangeDep(node, { key: inputKey, from: r.from, to: r.to });
-        const prefixKey = `${inputKey}|${r.from}`;
-        const done = expandedUpTo.get(prefixKey);
-        if (done !== undefined && done >= r.to) continue;
-        expandedUpTo.set(prefixKey, r.to);
-        const start = done === undefined ? r.from : addDays(done, 1);
-        for (const d of registry.partitionDates(m.dataset, start, r.to)) visit({ dataset: m.dataset, layer: m.layer, date: d }, null);
+        const start = unwalked(expandedUpTo, `${inputKey}|${r.from}`, r.from, r.to);
+        if (start !== null) for (const d of registry.partitionDates(m.dataset, start, r.to)) visit({ dataset: m.dataset, layer: m.layer, date: d }, null);
         continue;
       }
       dates ??= registry.partitionDates(m.dataset, r.from, r.to);
@@ -245,6 +271,7 @@ export async function planTargets(targets: readonly PartitionRef[], ctx: PlanCon
 
   const items: PlanItem[] = [];
   const expandedUpTo = new Map<string, string>();
+  const outdatedUpTo = new Map<string, string>();
   const targetNodes = allTargets.map((t, i) => visit(t, null, allTargetKeys[i]));
   // Each target once (a target may be asked for twice), in the order first asked.
   const uniqueTargets = [...new Set(targetNodes)];

@@ -5,14 +5,20 @@
  * of every layer with a stage-worded estimate for a gold cell whose inputs are gone; the symbol
  * with the split (marker, tooltip, an adjusted line without the raw line's jump); the gold panel
  * with a health report and the Python lines copied; a feature set's version with its stats; axe
- * on each new page in light and dark.
+ * on each new page in light and dark; last, a bronze day rewritten (the simulator's corrected
+ * file, downloaded and ingested again) leaves its silver and gold `stale`, and selecting the gold
+ * cell rebuilds both.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latestPublishedTradingDay, previousTradingDay } from '../../core/calendar/index.ts';
 import { lakePaths } from '../../core/lake/lake-paths.ts';
+import { ingestDay } from '../../core/layers/bronze/flat-file-ingestor.ts';
+import { downloadDay } from '../../core/sources/polygon/flat-file-downloader.ts';
+import { destroySharedS3Clients } from '../../core/sources/polygon/s3-client.ts';
 import { createMarket } from '../../core/sources/simulator/market/create-market.ts';
+import { startSimulatorServers } from '../../core/sources/simulator/simulator-servers.ts';
 import { seriousAxeFindings } from './support/axe.ts';
 import type { Page } from 'playwright-core';
 import { openApp, type TestBrowser } from './support/browser.ts';
@@ -26,6 +32,7 @@ let lake: DemoLake;
 let serve: ServeHandle;
 const browsers: TestBrowser[] = [];
 let split: { ticker: string; executionDate: string; splitFrom: number; splitTo: number };
+let seed = 0;
 let days: string[] = [];
 // A day whose bronze, silver and gold are removed after the update, so its gold cell needs the chain again.
 let goneDay = '';
@@ -68,6 +75,7 @@ beforeAll(async () => {
   const from = days[0]!;
   const found = seedWithSplit(from, latest);
   split = found.split;
+  seed = found.seed;
   lake = createDemoLake('research');
   fs.writeFileSync(
     lake.configFile,
@@ -241,4 +249,50 @@ describe('coverage of every layer, symbol, gold and feature sets in the web host
       expect(ui.errors).toEqual([]);
     });
   }
+
+  it('a bronze day rewritten makes its silver and gold stale; selecting the gold cell rebuilds both', async () => {
+    // Before the split and the gone day: every layer of it is complete after the update.
+    const day = days[3]!;
+    // The corrected file, as upstream publishes it: the same market with one row altered, a new ETag.
+    const sim = await startSimulatorServers({ seed, tickers: TICKERS, from: days[0]!, to: days.at(-1)!, faults: `replaced@${day}/stocks_daily` });
+    try {
+      const access = { endpoint: sim.s3Endpoint, bucket: sim.bucket, region: 'us-east-1', accessKeyId: sim.accessKeyId, secretAccessKey: sim.secretAccessKey };
+      const d = await downloadDay({ lakeRoot: lake.lakeRoot, dataset: 'stocks_daily', date: day, access, retry: { requestAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 } });
+      expect(d.state).toBe('complete');
+    } finally {
+      destroySharedS3Clients();
+      await sim.close();
+    }
+    const ingest = await ingestDay({ lakeRoot: lake.lakeRoot, dataset: 'stocks_daily', date: day, duckdb: { threads: 1, memoryLimit: '512MB' } });
+    expect(ingest.state).toBe('complete');
+
+    const ui = await open('light', '#/coverage');
+    const { page } = ui;
+    const silver = ['adjustment_factors', 'stocks_daily_adjusted', 'universe'];
+    const cellState = (ds: string) => page.getByTestId(`cell-${ds}-${day}`).getAttribute('data-state');
+    await page.getByTestId('layer-bronze').click();
+    await expect.poll(() => cellState('stocks_daily')).toBe('complete');
+    await page.getByTestId('layer-silver').click();
+    for (const ds of silver) await expect.poll(() => cellState(ds)).toBe('stale');
+    await page.getByTestId('layer-gold').click();
+    // Gold's own inputs (the silver files) have not changed yet: it is stale through them.
+    await expect.poll(() => cellState('qlib_us')).toBe('stale');
+    await page.getByTestId(`cell-qlib_us-${day}`).hover();
+    await expect.poll(() => page.getByTestId('cell-tooltip').textContent()).toContain(`its input stocks_daily_adjusted silver ${day} is stale`);
+
+    await page.getByTestId(`cell-qlib_us-${day}`).click();
+    const stages = page.getByTestId('estimate-stages');
+    await expect.poll(() => stages.textContent(), { timeout: 60_000 }).toMatch(/^Runs /);
+    // The day's three silver builds, then its gold: nothing to fetch, bronze is fresh.
+    expect(await stages.textContent()).toBe('Runs 3 silver builds, 1 gold update.');
+    expect(await page.getByTestId('estimate-complete').textContent()).toBe('0');
+    await page.getByTestId('backfill').click();
+    await page.getByTestId('backfill-started').waitFor();
+    await expect.poll(() => cellState('qlib_us'), { timeout: 180_000 }).toBe('complete');
+    await page.getByTestId('layer-silver').click();
+    for (const ds of silver) await expect.poll(() => cellState(ds)).toBe('complete');
+    await ui.screenshot('coverage-stale-rebuilt');
+    expect(await seriousAxeFindings(page)).toEqual([]);
+    expect(ui.errors).toEqual([]);
+  });
 });

@@ -1,7 +1,7 @@
 import { latestPublishedTradingDay } from '../../calendar/index.ts';
 import { SILVER_JOB_KIND, type RegistryOptions } from '../../datasets/index.ts';
 import type { JobKindPlugin } from '../../jobs/job-kind.ts';
-import { staleReason } from '../../lake/lineage.ts';
+import { outdatedReason } from '../../lake/lineage.ts';
 
 /** What a silver job's worker is told. */
 export interface SilverJobSpec {
@@ -25,7 +25,8 @@ const MAX_DATES_PER_JOB = 250;
 /**
  * The `silver-build` job kind: every silver dataset, one job per run of up to 250 partitions. An
  * update also rebuilds every built partition that lineage calls stale (a dividend corrected
- * 40 days ago makes 40 days of factors stale, and only the update's last days are its targets).
+ * 40 days ago makes 40 days of factors stale, and with them the adjusted bars read from them,
+ * and only the update's last days are its targets).
  */
 export const silverJobKind: JobKindPlugin = {
   kind: SILVER_JOB_KIND,
@@ -43,7 +44,7 @@ export const silverJobKind: JobKindPlugin = {
       const ref = { dataset: dataset.id, layer: 'silver' as const, date };
       const rec = ctx.reader.record(ref);
       if (!rec || (rec.status !== 'complete' && rec.status !== 'degraded')) continue;
-      if (staleReason(ctx.registry, ctx.reader, ref, rec)) out.push(date);
+      if (outdatedReason(ctx.registry, ctx.reader, ref, rec)) out.push(date);
     }
     return out;
   },
