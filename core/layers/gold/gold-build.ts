@@ -211,7 +211,7 @@ function prepare(layout: GoldLayout, options: GoldBuildOptions, started: number,
   const standbyGen = activeManifest?.parent ?? null;
   const standbyDir = standbyGen !== null ? stored.find((g) => g.generation === standbyGen && !g.partial) : undefined;
   if (standbyDir && active) {
-    standby = readGoldManifest(manifestPath(layout, standbyGen!));
+    standby = readGoldManifest(manifestPath(layout, standbyGen!), { tails: false });
     if (standby && standby.freq === activeManifest!.freq) {
       fs.rmSync(manifestPath(layout, standbyGen!), { force: true });
       fs.renameSync(standbyDir.dir, dir);

@@ -192,6 +192,7 @@ export async function appendLakeGold(
   marketRows.sort((a, b) => a.index - b.index);
   const markets = runMarkets(calendar, specs, marketRows, state.markets);
 
+  const dayFields = [...GOLD_DAY_FIELDS].sort().join();
   let commit;
   try {
     commit = await updateGold(opts.target, 'day', (b) => {
@@ -202,7 +203,7 @@ export async function appendLakeGold(
           continue;
         }
         const st = b.state(w.code);
-        const fieldsMatch = st?.fields.join() === [...GOLD_DAY_FIELDS].sort().join();
+        const fieldsMatch = st?.fields.join() === dayFields;
         if (!st || !fieldsMatch || st.binStart !== w.spans[0]!.start || st.binStart + st.length !== w.from) {
           throw new StateMismatch(`gold's manifest does not hold ${w.code} as the append state says`);
         }
