@@ -90,6 +90,16 @@ export const settingsSchema = z
     storage: z.object({ marginGiB: z.number().min(0).max(10_000) }).strict(),
     menuBar: z.object({ enabled: z.boolean() }).strict(),
     silver: z.object({ riskFreeRate: z.number().min(-0.1).max(1) }).strict(),
+    gold: z
+      .object({
+        // NAME[@VERSION] of a built-in feature set whose outputs the day gold carries as fields.
+        withFeatures: z
+          .string()
+          .regex(/^[a-z][a-z0-9_]*(@\d+(\.\d+){0,2})?$/, 'a feature set as NAME or NAME@VERSION, e.g. alpha158@1')
+          .nullable(),
+        minute: z.object({ extendedHours: z.boolean() }).strict(),
+      })
+      .strict(),
     validation: z.record(
       z.enum(FLAT_FILE_DATASET_IDS),
       z.object({ maxPrice: z.number().positive(), maxVolume: z.number().positive() }).strict(),
