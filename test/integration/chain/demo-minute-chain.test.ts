@@ -6,6 +6,7 @@ import { tradingDays } from '../../../core/calendar/index.ts';
 import { readPartitionRecord } from '../../../core/lake/partition-records.ts';
 import { lakeGoldDir } from '../../../core/layers/gold/gold-store.ts';
 import { runMinuteGoldJob } from '../../../core/layers/gold/minute-gold-job.ts';
+import { goldStatus } from '../../../core/app/gold-handlers.ts';
 import { readLakeGoldCheck } from '../../../core/layers/gold/lake-gold-check.ts';
 import { qlibFeaturePath, readQlibCalendar, readQlibFeature, readQlibInstruments } from '../../../core/qlib/qlib-dir-reader.ts';
 import { fixtureRegistry, testWorkerContext } from '../gold/fixtures/silver-contract.ts';
@@ -98,5 +99,10 @@ describe('demo lake: bronze minute bars + silver -> 1-minute gold', () => {
     expect(errors).toContainEqual(['nan_on_traded_day', b!.instrument, 'close', [cal[closeB.start + k]]]);
     expect(readLakeGoldCheck(lake, 'us', '1min')!.ok).toBe(false);
     expect(readLakeGoldCheck(lake)).toBeNull(); // the day gold's report is its own file
+    // The Gold panel shows it beside the day gold's.
+    const view = goldStatus(lake);
+    expect(view.report).toBeNull();
+    expect(view.minuteReport).toMatchObject({ ok: false });
+    expect(view.minuteReport!.groups.map((g) => g.rule)).toEqual(expect.arrayContaining(['bin_length', 'nan_on_traded_day']));
   }, 120_000);
 });
