@@ -1,31 +1,24 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tradingDays } from '../../../core/calendar/index.ts';
 import { readPartitionRecord } from '../../../core/lake/partition-records.ts';
 import { lakeGoldDir } from '../../../core/layers/gold/gold-store.ts';
 import { readQlibCalendar, readQlibFeature, readQlibInstruments } from '../../../core/qlib/qlib-dir-reader.ts';
-import { runCli } from '../../support/cli.ts';
+import { demoCliLake, type DemoCliLake } from './fixtures/demo-cli-lake.ts';
 
 // gold.withFeatures through the real CLI and planner on a small demo lake: each update runs gold,
 // then the feature set computed from it, then the set's values written into gold as fields.
 const DAYS = tradingDays('2024-03-04', '2024-03-07');
 const DATASETS = ['stocks_daily', 'splits', 'dividends', 'tickers', 'adjustment_factors', 'stocks_daily_adjusted', 'universe', 'qlib_us', 'features_daily'];
 
-let work = '';
+let demo: DemoCliLake;
 let lake = '';
-let config = '';
-const cli = (...args: string[]) =>
-  runCli(['--config', config, '--data-root', lake, '--source', 'demo', ...args], { home: work, env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }, timeoutMs: 600_000 });
+const cli = (...args: string[]) => demo.cli(...args);
 
 beforeAll(() => {
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'qm-gold-features-chain-'));
-  lake = path.join(work, 'lake');
-  config = path.join(work, 'config.yaml');
-  fs.writeFileSync(config, `demo:\n  tickers: 6\nlogging:\n  level: warn\ngold:\n  withFeatures: daily@1\ndatasets:\n  enabled: [${DATASETS.join(', ')}]\n`);
+  demo = demoCliLake('qm-gold-features-chain-', { tickers: 6, datasets: DATASETS, yaml: 'gold:\n  withFeatures: daily@1\n' });
+  lake = demo.lake;
 });
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+afterAll(() => demo.remove());
 
 describe('demo lake: gold with a feature set\'s columns (gold.withFeatures)', () => {
   it('update writes the set\'s values into gold after the set is built, for every day, the same field set every day', async () => {

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tradingDays } from '../../../core/calendar/index.ts';
@@ -11,7 +10,7 @@ import { readLakeGoldCheck } from '../../../core/layers/gold/lake-gold-check.ts'
 import { qlibFeaturePath, readQlibCalendar, readQlibFeature, readQlibInstruments } from '../../../core/qlib/qlib-dir-reader.ts';
 import { fixtureRegistry, testWorkerContext } from '../gold/fixtures/silver-contract.ts';
 import { treeDiff } from '../../unit/gold/qlib-dir-compare.ts';
-import { runCli } from '../../support/cli.ts';
+import { demoCliLake, type DemoCliLake } from './fixtures/demo-cli-lake.ts';
 
 // The 1-minute gold through the real CLI and engine on a small demo lake: enabled in the config,
 // planned after silver and the minute bronze it reads, then one more day as an update, which must
@@ -19,19 +18,16 @@ import { runCli } from '../../support/cli.ts';
 const DAYS = tradingDays('2024-03-05', '2024-03-08');
 const DATASETS = ['stocks_daily', 'stocks_minute', 'splits', 'dividends', 'tickers', 'adjustment_factors', 'stocks_daily_adjusted', 'universe', 'qlib_us_1min'];
 
+let demo: DemoCliLake;
 let work = '';
 let lake = '';
-let config = '';
-const cli = (...args: string[]) =>
-  runCli(['--config', config, '--data-root', lake, '--source', 'demo', ...args], { home: work, env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }, timeoutMs: 600_000 });
+const cli = (...args: string[]) => demo.cli(...args);
 
 beforeAll(() => {
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'qm-minute-chain-'));
-  lake = path.join(work, 'lake');
-  config = path.join(work, 'config.yaml');
-  fs.writeFileSync(config, `demo:\n  tickers: 8\nlogging:\n  level: warn\ndatasets:\n  enabled: [${DATASETS.join(', ')}]\n`);
+  demo = demoCliLake('qm-minute-chain-', { tickers: 8, datasets: DATASETS });
+  ({ work, lake } = demo);
 });
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+afterAll(() => demo.remove());
 
 describe('demo lake: bronze minute bars + silver -> 1-minute gold', () => {
   it('update builds the minute gold after silver, and a day appended equals a full build', async () => {
