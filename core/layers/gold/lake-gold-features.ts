@@ -18,7 +18,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { featureDatasetId, goldFeatureSetName } from '../../datasets/index.ts';
-import { openDuckDb, sqlString } from '../../duckdb/duckdb-instance.ts';
+import { openDuckDb, sqlString, type DuckDbHandle } from '../../duckdb/duckdb-instance.ts';
 import { loadBuiltinManifest, type FeatureSetManifest } from '../../features/sets/feature-set-manifest.ts';
 import { featureSetPaths } from '../../lake/feature-set-paths.ts';
 import { instrumentName } from '../../qlib/qlib-symbols.ts';
@@ -77,6 +77,8 @@ export async function writeGoldFeatureColumns(opts: {
   dates: readonly string[];
   duckdb: { threads: number; memoryLimit: string };
   durable?: boolean;
+  /** Feature values read at a time (instruments batched to stay within it; default 8 million). */
+  maxBatchValues?: number;
 }): Promise<GoldFeatureColumnsResult> {
   const { manifest, names, fields } = opts.set;
   const dates = [...new Set(opts.dates)].sort();
@@ -88,84 +90,94 @@ export async function writeGoldFeatureColumns(opts: {
     const list = missing.length > 5 ? `${missing.slice(0, 5).join(', ')}, ... (${missing.length} days)` : missing.join(', ');
     throw new Error(`${featureDatasetId(manifest.name)} v${manifest.version} has no partition for ${list}: build the set for those days before its gold columns`);
   }
-  const rows = await readPartitions(dates.map((d) => paths.partition(d)), names, opts.duckdb);
-
+  const files = dates.map((d) => paths.partition(d));
+  const db = await openDuckDb({ threads: opts.duckdb.threads, memoryLimit: opts.duckdb.memoryLimit });
   // The day gold's append state as it stands under the writer lock, to hand on to the new generation.
   let parentState: LakeGoldState | null = null;
-  result.commit = await updateGold(opts.target, 'day', (b) => {
-    parentState = readLakeGoldState(opts.target);
-    const index = new Map(dates.map((d) => [d, b.indexOf(d)] as const));
-    for (const [d, i] of index) if (i < 0) throw new Error(`gold has no day ${d} to write ${featureDatasetId(manifest.name)} into`);
-    const byName = new Map(b.codes().map((c) => [instrumentName(c), c] as const));
-    const unknown = [...rows.keys()].find((inst) => !byName.has(inst));
-    if (unknown) throw new Error(`${featureDatasetId(manifest.name)} v${manifest.version}: instrument ${unknown} has feature rows but no bins in gold`);
-    const hashes = new Map(dates.map((d) => [d, createHash('sha256')] as const));
-    const counts = new Map<string, number>(dates.map((d) => [d, 0]));
-    for (const code of [...b.codes()].sort()) {
-      const st = b.state(code)!;
-      const lacking = fields.find((f) => !st.fields.includes(f));
-      if (lacking) {
-        throw new Error(`gold's ${instrumentName(code)} has no ${lacking} bin: build the day gold with gold.withFeatures ${manifest.name}@${manifest.version} first`);
-      }
-      const end = st.binStart + st.length - 1;
-      const at = dates.map((d) => index.get(d)!).filter((i) => i >= st.binStart && i <= end);
-      if (!at.length) continue;
-      const from = Math.min(...at);
-      const cols = new Map<string, Float32Array>();
-      for (const f of st.fields) cols.set(f, b.values(code, f, from)!);
-      const mine = rows.get(instrumentName(code));
-      for (const d of dates) {
-        const i = index.get(d)!;
-        if (i < st.binStart || i > end) continue;
-        const values = mine?.get(d);
-        const hash = hashes.get(d)!;
-        hash.update(`${code}\n`);
-        fields.forEach((f, k) => {
-          const v = values ? values[k]! : NaN;
-          cols.get(f)![i - from] = v;
-        });
-        if (values) {
-          counts.set(d, counts.get(d)! + 1);
-          hash.update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
-        }
-      }
-      b.patch(code, from, cols, st.spans);
-      result.instruments++;
-    }
-    for (const d of dates) result.days.set(d, { rows: counts.get(d)!, checksum: hashes.get(d)!.digest('hex') });
-  }, { durable: opts.durable });
-  // Only feature values changed: the day gold's append state still describes the new generation.
-  const held = parentState as LakeGoldState | null;
-  if (held && held.generation === result.commit.parent) await writeLakeGoldState(opts.target, { ...held, generation: result.commit.generation });
-  return result;
-}
-
-/** Feature rows of the partitions: instrument -> date -> values (float32, in `names` order; NULL as NaN). */
-async function readPartitions(
-  files: readonly string[], names: readonly string[], duckdb: { threads: number; memoryLimit: string },
-): Promise<Map<string, Map<string, Float32Array>>> {
-  const db = await openDuckDb({ threads: duckdb.threads, memoryLimit: duckdb.memoryLimit });
   try {
-    const cols = names.map((n) => `CAST("${n.replaceAll('"', '""')}" AS FLOAT)`).join(', ');
-    const sql = `SELECT CAST(instrument AS VARCHAR), CAST(date AS VARCHAR), ${cols} FROM read_parquet([${files.map(sqlString).join(', ')}])`;
-    const got = (await db.connection.runAndReadAll(sql)).getColumns();
-    const out = new Map<string, Map<string, Float32Array>>();
-    const n = got[0]?.length ?? 0;
-    for (let r = 0; r < n; r++) {
-      const inst = String(got[0]![r]);
-      const date = String(got[1]![r]);
-      const values = new Float32Array(names.length);
-      for (let k = 0; k < names.length; k++) {
-        const v = got[k + 2]![r];
-        values[k] = v === null || v === undefined ? NaN : Number(v);
+    result.commit = await updateGold(opts.target, 'day', async (b) => {
+      parentState = readLakeGoldState(opts.target);
+      const index = new Map(dates.map((d) => [d, b.indexOf(d)] as const));
+      for (const [d, i] of index) if (i < 0) throw new Error(`gold has no day ${d} to write ${featureDatasetId(manifest.name)} into`);
+      const byName = new Map(b.codes().map((c) => [instrumentName(c), c] as const));
+      const listed = (await db.connection.runAndReadAll(`SELECT DISTINCT CAST(instrument AS VARCHAR) FROM read_parquet([${files.map(sqlString).join(', ')}])`)).getRows();
+      const unknown = listed.map((r) => String(r[0])).find((inst) => !byName.has(inst));
+      if (unknown) throw new Error(`${featureDatasetId(manifest.name)} v${manifest.version}: instrument ${unknown} has feature rows but no bins in gold`);
+      const hashes = new Map(dates.map((d) => [d, createHash('sha256')] as const));
+      const counts = new Map<string, number>(dates.map((d) => [d, 0]));
+      // Instruments in batches whose rows stay within a budget of values (a first fill reads every day).
+      const codes = [...b.codes()].sort();
+      const batch = Math.max(1, Math.floor((opts.maxBatchValues ?? MAX_BATCH_VALUES) / (dates.length * names.length)));
+      let rows = new Map<string, Map<string, Float32Array>>();
+      for (let n = 0; n < codes.length; n++) {
+        const code = codes[n]!;
+        if (n % batch === 0) rows = await readRows(db, files, names, codes.slice(n, n + batch).map(instrumentName));
+        const st = b.state(code)!;
+        const lacking = fields.find((f) => !st.fields.includes(f));
+        if (lacking) {
+          throw new Error(`gold's ${instrumentName(code)} has no ${lacking} bin: build the day gold with gold.withFeatures ${manifest.name}@${manifest.version} first`);
+        }
+        const end = st.binStart + st.length - 1;
+        const at = dates.map((d) => index.get(d)!).filter((i) => i >= st.binStart && i <= end);
+        if (!at.length) continue;
+        const from = Math.min(...at);
+        const cols = new Map<string, Float32Array>();
+        for (const f of st.fields) cols.set(f, b.values(code, f, from)!);
+        const mine = rows.get(instrumentName(code));
+        for (const d of dates) {
+          const i = index.get(d)!;
+          if (i < st.binStart || i > end) continue;
+          const values = mine?.get(d);
+          const hash = hashes.get(d)!;
+          hash.update(`${code}\n`);
+          fields.forEach((f, k) => {
+            const v = values ? values[k]! : NaN;
+            cols.get(f)![i - from] = v;
+          });
+          if (values) {
+            counts.set(d, counts.get(d)! + 1);
+            hash.update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+          }
+        }
+        b.patch(code, from, cols, st.spans);
+        result.instruments++;
       }
-      let m = out.get(inst);
-      if (!m) out.set(inst, (m = new Map()));
-      if (m.has(date)) throw new Error(`feature partition ${date}: instrument ${inst} has two rows`);
-      m.set(date, values);
-    }
-    return out;
+      for (const d of dates) result.days.set(d, { rows: counts.get(d)!, checksum: hashes.get(d)!.digest('hex') });
+    }, { durable: opts.durable });
   } finally {
     db.close();
   }
+  // Only feature values changed: the day gold's append state still describes the new generation.
+  const held = parentState as LakeGoldState | null;
+  if (held && result.commit && held.generation === result.commit.parent) await writeLakeGoldState(opts.target, { ...held, generation: result.commit.generation });
+  return result;
+}
+
+/** Feature values read per batch of instruments: days x features x instruments at most about this. */
+const MAX_BATCH_VALUES = 8_000_000;
+
+/** Feature rows of these instruments in the partitions: instrument -> date -> values (float32, in `names` order; NULL as NaN). */
+async function readRows(
+  db: DuckDbHandle, files: readonly string[], names: readonly string[], instruments: readonly string[],
+): Promise<Map<string, Map<string, Float32Array>>> {
+  const cols = names.map((n) => `CAST("${n.replaceAll('"', '""')}" AS FLOAT)`).join(', ');
+  const sql = `SELECT CAST(instrument AS VARCHAR), CAST(date AS VARCHAR), ${cols} FROM read_parquet([${files.map(sqlString).join(', ')}])
+    WHERE CAST(instrument AS VARCHAR) IN (${instruments.map(sqlString).join(', ')})`;
+  const got = (await db.connection.runAndReadAll(sql)).getColumns();
+  const out = new Map<string, Map<string, Float32Array>>();
+  const n = got[0]?.length ?? 0;
+  for (let r = 0; r < n; r++) {
+    const inst = String(got[0]![r]);
+    const date = String(got[1]![r]);
+    const values = new Float32Array(names.length);
+    for (let k = 0; k < names.length; k++) {
+      const v = got[k + 2]![r];
+      values[k] = v === null || v === undefined ? NaN : Number(v);
+    }
+    let m = out.get(inst);
+    if (!m) out.set(inst, (m = new Map()));
+    if (m.has(date)) throw new Error(`feature partition ${date}: instrument ${inst} has two rows`);
+    m.set(date, values);
+  }
+  return out;
 }

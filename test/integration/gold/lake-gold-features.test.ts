@@ -16,8 +16,9 @@ import { readPartitionRecord } from '../../../core/lake/partition-records.ts';
 import { buildFeatureSet } from '../../../core/layers/features/feature-job.ts';
 import { runGoldFeaturesJob } from '../../../core/layers/gold/gold-features-job.ts';
 import { runGoldJob } from '../../../core/layers/gold/gold-job.ts';
+import { goldFeatureSet, writeGoldFeatureColumns } from '../../../core/layers/gold/lake-gold-features.ts';
 import { lakeGoldDir } from '../../../core/layers/gold/gold-store.ts';
-import { readQlibCalendar, readQlibFeature } from '../../../core/qlib/qlib-dir-reader.ts';
+import { readQlibCalendar, readQlibFeature, readQlibInstruments } from '../../../core/qlib/qlib-dir-reader.ts';
 import { treeDiff } from '../../unit/gold/qlib-dir-compare.ts';
 import { MARKET_DAYS, marketDay } from './fixtures/contract-market.ts';
 import { testWorkerContext, writeSilverDay } from './fixtures/silver-contract.ts';
@@ -93,6 +94,13 @@ describe("the lake's day gold with a feature set's columns", () => {
       db.close();
     }
     expect(Number.isNaN(kmid.values[cal.indexOf(DAYS[26]!) - kmid.start]!)).toBe(false);
+    // Written again one instrument at a time (the batches a first fill of a long history reads): the same bytes.
+    const again = newLake();
+    fs.cpSync(path.join(full, 'gold'), path.join(again, 'gold'), { recursive: true, verbatimSymlinks: true });
+    fs.cpSync(path.join(full, 'silver', 'features'), path.join(again, 'silver', 'features'), { recursive: true });
+    const rewritten = await writeGoldFeatureColumns({ lakeRoot: again, target: lakeGoldDir(again), set: goldFeatureSet(WITH), dates: DAYS, duckdb, maxBatchValues: 1 });
+    expect(rewritten.instruments).toBe(new Set(readQlibInstruments(dir, 'all').map((x) => x.instrument)).size);
+    expect(treeDiff(dir, lakeGoldDir(again))).toEqual([]);
 
     // Day by day: 18 days at once, then one day per chain.
     const daily = newLake();
