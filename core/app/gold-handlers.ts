@@ -61,6 +61,7 @@ export function goldStatus(lakeRoot: string): GoldStatusView {
   const days = exists ? lines(path.join(qlibDir, 'calendars', 'day.txt')) : [];
   const instruments = exists ? new Set(lines(path.join(qlibDir, 'instruments', 'all.txt')).map((l) => l.split('\t')[0])).size : 0;
   const report = readLakeGoldCheck(lakeRoot);
+  const minute = readLakeGoldCheck(lakeRoot, 'us', '1min');
   return {
     qlibDir,
     exists,
@@ -69,6 +70,7 @@ export function goldStatus(lakeRoot: string): GoldStatusView {
     instruments,
     markets: exists ? txtNames(path.join(qlibDir, 'instruments')) : [],
     report: report ? groupReport(report) : null,
+    minuteReport: minute ? groupReport(minute) : null,
     // JSON.stringify quotes the path as a Python string literal would need (backslashes, quotes).
     python: ['import qlib', `qlib.init(provider_uri=${JSON.stringify(qlibDir)}, region="us")`],
   };

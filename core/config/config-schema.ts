@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isIsoDate } from '../calendar/iso-date.ts';
-import { DATASET_IDS, FLAT_FILE_DATASET_IDS } from '../vocabulary/dataset-ids.ts';
+import { DATASET_IDS, FEATURE_SET_NAMES, FLAT_FILE_DATASET_IDS } from '../vocabulary/dataset-ids.ts';
 
 export { FLAT_FILE_DATASET_IDS } from '../vocabulary/dataset-ids.ts';
 
@@ -90,12 +90,40 @@ export const settingsSchema = z
     storage: z.object({ marginGiB: z.number().min(0).max(10_000) }).strict(),
     menuBar: z.object({ enabled: z.boolean() }).strict(),
     silver: z.object({ riskFreeRate: z.number().min(-0.1).max(1) }).strict(),
+    gold: z
+      .object({
+        // NAME[@VERSION] of a built-in feature set whose outputs the day gold carries as fields.
+        withFeatures: z
+          .string()
+          .regex(/^[a-z][a-z0-9_]*(@\d+(\.\d+){0,2})?$/, 'a feature set as NAME or NAME@VERSION, e.g. alpha158@1')
+          .nullable(),
+        minute: z.object({ extendedHours: z.boolean() }).strict(),
+      })
+      .strict(),
     validation: z.record(
       z.enum(FLAT_FILE_DATASET_IDS),
       z.object({ maxPrice: z.number().positive(), maxVolume: z.number().positive() }).strict(),
     ),
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    // Gold's feature columns are written by the set's own gold layer: without the set (and gold)
+    // enabled they would stay NaN, so the setting is refused instead.
+    const ref = s.gold.withFeatures;
+    if (!ref) return;
+    const name = ref.split('@')[0]!;
+    const missing = [`features_${name}`, 'qlib_us'].filter((id) => !(s.datasets.enabled as readonly string[]).includes(id));
+    const known = (FEATURE_SET_NAMES as readonly string[]).includes(name);
+    if (!known || missing.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['gold', 'withFeatures'],
+        message: known
+          ? `${ref} needs ${missing.join(' and ')} in datasets.enabled`
+          : `no built-in feature set ${name} (built-in: ${FEATURE_SET_NAMES.join(', ')})`,
+      });
+    }
+  });
 
 export type Settings = z.infer<typeof settingsSchema>;
 

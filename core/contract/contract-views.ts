@@ -497,6 +497,8 @@ export interface GoldStatusView {
   instruments: number;
   markets: string[];
   report: GoldCheckView | null;
+  /** The last check of the 1-minute gold (gold/qlib/us_1min, `quantmini qlib check --freq 1min`), or null. */
+  minuteReport?: GoldCheckView | null;
   /** The Python lines that open the directory in Qlib. */
   python: string[];
 }

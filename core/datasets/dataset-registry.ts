@@ -227,6 +227,10 @@ function restEntry(decl: RestDatasetDeclaration, extra: Partial<DatasetEntry> = 
 export interface RegistryOptions {
   /** Universe snapshots are daily from this date on and month ends before it (settings rest.tickersDailyFrom). */
   tickersDailyFrom: string;
+  /** Settings gold.minute.extendedHours: the minute gold holds extended hours (its builder version says which, so a change rebuilds it). */
+  minuteExtendedHours?: boolean;
+  /** Settings gold.withFeatures (NAME[@VERSION]): that set's outputs are also gold fields, a gold layer of its dataset. */
+  goldFeatures?: string | null;
 }
 
 /** The entries the lake ships with: the four flat-file datasets, the nine REST datasets, gold and feature sets once silver is declared. */
@@ -256,7 +260,7 @@ export function builtInDatasets(opts: RegistryOptions): DatasetEntry[] {
     }),
     ...SILVER_DATASETS,
   ];
-  return [...declared, ...goldAndFeatureDatasets(declared)];
+  return [...declared, ...goldAndFeatureDatasets(declared, opts)];
 }
 
 /** Default of settings rest.tickersDailyFrom: universe snapshots are daily from this date on. */

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { FEATURE_SET_NAMES, GOLD_DATASET_IDS } from '../vocabulary/dataset-ids.ts';
-import type { DatasetEntry, InputMapping } from './dataset-registry.ts';
+import type { DatasetEntry, InputMapping, RegistryOptions } from './dataset-registry.ts';
 
 /** The lake's day gold: one Qlib directory, with a per-day record saying the day is complete. */
 export const GOLD_DAY_DATASET = GOLD_DATASET_IDS[0];
@@ -23,12 +23,20 @@ export const GOLD_BUILDER_VERSION = 2;
 export const GOLD_MINUTE_DATASET = GOLD_DATASET_IDS[1];
 /** Bump when the minute gold's bytes change for the same inputs. */
 export const GOLD_MINUTE_BUILDER_VERSION = 1;
+/** Bump when the feature columns gold writes change for the same feature partitions (the manifest's own version is folded in). */
+export const GOLD_FEATURES_BUILDER_VERSION = 1;
 /** Bump when a feature set's partitions change for the same gold and manifest (the manifest's own version is folded in). */
 export const FEATURE_BUILDER_VERSION = 1;
 /** Job kinds of these layers. */
 export const GOLD_JOB_KIND = 'gold-build';
 export const FEATURE_JOB_KIND = 'feature-build';
 export const GOLD_MINUTE_JOB_KIND = 'gold-minute-build';
+export const GOLD_FEATURES_JOB_KIND = 'gold-feature-columns';
+
+/** The set name of a gold.withFeatures reference (NAME[@VERSION]). */
+export function goldFeatureSetName(ref: string): string {
+  return ref.split('@')[0]!;
+}
 
 /** The dataset id of a feature set. */
 export function featureDatasetId(name: string): string {
@@ -75,7 +83,10 @@ function versionNumberOf(text: string): number {
 const has = (entries: readonly DatasetEntry[], id: string, layer: string) => entries.some((e) => e.id === id && e.layers.some((l) => l.layer === layer));
 
 /** Gold and the feature sets, for a registry already holding `declared` (empty when silver's bars are not declared). */
-export function goldAndFeatureDatasets(declared: readonly DatasetEntry[]): DatasetEntry[] {
+export function goldAndFeatureDatasets(
+  declared: readonly DatasetEntry[],
+  opts: Pick<RegistryOptions, 'minuteExtendedHours' | 'goldFeatures'> = {},
+): DatasetEntry[] {
   const bars = declared.find((e) => e.id === 'stocks_daily_adjusted' && e.layers.some((l) => l.layer === 'silver'));
   if (!bars) return [];
   const inputs: InputMapping[] = [{ dataset: bars.id, layer: 'silver', window: { kind: 'same-day' } }];
@@ -92,6 +103,9 @@ export function goldAndFeatureDatasets(declared: readonly DatasetEntry[]): Datas
   // from the series start, as in Qlib), so each partition reads all of gold up to its day: as present
   // (gold is one directory holding every day it was built for), so asking for the last days' features
   // does not make the planner backfill gold, silver and bronze to the dataset's first date.
+  // The set named by gold.withFeatures also has a gold layer: its day's values written into the day
+  // gold as fields, after the day's partition (which is computed from that day's gold) is built.
+  const inGold = opts.goldFeatures ? goldFeatureSetName(opts.goldFeatures) : null;
   const features = FEATURE_SET_NAMES.map((name): DatasetEntry => ({
     id: featureDatasetId(name),
     title: `Feature set ${name}`,
@@ -101,7 +115,13 @@ export function goldAndFeatureDatasets(declared: readonly DatasetEntry[]): Datas
     layers: [{
       layer: 'silver', job: FEATURE_JOB_KIND, builderVersion: FEATURE_BUILDER_VERSION * 1_000_000_000 + manifestVersionNumber(name), storage: 'records',
       inputs: [{ dataset: GOLD_DAY_DATASET, layer: 'gold', window: { kind: 'all-up-to' }, presentOnly: true }],
-    }],
+    }, ...(name === inGold ? [{
+      layer: 'gold' as const, job: GOLD_FEATURES_JOB_KIND, builderVersion: GOLD_FEATURES_BUILDER_VERSION * 1_000_000_000 + manifestVersionNumber(name), storage: 'records' as const,
+      inputs: [
+        { dataset: featureDatasetId(name), layer: 'silver' as const, window: { kind: 'same-day' as const } },
+        { dataset: GOLD_DAY_DATASET, layer: 'gold' as const, window: { kind: 'same-day' as const } },
+      ],
+    }] : [])],
   }));
   // Minute gold: heavy (about 390 values per instrument, field and day), so off until enabled. Its
   // codes, spans and factors are the day gold's, read from the same silver days; a day's minutes
@@ -113,7 +133,8 @@ export function goldAndFeatureDatasets(declared: readonly DatasetEntry[]): Datas
     firstDate: bars.firstDate,
     enabledByDefault: false,
     layers: [{
-      layer: 'gold', job: GOLD_MINUTE_JOB_KIND, builderVersion: GOLD_MINUTE_BUILDER_VERSION, storage: 'records',
+      // Extended hours change every day's bytes: a builder version of their own, so switching rebuilds.
+      layer: 'gold', job: GOLD_MINUTE_JOB_KIND, builderVersion: GOLD_MINUTE_BUILDER_VERSION + (opts.minuteExtendedHours ? 1000 : 0), storage: 'records',
       inputs: [...inputs, { dataset: 'stocks_minute', layer: 'bronze', window: { kind: 'same-day' } }],
     }],
   };

@@ -11,6 +11,7 @@ const HANDLERS: Record<string, () => Promise<JobHandler>> = {
   'silver-build': async () => (await import('../layers/silver/silver-job.ts')).runSilverJob,
   'gold-build': async () => (await import('../layers/gold/gold-job.ts')).runGoldJob,
   'gold-minute-build': async () => (await import('../layers/gold/minute-gold-job.ts')).runMinuteGoldJob,
+  'gold-feature-columns': async () => (await import('../layers/gold/gold-features-job.ts')).runGoldFeaturesJob,
   'feature-build': async () => (await import('../layers/features/feature-job.ts')).runFeatureJob,
 };
 

@@ -103,7 +103,11 @@ export function targetDates(now: Date, date?: string, daysBack = 1): string[] {
 
 /** The registry options a lake's settings imply. */
 export function registryOptionsOf(settings: Settings): RegistryOptions {
-  return { tickersDailyFrom: settings.rest.tickersDailyFrom };
+  return {
+    tickersDailyFrom: settings.rest.tickersDailyFrom,
+    minuteExtendedHours: settings.gold.minute.extendedHours,
+    goldFeatures: settings.gold.withFeatures,
+  };
 }
 
 /** The partitions a request names. */

@@ -6,6 +6,8 @@ import { createLakeRegistry } from '../../datasets/index.ts';
 import { checkGold, type GoldCheckOptions } from '../../layers/gold/gold-check.ts';
 import { lakeGoldDir } from '../../layers/gold/gold-store.ts';
 import { silverExpectations, writeLakeGoldCheck } from '../../layers/gold/lake-gold-check.ts';
+import { minuteSilverExpectations } from '../../layers/gold/lake-minute-gold-check.ts';
+import { minuteSessionOf } from '../../layers/gold/minute-gold-job-kind.ts';
 import { writeFileAtomic } from '../../files/atomic-write.ts';
 import { registryOptionsOf } from '../../runtime/run-engine.ts';
 import { createCliContext } from '../cli-context.ts';
@@ -67,7 +69,7 @@ export function registerQlibCheckCommand(qlib: Command): void {
   qlib
     .command('check')
     .description("check a Qlib directory: Qlib's check_data_health rules plus calendar, span and bin-length rules; exit 1 on errors")
-    .option('--qlib-dir <dir>', "Qlib directory (default: the lake's gold/qlib/us for day data)")
+    .option('--qlib-dir <dir>', "Qlib directory (default: the lake's gold/qlib/us for day data, gold/qlib/us_1min for --freq 1min)")
     .option('--freq <freq>', 'frequency to check', 'day')
     .option('--report <file>', 'also write the JSON report to this file')
     .option('--price-step <x>', 'report price changes above this fraction (Qlib: 0.5)', parsePositive, 0.5)
@@ -79,7 +81,7 @@ export function registerQlibCheckCommand(qlib: Command): void {
     .addOption(new Option('--session <session>', 'minute data: the session the calendar should hold').choices(['regular', 'extended']))
     .option('--expected-spans <file>', 'JSON {INSTRUMENT: [{start, end}, ...]}: the spans all.txt must have')
     .option('--traded-days <file>', 'JSON {INSTRUMENT: [date, ...]}: days each instrument traded (NaN there is an error)')
-    .option('--no-silver', "the lake's day gold: do not take expected spans and traded days from silver")
+    .option('--no-silver', "the lake's gold: do not take expected spans and traded days (minutes) from silver (and bronze's minute bars)")
     .option('--no-save', "the lake's gold: do not store the report in the lake (metadata/checks/, read by the app)")
     .action(async (opts: CheckOptions, cmd: Command) => {
       // The lake's own gold (no --qlib-dir, or one naming it) is checked against silver and its report kept in the lake.
@@ -89,22 +91,30 @@ export function registerQlibCheckCommand(qlib: Command): void {
       const ctx = ofLake ? createCliContext(cmd, { lake: opts.save ? 'write' : 'read' }) : probe;
       const dir = ofLake ? lakeDir : opts.qlibDir!;
       if (!fs.existsSync(dir)) throw new CliError(`no Qlib directory at ${dir}`);
-      const fromSilver = ofLake && opts.freq === 'day' && opts.silver && !opts.expectedSpans && !opts.tradedDays
-        ? await silverExpectations(ctx.dataRoot, createLakeRegistry(registryOptionsOf(ctx.config.settings)), { threads: 2, memoryLimit: '1GB' })
-        : {};
+      // Read one generation throughout: an update switching the symlink meanwhile does not mix two.
+      const real = ofLake ? fs.realpathSync(dir) : dir;
+      // The lake's minute gold holds the session its settings say, unless --session says otherwise.
+      const session = opts.session ?? (ofLake && opts.freq === '1min' ? minuteSessionOf(ctx.config.settings) : undefined);
+      const fromLake = ofLake && opts.silver && !opts.expectedSpans && !opts.tradedDays;
+      const registry = () => createLakeRegistry(registryOptionsOf(ctx.config.settings));
+      const duckdb = { threads: 2, memoryLimit: '1GB' };
+      const fromSilver = fromLake && opts.freq === 'day'
+        ? await silverExpectations(ctx.dataRoot, registry(), duckdb)
+        : fromLake && opts.freq === '1min'
+          ? await minuteSilverExpectations(ctx.dataRoot, registry(), { duckdb, session: session!, qlibDir: real })
+          : {};
       const checkOpts: GoldCheckOptions = {
         freq: opts.freq,
         priceStep: opts.priceStep,
         volumeStep: opts.volumeStep,
         missingDataNum: opts.missingDataNum,
         calendar: opts.calendar,
-        session: opts.session,
+        session,
         expectedSpans: opts.expectedSpans ? readJsonMap(opts.expectedSpans, '--expected-spans', isSpanList) : undefined,
         tradedDays: opts.tradedDays ? readJsonMap(opts.tradedDays, '--traded-days', isDateList) : undefined,
         ...fromSilver,
       };
-      // Read one generation throughout: an update switching the symlink meanwhile does not mix two.
-      const report = { ...checkGold(ofLake ? fs.realpathSync(dir) : dir, checkOpts), qlibDir: path.resolve(dir) };
+      const report = { ...checkGold(real, checkOpts), qlibDir: path.resolve(dir) };
       return (async () => {
         if (opts.report) await writeFileAtomic(opts.report, `${JSON.stringify(report, null, 2)}\n`);
         if (ofLake && opts.save) {

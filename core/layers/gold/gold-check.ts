@@ -29,6 +29,11 @@ export interface GoldCheckOptions {
   session?: MinuteSession;
   /** Days (calendar labels) each instrument traded, from silver: a NaN on one of them is an error. */
   tradedDays?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * The same as a bitset over calendar indices (bit i of byte i >> 3 set: traded at calendar line i),
+   * for minute data, where label lists of every traded minute would not fit in memory.
+   */
+  tradedBits?: ReadonlyMap<string, Uint8Array>;
   /** The spans each instrument should have (from the point-in-time universe): differences are errors. */
   expectedSpans?: ReadonlyMap<string, ReadonlyArray<{ start: string; end: string }>>;
 }
@@ -194,7 +199,7 @@ export function checkGold(qlibDir: string, options: GoldCheckOptions = {}): Gold
       present,
       calendar,
       { priceStep, volumeStep, missingDataNum },
-      options.tradedDays?.get(inst),
+      options.tradedDays?.get(inst) ?? labelsOfBits(options.tradedBits?.get(inst), calendar),
       index,
       add,
     );
@@ -218,6 +223,14 @@ export function checkGold(qlibDir: string, options: GoldCheckOptions = {}): Gold
     ok: errors === 0,
     findings,
   };
+}
+
+/** The calendar labels whose bits are set (one instrument's at a time). */
+function labelsOfBits(bits: Uint8Array | undefined, calendar: readonly string[]): string[] | undefined {
+  if (!bits) return undefined;
+  const out: string[] = [];
+  for (let i = 0; i < calendar.length; i++) if (bits[i >> 3]! & (1 << (i & 7))) out.push(calendar[i]!);
+  return out;
 }
 
 type Add = (

@@ -13,6 +13,8 @@ export interface GoldJobSpec {
   duckdb: { threads: number; memoryLimit: string };
   registryOptions: RegistryOptions;
   markets: GoldMarketSpec[];
+  /** Settings gold.withFeatures: the feature set whose columns every instrument carries (null: none). */
+  withFeatures?: string | null;
 }
 
 /** Market files gold writes beside all.txt (Qlib's `D.instruments("liquid500")`). */
@@ -31,7 +33,7 @@ export const goldJobKind: JobKindPlugin = {
   spec(job, run): GoldJobSpec {
     return {
       kind: GOLD_JOB_KIND, dataset: job.dataset, lakeRoot: run.lakeRoot, dates: job.dates, duckdb: run.duckdb,
-      registryOptions: run.registryOptions, markets: DEFAULT_GOLD_MARKETS,
+      registryOptions: run.registryOptions, markets: DEFAULT_GOLD_MARKETS, withFeatures: run.settings.gold.withFeatures,
     };
   },
 };

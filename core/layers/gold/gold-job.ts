@@ -15,6 +15,7 @@ import { changedGoldDays, writeGoldDayRecords } from './gold-day-records.ts';
 import type { GoldJobSpec } from './gold-job-kind.ts';
 import { activeGeneration, goldLayout, lakeGoldDir } from './gold-store.ts';
 import { buildLakeGold } from './lake-gold-build.ts';
+import { goldFeatureSet } from './lake-gold-features.ts';
 import { ADJUSTED_BARS_DATASET, UNIVERSE_DATASET } from './silver-gold-source.ts';
 
 /** The present partitions of a dataset's layer (silver unless given) up to `end`, date -> file. */
@@ -47,10 +48,12 @@ export async function runGoldJob(raw: unknown, ctx: WorkerContext, registry?: Da
 
   // Stored days whose inputs changed since they were built (or that were never recorded), and the
   // days asked for that gold does not hold yet.
+  // Feature columns (gold.withFeatures): carried by every instrument, their values written by the feature-columns job.
+  const extraFields = spec.withFeatures ? goldFeatureSet(spec.withFeatures).fields : undefined;
   const changed = changedGoldDays(reg, reader, spec.dataset, asked, activeGeneration(goldLayout(target)) ? readQlibCalendar(target) : []);
   ctx.logger.info({ asked: asked.length, changed: changed.size, silverDays: bars.size, end }, 'building gold from silver');
   const result = end
-    ? await buildLakeGold({ target, files: { bars, universe }, end, changedDates: changed, markets: spec.markets, duckdb: spec.duckdb })
+    ? await buildLakeGold({ target, files: { bars, universe }, end, changedDates: changed, markets: spec.markets, duckdb: spec.duckdb, extraFields })
     : null;
   ctx.logger.info({ mode: result?.mode, fallback: result?.fallback, writes: result?.writes, commit: result?.commit }, 'gold committed');
 

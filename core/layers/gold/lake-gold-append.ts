@@ -179,6 +179,7 @@ export async function appendLakeGold(
     const from = put ? s.spans[0]!.start : t.oldEnd + 1;
     const end = s.spans.at(-1)!.end;
     const fields = new Map(GOLD_DAY_FIELDS.map((f) => [f as string, new Float32Array(end - from + 1).fill(NaN)]));
+    const extra = opts.extraFields ?? [];
     const b = bars!;
     for (let k = t.rows[0]; k < t.rows[1]; k++) {
       if (!validBar(b, k)) continue;
@@ -186,13 +187,15 @@ export async function appendLakeGold(
       marketRows.push({ index: i, code: s.code, dollarVolume: putBarFields(fields, i - from, b, k, s.c0), type: s.type || 'CS' });
     }
     addDayTerms(sums, s.code, s.spans, from, fields, from, end);
+    // Feature columns are NaN on new days until the feature-columns job writes that day's values.
+    for (const f of extra) fields.set(f, new Float32Array(end - from + 1).fill(NaN));
     for (let i = from; i <= end; i++) reported.add(i);
     writes.push({ code: s.code, from, spans: s.spans, fields, put });
   }
   marketRows.sort((a, b) => a.index - b.index);
   const markets = runMarkets(calendar, specs, marketRows, state.markets);
 
-  const dayFields = [...GOLD_DAY_FIELDS].sort().join();
+  const dayFields = [...GOLD_DAY_FIELDS, ...(opts.extraFields ?? [])].sort().join();
   let commit;
   try {
     commit = await updateGold(opts.target, 'day', (b) => {

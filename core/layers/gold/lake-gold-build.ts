@@ -43,6 +43,11 @@ export interface LakeGoldBuildOptions {
   markets?: readonly GoldMarketSpec[];
   duckdb: { threads: number; memoryLimit: string };
   durable?: boolean;
+  /**
+   * Feature columns (gold.withFeatures, lowercase) every instrument also carries: NaN on the days
+   * this build writes, kept where stored, filled by the feature-columns job (lake-gold-features.ts).
+   */
+  extraFields?: readonly string[];
 }
 
 /** What a lake gold build did. */
@@ -86,7 +91,8 @@ export async function buildLakeGold(opts: LakeGoldBuildOptions): Promise<LakeGol
   if (!prefix) {
     mode = 'full';
     writes.put = instruments.length;
-    const input = { freq: 'day', calendar, instruments: instruments.map(toGold), markets: markets.lines };
+    const extra = opts.extraFields ?? [];
+    const input = { freq: 'day', calendar, instruments: instruments.map((x) => withExtraFields(toGold(x), extra)), markets: markets.lines };
     commit = await writeGold(opts.target, input, { durable: opts.durable });
   } else {
     mode = 'update';
@@ -96,7 +102,7 @@ export async function buildLakeGold(opts: LakeGoldBuildOptions): Promise<LakeGol
     });
     commit = await updateGold(opts.target, 'day', (b) => {
       b.appendCalendar(calendar.slice(stored.length));
-      applyDiff(b, instruments, changed, writes);
+      applyDiff(b, instruments, changed, writes, opts.extraFields ?? []);
       for (const [name, lines] of markets.lines) b.setMarket(name, lines);
     }, { durable: opts.durable });
   }
@@ -135,6 +141,31 @@ function stateOf(
 
 const toGold = (x: SilverGoldInstrument) => ({ code: x.code, spans: x.spans, fields: x.fields });
 
+/**
+ * An instrument with the feature columns added over its bin range: NaN, or the stored values
+ * (`stored(field)`, bins from `storedStart`) where the ranges overlap.
+ */
+export function withExtraFields(
+  x: { code: string; spans: readonly GoldSpan[]; fields: ReadonlyMap<string, ArrayLike<number>> },
+  extra: readonly string[],
+  stored?: (field: string) => Float32Array | null,
+  storedStart?: number,
+): { code: string; spans: readonly GoldSpan[]; fields: Map<string, ArrayLike<number>> } {
+  const fields = new Map(x.fields);
+  if (!extra.length) return { ...x, fields };
+  const lo = x.spans[0]!.start;
+  const len = x.spans.at(-1)!.end - lo + 1;
+  for (const f of extra) {
+    const col = new Float32Array(len).fill(NaN);
+    const have = storedStart === undefined ? null : stored?.(f) ?? null;
+    if (have) {
+      for (let i = Math.max(lo, storedStart!); i < Math.min(lo + len, storedStart! + have.length); i++) col[i - lo] = have[i - storedStart!]!;
+    }
+    fields.set(f, col);
+  }
+  return { ...x, fields };
+}
+
 function sameSpans(a: readonly { start: number; end: number }[], b: readonly { start: number; end: number }[]): boolean {
   return a.length === b.length && a.every((s, i) => s.start === b[i]!.start && s.end === b[i]!.end);
 }
@@ -147,16 +178,21 @@ function sameBits(a: Float32Array, b: Float32Array): boolean {
   return true;
 }
 
-function applyDiff(b: GoldBuild, instruments: readonly SilverGoldInstrument[], changed: ReadonlySet<number>, w: LakeGoldBuildResult['writes']): void {
+function applyDiff(
+  b: GoldBuild, instruments: readonly SilverGoldInstrument[], changed: ReadonlySet<number>, w: LakeGoldBuildResult['writes'], extra: readonly string[],
+): void {
   const keep = new Set<string>();
+  // A rewritten instrument keeps its stored feature values (they follow by lineage where its values changed).
+  const put = (x: SilverGoldInstrument) => b.put(withExtraFields(toGold(x), extra, (f) => b.values(x.code, f), b.state(x.code)?.binStart));
   for (const x of instruments) {
     keep.add(x.code);
     const st = b.state(x.code);
     const lo = x.spans[0]!.start;
     const len = x.spans.at(-1)!.end - lo + 1;
-    const fields = [...x.fields.keys()].sort();
-    if (!st || st.binStart !== lo || st.length > len || st.fields.join() !== fields.join() || st.key !== instrumentName(x.code)) {
-      b.put(toGold(x));
+    const fields = [...x.fields.keys()];
+    const all = [...fields, ...extra].sort();
+    if (!st || st.binStart !== lo || st.length > len || st.fields.join() !== all.join() || st.key !== instrumentName(x.code)) {
+      put(x);
       w.put++;
       continue;
     }
@@ -170,14 +206,16 @@ function applyDiff(b: GoldBuild, instruments: readonly SilverGoldInstrument[], c
         return have !== null && sameBits(have, x.fields.get(f)!.subarray(0, st.length));
       });
       if (!equal) {
-        b.put(toGold(x));
+        put(x);
         w.put++;
         continue;
       }
     }
     if (len > st.length) {
       const from = st.binStart + st.length;
-      b.patch(x.code, from, new Map(fields.map((f) => [f, x.fields.get(f)!.subarray(from - lo)])), x.spans);
+      const cols = new Map<string, Float32Array>(fields.map((f) => [f, x.fields.get(f)!.subarray(from - lo)]));
+      for (const f of extra) cols.set(f, new Float32Array(len - st.length).fill(NaN));
+      b.patch(x.code, from, cols, x.spans);
       w.appended++;
     } else if (!sameSpans(st.spans, x.spans)) {
       b.setSpans(x.code, x.spans);

@@ -172,7 +172,7 @@ function appendRefusal(input: LakeMinuteGoldInput, session: MinuteSession, calen
 }
 
 /** The rows of one day: bars joined to silver's row of their ticker, ordered by instrument id and minute. */
-interface DayRows {
+export interface DayRows {
   id: string[];
   minute: Int32Array;
   cols: Float64Array[]; // open, high, low, close, volume, factor
@@ -181,7 +181,8 @@ interface DayRows {
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : v === null || v === undefined ? NaN : Number(v));
 
-async function readDay(db: DuckDbHandle, date: string, minuteFile: string, silverFile: string): Promise<DayRows> {
+/** One day's minute bars joined to silver's instrument and factor by ticker (minutes after New York midnight). */
+export async function readDay(db: DuckDbHandle, date: string, minuteFile: string, silverFile: string): Promise<DayRows> {
   const midnightMinute = etToUtcMs(parseIsoDate(date), 0, 0) / 60_000;
   const s = `(SELECT CAST(ticker AS VARCHAR) AS ticker, CAST(instrument_id AS VARCHAR) AS id, CAST(factor AS DOUBLE) AS factor FROM read_parquet(${sqlString(silverFile)}))`;
   const m = `read_parquet(${sqlString(minuteFile)})`;
@@ -207,6 +208,11 @@ async function readDay(db: DuckDbHandle, date: string, minuteFile: string, silve
     cols: cols.slice(2).map((c) => Float64Array.from(c, num)),
     unmatched,
   };
+}
+
+/** A minute bar gold holds values for (Yahoo's rule, as for days): a close, volume above 0, the day's factor. */
+export function validMinuteBar(close: number, volume: number, factor: number): boolean {
+  return Number.isFinite(close) && volume > 0 && Number.isFinite(factor);
 }
 
 /**
@@ -252,7 +258,7 @@ function* dayBars(
       const close = c[k]!;
       const volume = v[k]!;
       const F = f[k]!;
-      if (!Number.isFinite(close) || !(volume > 0) || !Number.isFinite(F)) continue;
+      if (!validMinuteBar(close, volume, F)) continue;
       if (k > r && rows.minute[k - 1] === minute) throw new Error(`bronze ${MINUTE_BARS_DATASET} ${date}: ${t.code} has two bars at minute ${minute}`);
       const adjClose = close * F;
       const values = new Float64Array(NF);

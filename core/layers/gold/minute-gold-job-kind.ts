@@ -1,3 +1,4 @@
+import type { Settings } from '../../config/config-schema.ts';
 import type { RegistryOptions } from '../../datasets/index.ts';
 import { GOLD_MINUTE_JOB_KIND } from '../../datasets/index.ts';
 import type { JobKindPlugin } from '../../jobs/job-kind.ts';
@@ -16,6 +17,11 @@ export interface MinuteGoldJobSpec {
   session?: MinuteSession;
 }
 
+/** The session the minute gold holds under these settings (gold.minute.extendedHours). */
+export function minuteSessionOf(settings: Pick<Settings, 'gold'>): MinuteSession {
+  return settings.gold.minute.extendedHours ? 'extended' : 'regular';
+}
+
 /**
  * The `gold-minute-build` job kind: the lake's 1-minute Qlib directory (gold/qlib/us_1min) from
  * bronze's minute bars and silver's adjusted bars. One directory, so every day a plan asks for is
@@ -27,6 +33,9 @@ export const minuteGoldJobKind: JobKindPlugin = {
   writes: 'gold',
   group: (_dataset, dates) => (dates.length ? [[...dates]] : []),
   spec(job, run): MinuteGoldJobSpec {
-    return { kind: GOLD_MINUTE_JOB_KIND, dataset: job.dataset, lakeRoot: run.lakeRoot, dates: job.dates, duckdb: run.duckdb, registryOptions: run.registryOptions };
+    return {
+      kind: GOLD_MINUTE_JOB_KIND, dataset: job.dataset, lakeRoot: run.lakeRoot, dates: job.dates, duckdb: run.duckdb, registryOptions: run.registryOptions,
+      session: minuteSessionOf(run.settings),
+    };
   },
 };

@@ -38,10 +38,10 @@ function CopyButton({ text, testId }: { text: string; testId: string }) {
   );
 }
 
-function HealthReport({ report }: { report: GoldCheckView }) {
+function HealthReport({ report, testId = 'gold-report' }: { report: GoldCheckView; testId?: string }) {
   return (
-    <div className="stack" data-testid="gold-report">
-      <p data-testid="gold-report-summary">
+    <div className="stack" data-testid={testId}>
+      <p data-testid={`${testId}-summary`}>
         Checked {formatInstant(report.checkedAt)}: {report.ok ? 'no errors' : plural(report.counts.error, 'error')},{' '}
         {plural(report.counts.warning, 'warning')}.
       </p>
@@ -162,6 +162,16 @@ export function GoldPage() {
               </EmptyState>
             )}
           </Card>
+          {g.minuteReport && (
+            <Card
+              title="Health check, 1-minute gold"
+              headingId="minute-health-heading"
+              testId="gold-minute-report"
+              description="gold/qlib/us_1min against the NYSE session minutes, silver's spans and bronze's traded minutes (quantmini qlib check --freq 1min)."
+            >
+              <HealthReport report={g.minuteReport} testId="gold-minute-report-body" />
+            </Card>
+          )}
         </>
       )}
     </div>

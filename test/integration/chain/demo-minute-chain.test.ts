@@ -1,15 +1,16 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tradingDays } from '../../../core/calendar/index.ts';
 import { readPartitionRecord } from '../../../core/lake/partition-records.ts';
 import { lakeGoldDir } from '../../../core/layers/gold/gold-store.ts';
 import { runMinuteGoldJob } from '../../../core/layers/gold/minute-gold-job.ts';
-import { readQlibCalendar, readQlibFeature, readQlibInstruments } from '../../../core/qlib/qlib-dir-reader.ts';
+import { goldStatus } from '../../../core/app/gold-handlers.ts';
+import { readLakeGoldCheck } from '../../../core/layers/gold/lake-gold-check.ts';
+import { qlibFeaturePath, readQlibCalendar, readQlibFeature, readQlibInstruments } from '../../../core/qlib/qlib-dir-reader.ts';
 import { fixtureRegistry, testWorkerContext } from '../gold/fixtures/silver-contract.ts';
 import { treeDiff } from '../../unit/gold/qlib-dir-compare.ts';
-import { runCli } from '../../support/cli.ts';
+import { demoCliLake, type DemoCliLake } from './fixtures/demo-cli-lake.ts';
 
 // The 1-minute gold through the real CLI and engine on a small demo lake: enabled in the config,
 // planned after silver and the minute bronze it reads, then one more day as an update, which must
@@ -17,19 +18,16 @@ import { runCli } from '../../support/cli.ts';
 const DAYS = tradingDays('2024-03-05', '2024-03-08');
 const DATASETS = ['stocks_daily', 'stocks_minute', 'splits', 'dividends', 'tickers', 'adjustment_factors', 'stocks_daily_adjusted', 'universe', 'qlib_us_1min'];
 
+let demo: DemoCliLake;
 let work = '';
 let lake = '';
-let config = '';
-const cli = (...args: string[]) =>
-  runCli(['--config', config, '--data-root', lake, '--source', 'demo', ...args], { home: work, env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }, timeoutMs: 600_000 });
+const cli = (...args: string[]) => demo.cli(...args);
 
 beforeAll(() => {
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'qm-minute-chain-'));
-  lake = path.join(work, 'lake');
-  config = path.join(work, 'config.yaml');
-  fs.writeFileSync(config, `demo:\n  tickers: 8\nlogging:\n  level: warn\ndatasets:\n  enabled: [${DATASETS.join(', ')}]\n`);
+  demo = demoCliLake('qm-minute-chain-', { tickers: 8, datasets: DATASETS });
+  ({ work, lake } = demo);
 });
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+afterAll(() => demo.remove());
 
 describe('demo lake: bronze minute bars + silver -> 1-minute gold', () => {
   it('update builds the minute gold after silver, and a day appended equals a full build', async () => {
@@ -65,4 +63,42 @@ describe('demo lake: bronze minute bars + silver -> 1-minute gold', () => {
     expect(full.outcome).toBe('complete');
     expect(treeDiff(lakeGoldDir(rebuilt, 'us', '1min'), dir)).toEqual([]);
   }, 300_000);
+
+  it('qlib check --freq 1min: NYSE minutes, spans as silver says, bins as long as their spans, no NaN on a traded minute; the report in the lake', async () => {
+    const dir = lakeGoldDir(lake, 'us', '1min');
+    const clean = await cli('--json', 'qlib', 'check', '--freq', '1min');
+    expect(clean.code, clean.stdout + clean.stderr).toBe(0);
+    const report = JSON.parse(clean.stdout) as { ok: boolean; freq: string; calendar: { length: number }; findings: Array<{ rule: string; level: string }> };
+    expect(report).toMatchObject({ ok: true, freq: '1min', calendar: { length: 4 * 390 } });
+    expect(clean.stderr).toMatch(/report stored in the lake: metadata\/checks\/qlib_us\.1min\.json/);
+    expect(readLakeGoldCheck(lake, 'us', '1min')).toEqual(report);
+
+    // One instrument's close truncated by its last day, another's NaN on a minute it traded.
+    const cal = readQlibCalendar(dir, '1min');
+    const [a, b] = readQlibInstruments(dir, 'all');
+    const real = fs.realpathSync(dir);
+    const closeA = qlibFeaturePath(real, a!.instrument, 'close', '1min');
+    const bytes = fs.readFileSync(closeA);
+    fs.writeFileSync(closeA, bytes.subarray(0, bytes.length - 390 * 4));
+    const closeB = readQlibFeature(dir, b!.instrument, 'close', '1min')!;
+    const k = closeB.values.findIndex((v) => !Number.isNaN(v));
+    const binB = qlibFeaturePath(real, b!.instrument, 'close', '1min');
+    const bb = fs.readFileSync(binB);
+    bb.writeFloatLE(NaN, 4 + 4 * k);
+    fs.writeFileSync(binB, bb);
+    const broken = await cli('--json', 'qlib', 'check', '--freq', '1min');
+    expect(broken.code).toBe(1);
+    const found = JSON.parse(broken.stdout) as { ok: boolean; findings: Array<{ rule: string; instrument: string; field: string; dates: string[] }> };
+    expect(found.ok).toBe(false);
+    const errors = found.findings.map((f) => [f.rule, f.instrument, f.field, f.dates]);
+    expect(errors).toContainEqual(['bin_length', a!.instrument, 'close', [a!.start, a!.end]]);
+    expect(errors).toContainEqual(['nan_on_traded_day', b!.instrument, 'close', [cal[closeB.start + k]]]);
+    expect(readLakeGoldCheck(lake, 'us', '1min')!.ok).toBe(false);
+    expect(readLakeGoldCheck(lake)).toBeNull(); // the day gold's report is its own file
+    // The Gold panel shows it beside the day gold's.
+    const view = goldStatus(lake);
+    expect(view.report).toBeNull();
+    expect(view.minuteReport).toMatchObject({ ok: false });
+    expect(view.minuteReport!.groups.map((g) => g.rule)).toEqual(expect.arrayContaining(['bin_length', 'nan_on_traded_day']));
+  }, 120_000);
 });

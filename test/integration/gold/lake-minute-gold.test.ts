@@ -11,6 +11,10 @@ import { openDuckDb, sqlString } from '../../../core/duckdb/duckdb-instance.ts';
 import { readPartitionRecord } from '../../../core/lake/partition-records.ts';
 import { lakeGoldDir } from '../../../core/layers/gold/gold-store.ts';
 import { runMinuteGoldJob } from '../../../core/layers/gold/minute-gold-job.ts';
+import { minuteSessionOf } from '../../../core/layers/gold/minute-gold-job-kind.ts';
+import { loadConfig } from '../../../core/config/index.ts';
+import { createLakeRegistry, DEFAULT_TICKERS_DAILY_FROM } from '../../../core/datasets/index.ts';
+import { registryOptionsOf } from '../../../core/runtime/run-engine.ts';
 import type { WorkerContext } from '../../../core/process/worker-main.ts';
 import { readQlibCalendar, readQlibFeature, readQlibInstruments } from '../../../core/qlib/qlib-dir-reader.ts';
 import { treeDiff } from '../../unit/gold/qlib-dir-compare.ts';
@@ -185,5 +189,54 @@ describe('1-minute gold from the lake (bronze minute bars, silver factors and sp
     const after = await readPartitionRecord(lake, 'gold', 'qlib_us_1min', DAYS[2]!);
     expect(after!.checksum).not.toBe(before!.checksum);
     expect(after!.checksum).toBe((await readPartitionRecord(full, 'gold', 'qlib_us_1min', DAYS[2]!))!.checksum);
+  });
+
+  it('gold.minute.extendedHours: the calendar holds 04:00-19:59, pre-market bars land in the bins, and switching back rebuilds the regular session', async () => {
+    const home = newLake();
+    const env = { HOME: home, XDG_CONFIG_HOME: path.join(home, 'xdg') };
+    const regular = loadConfig({}, env).settings;
+    expect(regular.gold.minute.extendedHours).toBe(false);
+    const extended = { ...regular, gold: { ...regular.gold, minute: { extendedHours: true } } };
+    expect([minuteSessionOf(regular), minuteSessionOf(extended)]).toEqual(['regular', 'extended']);
+    // The setting is part of the minute gold's builder version, so switching it makes its days stale.
+    const version = (s: typeof regular) => createLakeRegistry(registryOptionsOf(s)).layer('qlib_us_1min', 'gold').builderVersion;
+    expect(version(regular)).toBe(registry.layer('qlib_us_1min', 'gold').builderVersion);
+    expect(version(extended)).not.toBe(version(regular));
+
+    const lake = newLake();
+    await writeDays(lake, 0, 2);
+    const extendedRegistry = createLakeRegistry({ tickersDailyFrom: DEFAULT_TICKERS_DAILY_FROM, minuteExtendedHours: true });
+    const logs: Array<Record<string, unknown>> = [];
+    const job = { ...spec(lake, DAYS.slice(0, 3)), session: minuteSessionOf(extended) };
+    expect((await runMinuteGoldJob(job, loggingContext(logs), extendedRegistry)).outcome).toBe('complete');
+    expect(logs.find((l) => l.msg === 'minute gold committed')).toMatchObject({ mode: 'full', outsideSession: 0 });
+    const dir = lakeGoldDir(lake, 'us', '1min');
+    const cal = readQlibCalendar(dir, '1min');
+    expect(cal.length).toBe(2 * 960 + 780); // 2024-11-29: the session closes at 13:00, the evening session at 17:00
+    expect([cal[0], cal[959], cal[960], cal[2 * 960], cal.at(-1)]).toEqual([
+      '2024-11-26 04:00:00', '2024-11-26 19:59:00', '2024-11-27 04:00:00', '2024-11-29 04:00:00', '2024-11-29 16:59:00',
+    ]);
+    expect(readQlibInstruments(dir).map((s) => `${s.instrument} ${s.start} ${s.end}`)).toEqual([
+      'AAA 2024-11-26 04:00:00 2024-11-29 16:59:00',
+      'BBB 2024-11-26 04:00:00 2024-11-29 16:59:00',
+    ]);
+    const close = readQlibFeature(dir, 'AAA', 'close', '1min')!;
+    expect([close.start, close.values.length]).toEqual([0, cal.length]);
+    const c0 = day(0).bars[0]!.close;
+    const pre = day(0).minutes.find((m) => m.ticker === 'AAA' && m.minute === 480)!; // 08:00, outside the regular session
+    expect(close.values[cal.indexOf('2024-11-26 08:00:00')]).toBe(Math.fround(pre.close / c0));
+    const late = day(2).minutes.find((m) => m.ticker === 'AAA' && m.minute === 780)!; // 13:00 on the early close
+    expect(close.values[cal.indexOf('2024-11-29 13:00:00')]).toBe(Math.fround(late.close * day(2).bars[0]!.factor / c0));
+
+    // Back to the regular session: the next update rewrites the directory, equal to a regular full build.
+    await writeDays(lake, 3, 3);
+    const back: Array<Record<string, unknown>> = [];
+    expect((await runMinuteGoldJob({ ...spec(lake, [DAYS[3]!]), session: minuteSessionOf(regular) }, loggingContext(back), registry)).outcome).toBe('complete');
+    expect(back.find((l) => l.msg === 'minute gold committed')).toMatchObject({ mode: 'full', fallback: 'the stored session is extended, not regular' });
+    const full = newLake();
+    await writeDays(full, 0, 3);
+    await runMinuteGoldJob(spec(full, DAYS.slice(0, 4)), testWorkerContext(), registry);
+    expect(readQlibCalendar(dir, '1min').length).toBe(3 * 390 + 210);
+    expect(treeDiff(lakeGoldDir(full, 'us', '1min'), dir)).toEqual([]);
   });
 });

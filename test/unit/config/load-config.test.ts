@@ -27,6 +27,16 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('loadConfig', () => {
+  it('gold: regular minutes and no feature columns by default; withFeatures needs its set and gold enabled', () => {
+    expect(loadConfig({}, baseEnv()).settings.gold).toEqual({ withFeatures: null, minute: { extendedHours: false } });
+    writeUser('gold:\n  withFeatures: alpha158@1\n  minute:\n    extendedHours: true\n');
+    expect(loadConfig({}, baseEnv()).settings.gold).toEqual({ withFeatures: 'alpha158@1', minute: { extendedHours: true } });
+    writeUser('gold:\n  withFeatures: daily\ndatasets:\n  enabled: [qlib_us]\n');
+    expect(() => loadConfig({}, baseEnv())).toThrow(/"gold.withFeatures".*daily needs features_daily in datasets.enabled/);
+    writeUser('gold:\n  withFeatures: nosuch@1\n');
+    expect(() => loadConfig({}, baseEnv())).toThrow(/no built-in feature set nosuch/);
+  });
+
   it('uses shipped defaults when nothing else is set', () => {
     const cfg = loadConfig({}, baseEnv());
     expect(cfg.settings.dataRoot).toBe(path.join(dir, 'QuantMiniLake'));
