@@ -98,13 +98,17 @@ async function measureOnce(browser: Browser, page: Page, url: string, days: numb
   const t0 = await page.evaluate(() => performance.now());
   const first = await traceMainThread(browser, page, async () => {
     await page.evaluate((id) => { location.hash = `#/symbol/${id}`; }, INSTRUMENT);
-    await page.locator('.chart-price-series path, path.chart-price-series').first().waitFor({ timeout: 60_000 });
+    // Generous: symbol.get reads 5,031 partitions, which a loaded 2-core machine can take minutes over.
+    await page.locator('.chart-price-series path, path.chart-price-series').first().waitFor({ timeout: 240_000 });
     const drawnAt = await page.evaluate(() => new Promise<number>((resolve) => requestAnimationFrame(() => resolve(performance.now()))));
     await page.waitForTimeout(300);
     return drawnAt;
   });
   const points = Number(await page.getByTestId('price-chart').getAttribute('data-points'));
   if (!(points > 0 && points < days)) throw new Error(`the chart drew ${points} points for ${days} days (not downsampled?)`);
+  // Playwright evaluates its helper script in the page the first time waitForFunction runs (15-25 ms
+  // of CPU in one task); do it here, so the toggle's span holds the app's work only.
+  await page.waitForFunction(() => document.querySelector('[data-testid="price-chart"]') !== null);
   const t1 = await page.evaluate(() => performance.now());
   const toggle = await traceMainThread(browser, page, async () => {
     await page.getByTestId('price-raw').click();

@@ -133,6 +133,9 @@ const Timeline = memo(function Timeline({ symbol }: { symbol: SymbolView }) {
 
 function SymbolDetail({ instrumentId }: { instrumentId: string }) {
   const [mode, setMode] = useState<PriceMode>('adjusted');
+  // The toggle's buttons and legend follow `mode` at once; the chart follows the deferred value, in a
+  // render React may yield in, so the click's own task stays short (only the close path is recomputed).
+  const chartMode = useDeferredValue(mode);
   const [choice, setChoice] = useState<OverlayChoice | null>(null);
   const symbol = useContractQuery('symbol.get', { instrumentId }, { staleTime: 30_000 });
   const feature = useContractQuery(
@@ -176,9 +179,9 @@ function SymbolDetail({ instrumentId }: { instrumentId: string }) {
             <PriceChart
               bars={s.bars}
               events={s.events}
-              mode={mode}
+              mode={chartMode}
               overlay={overlay}
-              label={`${mode === 'adjusted' ? 'Adjusted' : 'Raw'} close and volume of ${s.ticker} from ${span}${overlay ? `, with ${overlay.label}` : ''}`}
+              label={`${chartMode === 'adjusted' ? 'Adjusted' : 'Raw'} close and volume of ${s.ticker} from ${span}${overlay ? `, with ${overlay.label}` : ''}`}
             />
           </Suspense>
         )}
