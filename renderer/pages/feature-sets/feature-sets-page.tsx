@@ -17,14 +17,15 @@ import type { Route } from '../../app/hash-route.ts';
 import { hrefFor, navigate } from '../../app/hash-route.ts';
 import { Card, PageHeader } from '../../components/card.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../../components/feedback.tsx';
+import { afterNextPaint } from '../../lib/after-paint.ts';
 import { formatCount, formatInstant, formatPercent, formatTradingDate, NONE, plural } from '../../lib/format.ts';
+import { nullRateBoxHeight } from '../../lib/null-rate-geometry.ts';
 import { BuildRangeCard } from './build-range-card.tsx';
 import { CoverageStrip } from './coverage-strip.tsx';
 import { ExperimentsCard } from './experiments-card.tsx';
 import { Expression } from './expression.tsx';
 import { ManifestCheckCard } from './manifest-check-card.tsx';
 import { VersionDiffCard } from './version-diff-card.tsx';
-import { nullRateBoxHeight } from '../../lib/null-rate-geometry.ts';
 import './feature-sets.css';
 
 const NullRateChart = lazy(() => import('./null-rate-chart.tsx').then((m) => ({ default: m.NullRateChart })));
@@ -32,16 +33,7 @@ const NullRateChart = lazy(() => import('./null-rate-chart.tsx').then((m) => ({ 
 /** False until the frame after the first one painted: the chart then renders in a task of its own. */
 function useAfterFirstPaint(): boolean {
   const [ready, setReady] = useState(false);
-  useEffect(() => {
-    let timer = 0;
-    const frame = requestAnimationFrame(() => {
-      timer = window.setTimeout(() => setReady(true), 0);
-    });
-    return () => {
-      cancelAnimationFrame(frame);
-      clearTimeout(timer);
-    };
-  }, []);
+  useEffect(() => afterNextPaint(() => setReady(true)), []);
   return ready;
 }
 
@@ -58,19 +50,14 @@ function useRowsInStages(total: number): number {
   const [shown, setShown] = useState(() => Math.min(total, FIRST_ROWS));
   useEffect(() => {
     if (shown >= total) return undefined;
-    let timer = 0;
-    const frame = requestAnimationFrame(() => {
-      timer = window.setTimeout(() => setShown((n) => Math.min(total, n + MORE_ROWS)), 0);
-    });
-    return () => {
-      cancelAnimationFrame(frame);
-      clearTimeout(timer);
-    };
+    return afterNextPaint(() => setShown((n) => Math.min(total, n + MORE_ROWS)));
   }, [shown, total]);
   return Math.min(shown, total);
 }
 
-function ExpressionsCard({ view, byName }: { view: FeatureSetVersionView; byName: ReadonlyMap<string, { nullRate: number; min: number | null; max: number | null }> }) {
+type FeatureStats = NonNullable<FeatureSetVersionView['stats']>['features'][number];
+
+function ExpressionsCard({ view, byName }: { view: FeatureSetVersionView; byName: ReadonlyMap<string, FeatureStats> }) {
   const shown = useRowsInStages(view.expressions.length);
   return (
     <Card title="Expressions" headingId="expressions-heading" testId="feature-expressions" flush>

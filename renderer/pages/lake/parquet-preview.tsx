@@ -10,6 +10,7 @@ import { DataGrid } from '../../components/data-grid.tsx';
 import { Popover } from '../../components/popover.tsx';
 import { TimeZoneToggle } from '../../components/time-zone-toggle.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../../components/feedback.tsx';
+import { afterNextPaint } from '../../lib/after-paint.ts';
 import type { DecodedTable } from '../../lib/arrow-table.ts';
 import { toggleColumn } from '../../lib/column-choice.ts';
 import { formatCount, formatDuration } from '../../lib/format.ts';
@@ -25,23 +26,15 @@ export function pageText(offset: number, shown: number, total: number): string {
 /** Marks `preview:rendered` after the frame that shows a new table has been painted. */
 function usePaintedMark(table: DecodedTable | null): void {
   useLayoutEffect(() => {
-    if (!table) return;
-    // The frame callback runs just before the paint; the timer after it.
-    let timer = 0;
-    const frame = requestAnimationFrame(() => {
-      timer = window.setTimeout(() => {
-        performance.mark('preview:rendered');
-        try {
-          performance.measure('preview', 'preview:request', 'preview:rendered');
-        } catch {
-          // The request mark is missing when the data came from the cache; nothing to measure then.
-        }
-      }, 0);
+    if (!table) return undefined;
+    return afterNextPaint(() => {
+      performance.mark('preview:rendered');
+      try {
+        performance.measure('preview', 'preview:request', 'preview:rendered');
+      } catch {
+        // The request mark is missing when the data came from the cache; nothing to measure then.
+      }
     });
-    return () => {
-      cancelAnimationFrame(frame);
-      clearTimeout(timer);
-    };
   }, [table]);
 }
 
