@@ -101,6 +101,7 @@ export async function startWrite(db: DuckDbHandle, target: DayWriteTarget, days:
   const tables: string[] = [];
   for (const [g, group] of groups.entries()) tables.push(await loadTable(db, `feature_days_${g}`, target, group.map((i) => [i, days.get(i)!])));
   const dirs = groups.map((group) => tempPathFor(target.fileOf(target.calendar[group[0]!]!), target.lakeRoot));
+  const temps = [...dirs];
   if (dirs.length) fs.mkdirSync(path.dirname(dirs[0]!), { recursive: true });
   const copy = (g: number) => db.connection.run(
     `COPY (SELECT * FROM ${tables[g]!}) TO ${sqlString(dirs[g]!)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (_day))`,
@@ -114,7 +115,13 @@ export async function startWrite(db: DuckDbHandle, target: DayWriteTarget, days:
         await db.connection.run(`DROP TABLE ${tables[g]!}`);
         for (const i of groups[g]!) files.set(i, partitionFile(dirs[g]!, i));
       }
-      for (const i of order) if (!files.has(i)) files.set(i, await writeEmptyDay(db, target, i));
+      for (const i of order) {
+        if (files.has(i)) continue;
+        const tmp = tempPathFor(target.fileOf(target.calendar[i]!), target.lakeRoot);
+        temps.push(tmp); // removed below if the build fails before it is renamed into place
+        files.set(i, tmp);
+        await writeEmptyDay(db, target, tmp);
+      }
       const written: FeatureDay[] = [];
       for (const i of order) {
         const date = target.calendar[i]!;
@@ -124,7 +131,7 @@ export async function startWrite(db: DuckDbHandle, target: DayWriteTarget, days:
       }
       return written;
     } finally {
-      for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+      for (const t of temps) fs.rmSync(t, { recursive: true, force: true });
     }
   })();
   done.catch(() => {}); // observed by the caller's await; this only keeps it from counting as unhandled meanwhile
@@ -188,15 +195,13 @@ async function loadTable(db: DuckDbHandle, table: string, target: DayWriteTarget
   return table;
 }
 
-/** A day no instrument has a row on: its (empty) file, written on its own, as PARTITION_BY writes none. */
-async function writeEmptyDay(db: DuckDbHandle, target: DayWriteTarget, i: number): Promise<string> {
+/** A day no instrument has a row on: its (empty) file, written on its own to `tmp`, as PARTITION_BY writes none. */
+async function writeEmptyDay(db: DuckDbHandle, target: DayWriteTarget, tmp: string): Promise<void> {
   const c = db.connection;
   await c.run(`CREATE OR REPLACE TABLE day (instrument VARCHAR, date DATE, ${target.names.map((n) => `${sqlIdent(n)} FLOAT`).join(', ')})`);
-  const tmp = tempPathFor(target.fileOf(target.calendar[i]!), target.lakeRoot);
   fs.mkdirSync(path.dirname(tmp), { recursive: true });
   await c.run(`COPY (SELECT * FROM day) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd)`);
   await c.run('DROP TABLE day');
-  return tmp;
 }
 
 /** A day's stats from its gathered rows: what count(), min() and max() over its file give (NaN is stored as NULL). */
