@@ -158,7 +158,7 @@ export function createLineageReader(lakeRoot: string, opts: { persistIndex?: boo
         }
         return { count, digest: hex(sum) };
       }
-      const a = from <= (s.dates[0] ?? '') ? 0 : lowerBound(s.dates, from);
+      const a = lowerBound(s.dates, from);
       const b = upperBound(s.dates, to);
       if (a === 0) return { count: b, digest: (s.prefixHex[b] ??= hex(s.prefix[b]!)) };
       return { count: b - a, digest: hex((s.prefix[b]! - s.prefix[a]! + MOD) % MOD) };
@@ -223,20 +223,6 @@ function describeRange(i: Pick<InputDigest, 'dataset' | 'layer' | 'from' | 'to'>
   return `${i.dataset} ${i.layer} ${i.from === i.to ? i.from : `${i.from}..${i.to}`}`;
 }
 
-/** Whether recorded inputs equal what the partition would read now: the common case, checked without building a Lineage. */
-function sameInputs(registry: DatasetRegistry, reader: LineageReader, ref: PartitionRef, mappings: readonly InputMapping[], built: readonly InputDigest[]): boolean {
-  if (mappings.length !== built.length) return false;
-  for (const m of mappings) {
-    const b = built.find((x) => x.dataset === m.dataset && x.layer === m.layer);
-    if (!b) return false;
-    const r = inputRange(registry, m, ref.date);
-    if (r.from !== b.from || r.to !== b.to) return false;
-    const d = reader.digest(m.dataset, m.layer, r.from, r.to, r.dates);
-    if (d.count !== b.count || d.digest !== b.digest) return false;
-  }
-  return true;
-}
-
 /**
  * Why a built partition is out of date, or null when it is fresh. Records from before lineage
  * existed are judged by the one rule that existed then: a bronze file built from a landing file
@@ -253,16 +239,17 @@ export function staleReason(registry: DatasetRegistry, reader: LineageReader, re
     const input = reader.record({ dataset: sameDay.dataset, layer: sameDay.layer, date: ref.date });
     return input?.checksum && input.checksum !== record.sourceChecksum ? `${sameDay.dataset} ${sameDay.layer} ${ref.date} was replaced since this was built` : null;
   }
-  if (sameInputs(registry, reader, ref, spec.inputs, record.inputs)) return null;
-  const now = currentLineage(registry, reader, ref);
+  // Compared input by input, without building a Lineage: fresh is the common case.
   for (const built of record.inputs) {
-    const cur = now.inputs.find((i) => i.dataset === built.dataset && i.layer === built.layer);
-    if (!cur) return `its input ${built.dataset} ${built.layer} is no longer one of its inputs`;
-    if (cur.from !== built.from || cur.to !== built.to) return `its input window is now ${describeRange(cur)} (was ${describeRange(built)})`;
-    if (cur.count !== built.count || cur.digest !== built.digest) return `${describeRange(cur)} changed since this was built`;
+    const m = spec.inputs.find((i) => i.dataset === built.dataset && i.layer === built.layer);
+    if (!m) return `its input ${built.dataset} ${built.layer} is no longer one of its inputs`;
+    const r = inputRange(registry, m, ref.date);
+    if (r.from !== built.from || r.to !== built.to) return `its input window is now ${describeRange({ ...m, ...r })} (was ${describeRange(built)})`;
+    const d = reader.digest(m.dataset, m.layer, r.from, r.to, r.dates);
+    if (d.count !== built.count || d.digest !== built.digest) return `${describeRange({ ...m, ...r })} changed since this was built`;
   }
-  for (const cur of now.inputs) {
-    if (!record.inputs.some((b) => b.dataset === cur.dataset && b.layer === cur.layer)) return `it now also reads ${describeRange(cur)}`;
+  for (const m of spec.inputs) {
+    if (!record.inputs.some((b) => b.dataset === m.dataset && b.layer === m.layer)) return `it now also reads ${describeRange({ ...m, ...inputRange(registry, m, ref.date) })}`;
   }
   return null;
 }
