@@ -62,6 +62,8 @@ export async function minuteSilverExpectations(
       if (!minuteFile || !silverFile) continue;
       const rows = await readDay(db, date, minuteFile, silverFile);
       const { first, count } = sessionMinutes(date, session);
+      // The calendar line of each session minute of the day (-1: not in the stored calendar), looked up once a day, not per bar.
+      const lineOf = Int32Array.from({ length: count }, (_, m) => index.get(minuteLabel(date, first + m)) ?? -1);
       const close = rows.cols[3]!;
       const volume = rows.cols[4]!;
       const factor = rows.cols[5]!;
@@ -69,8 +71,8 @@ export async function minuteSilverExpectations(
         const name = nameOf.get(rows.id[k]!);
         const m = rows.minute[k]! - first;
         if (!name || m < 0 || m >= count || !validMinuteBar(close[k]!, volume[k]!, factor[k]!)) continue;
-        const i = index.get(minuteLabel(date, first + m));
-        if (i === undefined) continue;
+        const i = lineOf[m]!;
+        if (i < 0) continue;
         let bits = tradedBits.get(name);
         if (!bits) tradedBits.set(name, (bits = new Uint8Array((labels.length + 7) >> 3)));
         bits[i >> 3]! |= 1 << (i & 7);
