@@ -172,6 +172,7 @@ export async function appendLakeGold(
   const reported = new Set<number>(newDays.map((_, k) => n0 + k));
   const marketRows: MarketRow[] = [];
   const writes: Array<{ code: string; from: number; spans: GoldSpan[]; fields: Map<string, Float32Array>; put: boolean }> = [];
+  const extra = opts.extraFields ?? [];
   for (const t of touched) {
     const { s } = t;
     if (s.code === null || s.c0 === null) continue;
@@ -179,7 +180,6 @@ export async function appendLakeGold(
     const from = put ? s.spans[0]!.start : t.oldEnd + 1;
     const end = s.spans.at(-1)!.end;
     const fields = new Map(GOLD_DAY_FIELDS.map((f) => [f as string, new Float32Array(end - from + 1).fill(NaN)]));
-    const extra = opts.extraFields ?? [];
     const b = bars!;
     for (let k = t.rows[0]; k < t.rows[1]; k++) {
       if (!validBar(b, k)) continue;
@@ -195,7 +195,7 @@ export async function appendLakeGold(
   marketRows.sort((a, b) => a.index - b.index);
   const markets = runMarkets(calendar, specs, marketRows, state.markets);
 
-  const dayFields = [...GOLD_DAY_FIELDS, ...(opts.extraFields ?? [])].sort().join();
+  const dayFields = [...GOLD_DAY_FIELDS, ...extra].sort().join();
   let commit;
   try {
     commit = await updateGold(opts.target, 'day', (b) => {

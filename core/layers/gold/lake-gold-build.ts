@@ -145,7 +145,7 @@ const toGold = (x: SilverGoldInstrument) => ({ code: x.code, spans: x.spans, fie
  * An instrument with the feature columns added over its bin range: NaN, or the stored values
  * (`stored(field)`, bins from `storedStart`) where the ranges overlap.
  */
-export function withExtraFields(
+function withExtraFields(
   x: { code: string; spans: readonly GoldSpan[]; fields: ReadonlyMap<string, ArrayLike<number>> },
   extra: readonly string[],
   stored?: (field: string) => Float32Array | null,
