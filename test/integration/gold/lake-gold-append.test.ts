@@ -1,9 +1,8 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tradingDays } from '../../../core/calendar/index.ts';
 import { runGoldJob } from '../../../core/layers/gold/gold-job.ts';
 import { lakeGoldDir } from '../../../core/layers/gold/gold-store.ts';
@@ -11,22 +10,14 @@ import { lakePaths } from '../../../core/lake/lake-paths.ts';
 import { readPartitionRecord } from '../../../core/lake/partition-records.ts';
 import { readQlibInstruments } from '../../../core/qlib/qlib-dir-reader.ts';
 import { treeDiff } from '../../unit/gold/qlib-dir-compare.ts';
-import { fixtureRegistry, testWorkerContext, writeSilverDay, type FixtureBar } from './fixtures/silver-contract.ts';
+import { fixtureRegistry, tempLakes, testWorkerContext, writeSilverDay, type FixtureBar } from './fixtures/silver-contract.ts';
 
 // Five weeks over a month's end: a halt and a suspended (volume 0) day, a listing whose first bar is
 // not valid, a delisting and a relisting whose snapshots report the delisting, a name that ends, and
 // a dividend (corrected later) on AAA.
 const DAYS = tradingDays('2024-01-02', '2024-02-02');
 const registry = fixtureRegistry();
-const roots: string[] = [];
-const newLake = () => {
-  const r = fs.mkdtempSync(path.join(os.tmpdir(), 'qm-gold-append-'));
-  roots.push(r);
-  return r;
-};
-afterEach(() => {
-  for (const r of roots.splice(0)) fs.rmSync(r, { recursive: true, force: true });
-});
+const newLake = tempLakes('qm-gold-append-');
 
 function barsOf(i: number, dividendFactor = 1.02): FixtureBar[] {
   const out: FixtureBar[] = [];

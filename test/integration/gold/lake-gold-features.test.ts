@@ -3,11 +3,10 @@
 // day 20), a split (AAA, day 25) and a delisting (EEE, after day 15); a day whose partition is
 // missing fails naming dataset, version and date.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLakeRegistry, DEFAULT_TICKERS_DAILY_FROM } from '../../../core/datasets/index.ts';
 import { openDuckDb, sqlString } from '../../../core/duckdb/duckdb-instance.ts';
 import { loadBuiltinManifest } from '../../../core/features/sets/feature-set-manifest.ts';
@@ -21,7 +20,7 @@ import { lakeGoldDir } from '../../../core/layers/gold/gold-store.ts';
 import { readQlibCalendar, readQlibFeature, readQlibInstruments } from '../../../core/qlib/qlib-dir-reader.ts';
 import { treeDiff } from '../../unit/gold/qlib-dir-compare.ts';
 import { MARKET_DAYS, marketDay } from './fixtures/contract-market.ts';
-import { testWorkerContext, writeSilverDay } from './fixtures/silver-contract.ts';
+import { tempLakes, testWorkerContext, writeSilverDay } from './fixtures/silver-contract.ts';
 
 const WITH = 'alpha158@1';
 const registryOptions = { tickersDailyFrom: DEFAULT_TICKERS_DAILY_FROM, goldFeatures: WITH };
@@ -30,15 +29,7 @@ const manifest = loadBuiltinManifest('alpha158');
 const manifestText = fs.readFileSync(manifest.origin, 'utf8');
 const DAYS = MARKET_DAYS.slice(0, 27);
 const duckdb = { threads: 1, memoryLimit: '256MB' };
-const roots: string[] = [];
-const newLake = () => {
-  const r = fs.mkdtempSync(path.join(os.tmpdir(), 'qm-gold-features-'));
-  roots.push(r);
-  return r;
-};
-afterEach(() => {
-  for (const r of roots.splice(0)) fs.rmSync(r, { recursive: true, force: true });
-});
+const newLake = tempLakes('qm-gold-features-');
 
 /** A worker context whose log keeps the entries with these messages. */
 function loggingContext(entries: Array<Record<string, unknown>>) {

@@ -1,7 +1,4 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GOLD_BUILDER_VERSION } from '../../../core/datasets/index.ts';
 import { lakeGoldDir } from '../../../core/layers/gold/gold-store.ts';
 import { runGoldJob } from '../../../core/layers/gold/gold-job.ts';
@@ -9,18 +6,10 @@ import { readQlibCalendar, readQlibFeature, readQlibInstruments } from '../../..
 import { readPartitionRecord } from '../../../core/lake/partition-records.ts';
 import { treeDiff } from '../../unit/gold/qlib-dir-compare.ts';
 import { MARKET_DAYS, marketDay } from './fixtures/contract-market.ts';
-import { fixtureRegistry, testWorkerContext, writeSilverDay } from './fixtures/silver-contract.ts';
+import { fixtureRegistry, tempLakes, testWorkerContext, writeSilverDay } from './fixtures/silver-contract.ts';
 
 const registry = fixtureRegistry();
-const roots: string[] = [];
-const newLake = () => {
-  const r = fs.mkdtempSync(path.join(os.tmpdir(), 'qm-lake-gold-'));
-  roots.push(r);
-  return r;
-};
-afterEach(() => {
-  for (const r of roots.splice(0)) fs.rmSync(r, { recursive: true, force: true });
-});
+const newLake = tempLakes('qm-lake-gold-');
 
 const spec = (lakeRoot: string, dates: string[]) => ({
   kind: 'gold-build', dataset: 'qlib_us', lakeRoot, dates, duckdb: { threads: 1, memoryLimit: '256MB' },

@@ -1,10 +1,9 @@
 // The lake's 1-minute gold from bronze minute bars (window_start as bronze types it, TIMESTAMPTZ) and silver's adjusted bars: five days around the
 // 2024-11-29 early close, a split, a new listing, a day a listed name has no trades, pre-market bars.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { etToUtcMs } from '../../../core/calendar/eastern-time.ts';
 import { parseIsoDate } from '../../../core/calendar/iso-date.ts';
 import { openDuckDb, sqlString } from '../../../core/duckdb/duckdb-instance.ts';
@@ -18,19 +17,11 @@ import { registryOptionsOf } from '../../../core/runtime/run-engine.ts';
 import type { WorkerContext } from '../../../core/process/worker-main.ts';
 import { readQlibCalendar, readQlibFeature, readQlibInstruments } from '../../../core/qlib/qlib-dir-reader.ts';
 import { treeDiff } from '../../unit/gold/qlib-dir-compare.ts';
-import { fixtureRegistry, testWorkerContext, writeFixturePartition, writeSilverDay, type FixtureBar } from './fixtures/silver-contract.ts';
+import { fixtureRegistry, tempLakes, testWorkerContext, writeFixturePartition, writeSilverDay, type FixtureBar } from './fixtures/silver-contract.ts';
 
 const DAYS = ['2024-11-26', '2024-11-27', '2024-11-29', '2024-12-02', '2024-12-03']; // 11-29 closes at 13:00
 const registry = fixtureRegistry();
-const roots: string[] = [];
-const newLake = () => {
-  const r = fs.mkdtempSync(path.join(os.tmpdir(), 'qm-minute-gold-'));
-  roots.push(r);
-  return r;
-};
-afterEach(() => {
-  for (const r of roots.splice(0)) fs.rmSync(r, { recursive: true, force: true });
-});
+const newLake = tempLakes('qm-minute-gold-');
 
 interface MinuteRow { ticker: string; minute: number; open: number; high: number; low: number; close: number; volume: number }
 
