@@ -179,123 +179,89 @@ function copyVector(v: DuckDBVector, out: Float64Array | Int32Array, at: number,
   }
 }
 
-const grown = <T extends Float64Array | Int32Array>(a: T, need: number): T => {
-  if (a.length >= need) return a;
-  const b = new (a.constructor as new (n: number) => T)(Math.max(need, a.length * 2));
-  b.set(a);
-  return b;
-};
-
 /**
  * Reads the bar rows of the given files, ordered by instrument id and date. DuckDB reads every file
- * in one scan and numbers each row's (id, ticker) from a small table of the distinct pairs (a hash
- * join: sorting millions of rows by a string costs several times the scan); the rows stream into
- * typed arrays and are put in (instrument, date) order here by two counting sorts. Strings cross
- * into JavaScript once per pair, never per row.
+ * once for a small table of the distinct (id, ticker) pairs, numbered (strings cross into JavaScript
+ * once per pair, never per row), then once more joined to it and sorted by (instrument, date): an
+ * integer sort is cheap inside DuckDB, where sorting by the id string would cost several times the
+ * scan. The result is materialized before it is fetched (a streamed one costs more than twice as
+ * much: each chunk is produced on demand, one file at a time) and copied column by column into
+ * typed arrays sized from the pair counts.
  */
 export async function readBars(db: DuckDbHandle, files: string[]): Promise<BarColumns> {
-  const list = `[${files.map(sqlString).join(', ')}]`;
+  // hive_partitioning off: silver's year=/month= folders are layout, not columns gold reads.
+  const list = `[${files.map(sqlString).join(', ')}], hive_partitioning = false`;
   const values = BAR_VALUE_COLUMNS.map((c) => `COALESCE(CAST(${c} AS DOUBLE), 'NaN'::DOUBLE)`).join(', ');
   // A missing id or ticker counts as '' (and is refused by the derivation, naming the row).
-  const id = "COALESCE(CAST(instrument_id AS VARCHAR), '')";
-  const ticker = "COALESCE(CAST(ticker AS VARCHAR), '')";
+  const id = (t: string) => `COALESCE(CAST(${t}instrument_id AS VARCHAR), '')`;
+  const ticker = (t: string) => `COALESCE(CAST(${t}ticker AS VARCHAR), '')`;
   const keys = `gold_bar_keys_${process.pid}`;
   let pairId: string[];
   let pairTicker: string[];
   let pairInst: Int32Array;
   let pairRows: Int32Array;
-  let key = new Int32Array(1 << 16);
-  let day = new Int32Array(1 << 16);
-  let cols = BAR_VALUE_COLUMNS.map(() => new Float64Array(1 << 16));
   let rows = 0;
+  let key: Int32Array;
+  let inst: Int32Array;
+  let day: Int32Array;
+  let cols: Float64Array[];
   try {
     await db.connection.run(`CREATE OR REPLACE TEMP TABLE ${keys} AS
       SELECT CAST(row_number() OVER (ORDER BY id, ticker) - 1 AS INTEGER) AS k, CAST(dense_rank() OVER (ORDER BY id) - 1 AS INTEGER) AS inst, id, ticker, CAST(n AS INTEGER) AS n
-      FROM (SELECT ${id} AS id, ${ticker} AS ticker, count(*) AS n FROM read_parquet(${list}) GROUP BY ALL)`);
+      FROM (SELECT ${id('')} AS id, ${ticker('')} AS ticker, count(*) AS n FROM read_parquet(${list}) GROUP BY ALL)`);
     const pairs = (await db.connection.runAndReadAll(`SELECT inst, id, ticker, n FROM ${keys} ORDER BY k`)).getColumns();
     pairInst = Int32Array.from(pairs[0]!, Number);
     pairId = pairs[1]!.map(String);
     pairTicker = pairs[2]!.map(String);
     pairRows = Int32Array.from(pairs[3]!, Number);
-    const result = await db.connection.stream(`SELECT ${keys}.k, COALESCE(CAST(date - DATE '1970-01-01' AS INTEGER), ${NO_DAY}), ${values}
-      FROM read_parquet(${list}) b JOIN ${keys} ON ${keys}.id = ${id.replace('instrument_id', 'b.instrument_id')} AND ${keys}.ticker = ${ticker.replace('ticker AS', 'b.ticker AS')}`);
+    const total = pairRows.reduce((a, n) => a + n, 0);
+    key = new Int32Array(total);
+    inst = new Int32Array(total);
+    day = new Int32Array(total);
+    cols = BAR_VALUE_COLUMNS.map(() => new Float64Array(total));
+    const result = await db.connection.run(`SELECT ${keys}.k, ${keys}.inst, COALESCE(CAST(date - DATE '1970-01-01' AS INTEGER), ${NO_DAY}) AS day, ${values}
+      FROM read_parquet(${list}) b JOIN ${keys} ON ${keys}.id = ${id('b.')} AND ${keys}.ticker = ${ticker('b.')}
+      ORDER BY ${keys}.inst, day`);
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
       const n = chunk.rowCount;
-      key = grown(key, rows + n);
-      day = grown(day, rows + n);
-      cols = cols.map((c) => grown(c, rows + n));
+      if (rows + n > total) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET}: more rows than the first scan counted (${total}); a partition changed while gold read it, run again`);
       copyVector(chunk.getColumnVector(0), key, rows, n, -1);
-      copyVector(chunk.getColumnVector(1), day, rows, n, NO_DAY);
-      for (let k = 0; k < cols.length; k++) copyVector(chunk.getColumnVector(2 + k), cols[k]!, rows, n, Number.NaN);
+      copyVector(chunk.getColumnVector(1), inst, rows, n, -1);
+      copyVector(chunk.getColumnVector(2), day, rows, n, NO_DAY);
+      for (let k = 0; k < cols.length; k++) copyVector(chunk.getColumnVector(3 + k), cols[k]!, rows, n, Number.NaN);
       rows += n;
     }
     await db.connection.run(`DROP TABLE IF EXISTS ${keys}`);
   } catch (err) {
+    if (err instanceof SilverGoldInputError) throw err;
     throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET}: cannot read the columns gold needs (${ADJUSTED_BAR_COLUMNS.join(', ')}): ${(err as Error).message}`);
   }
 
-  // Order rows by (instrument, day, read order): a stable counting sort by day, then one by instrument.
-  const instruments = pairInst.length ? pairInst[pairInst.length - 1]! + 1 : 0;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let r = 0; r < rows; r++) {
-    const d = day[r]!;
-    if (d === NO_DAY) continue;
-    if (d < lo) lo = d;
-    if (d > hi) hi = d;
-  }
-  const buckets = rows && hi >= lo ? hi - lo + 2 : 1;
-  const bucketOf = (d: number) => (d === NO_DAY ? buckets - 1 : d - lo);
-  const byDay = countingOrder(rows, buckets, (r) => bucketOf(day[r]!), null);
-  const instOf = (r: number) => {
-    const k = key[r]!;
-    if (k < 0 || k >= pairInst.length) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET}: DuckDB returned a row of no known (instrument, ticker)`);
-    return pairInst[k]!;
-  };
-  const order = countingOrder(rows, instruments, instOf, byDay);
-  const gather = <T extends Float64Array | Int32Array>(src: T): T => {
-    const out = new (src.constructor as new (n: number) => T)(rows);
-    for (let j = 0; j < rows; j++) out[j] = src[order[j]!]!;
-    return out;
-  };
-  const start = new Int32Array(instruments + 1);
-  const ids = new Array<string>(instruments);
-  for (let k = 0; k < pairInst.length; k++) ids[pairInst[k]!] = pairId[k]!;
-  const sortedKey = gather(key.subarray(0, rows));
   // The two scans must have seen the same rows (a partition replaced between them would not).
   const seen = new Int32Array(pairRows.length);
-  for (let j = 0; j < rows; j++) seen[sortedKey[j]!]!++;
+  for (let j = 0; j < rows; j++) {
+    const k = key[j]!;
+    if (k < 0 || k >= pairRows.length) throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET}: DuckDB returned a row of no known (instrument, ticker)`);
+    seen[k]!++;
+  }
   const moved = seen.findIndex((c, k) => c !== pairRows[k]);
   if (moved >= 0) {
     throw new SilverGoldInputError(`silver ${ADJUSTED_BARS_DATASET}: instrument ${pairId[moved]} changed while gold read it (${pairRows[moved]} rows, then ${seen[moved]}); run again`);
   }
-  for (let j = 0; j < rows; j++) start[pairInst[sortedKey[j]!]! + 1]!++;
+  const instruments = pairInst.length ? pairInst[pairInst.length - 1]! + 1 : 0;
+  const start = new Int32Array(instruments + 1);
+  const ids = new Array<string>(instruments);
+  for (let k = 0; k < pairInst.length; k++) ids[pairInst[k]!] = pairId[k]!;
+  for (let j = 0; j < rows; j++) start[inst[j]! + 1]!++;
   for (let g = 0; g < instruments; g++) start[g + 1]! += start[g]!;
-  const firstTicker = Array.from({ length: instruments }, (_, g) => pairTicker[sortedKey[start[g]!]!]!);
-  const lastTicker = Array.from({ length: instruments }, (_, g) => pairTicker[sortedKey[start[g + 1]! - 1]!]!);
-  const sortedDay = gather(day.subarray(0, rows));
-  const [volume, factor, open, high, low, close, vwap, change] = cols.map((c) => gather(c.subarray(0, rows))) as [
+  const firstTicker = Array.from({ length: instruments }, (_, g) => pairTicker[key[start[g]!]!]!);
+  const lastTicker = Array.from({ length: instruments }, (_, g) => pairTicker[key[start[g + 1]! - 1]!]!);
+  const [volume, factor, open, high, low, close, vwap, change] = cols as [
     Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array,
   ];
-  return { ids, start, firstTicker, lastTicker, day: sortedDay, volume, factor, open, high, low, close, vwap, change };
-}
-
-/**
- * A stable counting sort: the rows of `input` order (0..n-1 when null) by bucket, each bucket in
- * the order the rows came.
- */
-function countingOrder(n: number, buckets: number, bucket: (r: number) => number, input: Int32Array | null): Int32Array {
-  const at = new Int32Array(buckets + 1);
-  for (let r = 0; r < n; r++) at[bucket(r) + 1]!++;
-  for (let b = 0; b < buckets; b++) at[b + 1]! += at[b]!;
-  const out = new Int32Array(n);
-  for (let j = 0; j < n; j++) {
-    const r = input ? input[j]! : j;
-    out[at[bucket(r)]!++] = r;
-  }
-  return out;
+  return { ids, start, firstTicker, lastTicker, day, volume, factor, open, high, low, close, vwap, change };
 }
 
 /** What the universe says of one instrument: its latest known security type and the delisting dates reported. */
