@@ -112,17 +112,12 @@ export function runMarkets(
     ),
   ]);
   if (trackers.length) {
-    // One row object for every feed (the trackers keep its strings, not it), names computed once per code.
+    // Names computed once per code; rows go in by calendar index (no date strings per row).
     const names = new Map<string, string>();
-    const row = { date: '', instrument: '', dollarVolume: 0, type: '' };
     for (const r of rows) {
       let name = names.get(r.code);
       if (name === undefined) names.set(r.code, (name = instrumentName(r.code)));
-      row.date = calendar[r.index]!;
-      row.instrument = name;
-      row.dollarVolume = r.dollarVolume;
-      row.type = r.type;
-      for (const [, t] of trackers) t.feed(row);
+      for (const [, t] of trackers) t.feedAt(r.index, name, r.dollarVolume, r.type);
     }
   }
   const lines = new Map<string, GoldMarketLine[]>();

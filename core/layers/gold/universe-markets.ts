@@ -44,6 +44,8 @@ export interface LiquidTrackerState {
 /** A resumable liquidity universe: rows fed in date order, lines for the calendar so far, its state to resume from. */
 export interface LiquidTracker {
   feed(row: UniverseDayRow): void;
+  /** feed() of a row given by calendar index (callers that hold indices skip the date lookup). */
+  feedAt(index: number, instrument: string, dollarVolume: number, type: string): void;
   /** Membership lines over the whole calendar (advances through its last day first). */
   lines(): InstrumentLine[];
   save(): LiquidTrackerState;
@@ -93,13 +95,11 @@ export function liquidTracker(opts: LiquidUniverseOptions, resume?: LiquidTracke
     }
     for (const m of resume.months) months.push({ start: m.start, members: [...m.members] });
   }
-  let seenToday = new Set<string>();
 
   /** Moves the rolling windows forward to calendar index `to`, choosing members at each month start on the way. */
   const advance = (to: number) => {
     while (day < to) {
       day++;
-      seenToday = new Set();
       // Choose before the window moves: the sums still cover the `window` days before this one.
       const monthStart = day === 0 || cal[day]!.slice(0, 7) !== cal[day - 1]!.slice(0, 7);
       if (monthStart) months.push({ start: day, members: day >= window ? choose(day) : [] });
@@ -122,25 +122,28 @@ export function liquidTracker(opts: LiquidUniverseOptions, resume?: LiquidTracke
     return eligible.slice(0, opts.size).map(([n]) => n);
   };
 
+  const feedAt = (i: number, instrument: string, dollarVolume: number, type: string) => {
+    if (!Number.isInteger(i) || i < 0 || i >= cal.length) throw new RangeError(`universe row ${instrument}: day index ${i} is outside the calendar`);
+    if (i < day) throw new RangeError(`universe rows must come in date order (${cal[i]} after ${cal[day]})`);
+    if (!Number.isFinite(dollarVolume) || dollarVolume < 0) throw new RangeError(
+      `universe row ${instrument} ${cal[i]}: dollar volume ${dollarVolume}`,
+    );
+    advance(i);
+    let t = tracks.get(instrument);
+    // A track's last row is the day it was last fed: the same day again is a second row.
+    if (t && t.lastRow === i) throw new RangeError(`universe rows: ${instrument} appears twice on ${cal[i]}`);
+    if (!t) {
+      t = { ring: new Float64Array(window), type, lastRow: i };
+      tracks.set(instrument, t);
+    }
+    t.ring[i % window] = dollarVolume;
+    t.type = type;
+    t.lastRow = i;
+  };
   const feed = (r: UniverseDayRow) => {
     const i = dayIndex.get(r.date);
     if (i === undefined) throw new RangeError(`universe row ${r.instrument} ${r.date}: not a day of the calendar`);
-    if (i < day) throw new RangeError(`universe rows must come in date order (${r.date} after ${cal[day]})`);
-    if (!Number.isFinite(r.dollarVolume) || r.dollarVolume < 0) throw new RangeError(
-      `universe row ${r.instrument} ${r.date}: dollar volume ${r.dollarVolume}`,
-    );
-    advance(i);
-    if (seenToday.has(r.instrument)) throw new RangeError(`universe rows: ${r.instrument} appears twice on ${r.date}`);
-    seenToday.add(r.instrument);
-    let t = tracks.get(r.instrument);
-    if (!t) {
-      t = { ring: new Float64Array(window), type: r.type, lastRow: i };
-      tracks.set(r.instrument, t);
-    }
-    const slot = i % window;
-    t.ring[slot] = r.dollarVolume;
-    t.type = r.type;
-    t.lastRow = i;
+    feedAt(i, r.instrument, r.dollarVolume, r.type);
   };
 
   const lines = (): InstrumentLine[] => {
@@ -170,5 +173,5 @@ export function liquidTracker(opts: LiquidUniverseOptions, resume?: LiquidTracke
     months: months.map((m) => ({ start: m.start, members: [...m.members] })),
   });
 
-  return { feed, lines, save };
+  return { feed, feedAt, lines, save };
 }

@@ -69,6 +69,12 @@ describe('liquid universe (top N by trailing dollar volume, monthly, point in ti
     ];
     expect(() => liquidUniverse(r, { calendar: CAL, size: 1 })).toThrow(/date order/);
     expect(() => liquidUniverse([r[0]!, r[0]!], { calendar: CAL, size: 1 })).toThrow(/twice/);
+    // A row of the day a state was saved on, fed again after resuming, is a second row too.
+    const head = liquidTracker({ calendar: CAL, size: 1 });
+    head.feed(r[0]!);
+    const resumed = liquidTracker({ calendar: CAL, size: 1 }, JSON.parse(JSON.stringify(head.save())) as ReturnType<typeof head.save>);
+    expect(() => resumed.feedAt(1, 'A', 2, 'CS')).toThrow(/A appears twice on 2024-01-03/);
+    expect(() => resumed.feedAt(CAL.length, 'A', 2, 'CS')).toThrow(/outside the calendar/);
   });
 
   it('resumed from a state saved at any day (through JSON) on a longer calendar, gives what one pass gives', () => {
