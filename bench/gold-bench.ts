@@ -6,6 +6,7 @@
  *   (budget: 20x faster than dump_all);
  * - one-day updates of that gold (the first after a full dump, then four steady-state ones) beside a
  *   full rebuild, checked byte for byte against the full rebuild (budget: under 1 s);
+ * - beside the dump and the updates, their file-system floors measured in the same run (fs-floor.ts);
  * - (the lake's gold job from silver is bench/lake-gold-bench.ts, which runs its steps through this module);
  * - 1-minute gold for one month of the demo market (60 tickers, the simulator's minute bars): time
  *   and peak memory.
@@ -24,6 +25,7 @@ import pino from 'pino';
 import { DEFAULT_GOLD_MARKETS } from '../core/layers/gold/gold-job-kind.ts';
 import { runGoldJob } from '../core/layers/gold/gold-job.ts';
 import { formatBenchTable, type BenchRow } from './bench-types.ts';
+import { creationFloor, patchFloor, type FloorTime } from './fs-floor.ts';
 import { splitLastDays, syntheticCsvDir } from './gold-synthetic-csv.ts';
 import { QLIB_CHECKER } from './qlib-reference.ts';
 
@@ -197,6 +199,10 @@ export async function runGoldBench(): Promise<BenchRow[]> {
     // Full dump, ours and Qlib's on the same CSVs, each its own process.
     const oursDir = path.join(work, 'ours');
     const ours = await child(['dump', dir, oursDir]);
+    // The floor right after the dump, meeting the file system in the same state (7 fields per symbol).
+    const floorDir = path.join(work, 'floor');
+    const binBytes = 4 + 4 * SHAPE.days;
+    const created = creationFloor(floorDir, SHAPE.symbols, 7, binBytes);
     const qlib = await qlibDumpAll(dir, path.join(work, 'qlib'), oursDir);
     let peer: NonNullable<BenchRow['peer']>;
     if (qlib) {
@@ -213,6 +219,10 @@ export async function runGoldBench(): Promise<BenchRow[]> {
     rows.push({ name: '  of which the dump itself (after Node and tsx start)', value: s(ours.ms), unit: 's' });
     rows.push({ name: '  CPU time of the dump itself (user + system, all threads)', value: s(ours.cpuMs), unit: 's' });
     rows.push({ name: '  peak memory of qlib dump', value: ours.maxRssBytes / 2 ** 20, unit: 'MiB' });
+    rows.push({
+      name: `  floor: bare creation of ${SHAPE.symbols} folders and ${SHAPE.symbols * 7} bins, this run`, value: s(created.ms), unit: 's',
+      peer: { name: 'its CPU time', value: s(created.cpuMs), unit: 's' },
+    });
 
     // One-day updates beside a full rebuild of the same rows: the first after a dump, then steady ones.
     const split = splitLastDays(dir, days, UPDATE_DAYS);
@@ -220,7 +230,12 @@ export async function runGoldBench(): Promise<BenchRow[]> {
     await child(['dump', split.head, live]);
     const first = await child(['update', split.days[0]!, live]);
     const steady: ChildResult[] = [];
-    for (const d of split.days.slice(1)) steady.push(await child(['update', d, live]));
+    const patched: FloorTime[] = [];
+    for (const d of split.days.slice(1)) {
+      const r = await child(['update', d, live]);
+      steady.push(r);
+      patched.push(patchFloor(floorDir, SHAPE.symbols, 7, binBytes, Number(r.detail.filesPatched ?? 0), patched.length));
+    }
     const same = differingFiles(oursDir, live).length === 0;
     const verdict = same ? 'is byte-identical to' : 'DIFFERS from';
     console.log(`gold: a dump of all but the last ${UPDATE_DAYS} days + ${UPDATE_DAYS} one-day updates ${verdict} the full dump`);
@@ -231,6 +246,10 @@ export async function runGoldBench(): Promise<BenchRow[]> {
       judged(`one-day update, steady state (recycled standby), median of ${n}`, s(median(ms)), 's', '< 1 s', median(ms) < 1000, full),
     );
     rows.push({ name: '  fastest of them (least disturbed by other load)', value: s(Math.min(...ms)), unit: 's' });
+    rows.push({
+      name: `  floor: bare open/append/close of the same ${Number(steady[0]!.detail.filesPatched ?? 0)} bins, median, this run`,
+      value: s(median(patched.map((p) => p.ms))), unit: 's',
+    });
     rows.push({ name: '  CPU time (user + system), median', value: s(median(steady.map((r) => r.cpuMs))), unit: 's' });
     rows.push({ name: '  whole process (Node + tsx start included), median', value: s(median(steady.map((r) => r.wallMs))), unit: 's' });
     rows.push({ name: 'one-day update, first after a full dump (hard links + new files)', value: s(first.ms), unit: 's', peer: full });
