@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isIsoDate } from '../calendar/iso-date.ts';
-import { DATASET_IDS, FEATURE_SET_NAMES, FLAT_FILE_DATASET_IDS } from '../vocabulary/dataset-ids.ts';
+import { DATASET_IDS, FEATURE_SET_NAMES, FLAT_FILE_DATASET_IDS, goldFeatureSetName } from '../vocabulary/dataset-ids.ts';
 
 export { FLAT_FILE_DATASET_IDS } from '../vocabulary/dataset-ids.ts';
 
@@ -111,7 +111,7 @@ export const settingsSchema = z
     // enabled they would stay NaN, so the setting is refused instead.
     const ref = s.gold.withFeatures;
     if (!ref) return;
-    const name = ref.split('@')[0]!;
+    const name = goldFeatureSetName(ref);
     const missing = [`features_${name}`, 'qlib_us'].filter((id) => !(s.datasets.enabled as readonly string[]).includes(id));
     const known = (FEATURE_SET_NAMES as readonly string[]).includes(name);
     if (!known || missing.length) {

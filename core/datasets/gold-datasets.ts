@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
-import { FEATURE_SET_NAMES, GOLD_DATASET_IDS } from '../vocabulary/dataset-ids.ts';
+import { FEATURE_SET_NAMES, GOLD_DATASET_IDS, goldFeatureSetName } from '../vocabulary/dataset-ids.ts';
 import type { DatasetEntry, InputMapping, RegistryOptions } from './dataset-registry.ts';
 
 /** The lake's day gold: one Qlib directory, with a per-day record saying the day is complete. */
@@ -33,10 +33,7 @@ export const FEATURE_JOB_KIND = 'feature-build';
 export const GOLD_MINUTE_JOB_KIND = 'gold-minute-build';
 export const GOLD_FEATURES_JOB_KIND = 'gold-feature-columns';
 
-/** The set name of a gold.withFeatures reference (NAME[@VERSION]). */
-export function goldFeatureSetName(ref: string): string {
-  return ref.split('@')[0]!;
-}
+export { goldFeatureSetName };
 
 /** The dataset id of a feature set. */
 export function featureDatasetId(name: string): string {

@@ -20,6 +20,11 @@ export const SILVER_DATASET_IDS = [
 /** The built-in feature sets (config/feature-sets/<name>.yaml); each is the dataset features_<name>. */
 export const FEATURE_SET_NAMES = ['alpha158', 'alpha360', 'daily'] as const;
 
+/** The set name of a gold.withFeatures reference (NAME[@VERSION]). */
+export function goldFeatureSetName(ref: string): string {
+  return ref.split('@')[0]!;
+}
+
 /** Gold datasets (Qlib directories) and the feature-set datasets built on them (declared once silver's bars are). */
 export const GOLD_DATASET_IDS = ['qlib_us', 'qlib_us_1min'] as const;
 export const FEATURE_DATASET_IDS = ['features_alpha158', 'features_alpha360', 'features_daily'] as const;
