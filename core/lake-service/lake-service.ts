@@ -37,9 +37,8 @@ import { openLakeSql, type LakeSql } from './lake-sql.ts';
 import { parquetInfo, parquetRowCounts, previewParquet } from './parquet-inspect.ts';
 import { exportSqlResult } from './sql-export.ts';
 import { diffFeatureVersions } from '../layers/features/feature-version-diff.ts';
-import { checkGold } from '../layers/gold/gold-check.ts';
 import { lakeGoldDir } from '../layers/gold/gold-store.ts';
-import { silverExpectations, writeLakeGoldCheck } from '../layers/gold/lake-gold-check.ts';
+import { checkLakeGold } from '../layers/gold/lake-gold-check.ts';
 
 /** The lake service: answers one method call at a time per engine, closes its engine on close(). */
 export interface LakeService {
@@ -160,11 +159,7 @@ export async function createLakeService(config: LakeServiceConfig): Promise<Lake
       if (!fs.existsSync(path.join(dir, 'calendars'))) {
         throw new RequestError('not_found', `no Qlib directory at ${dir} yet: run an update with gold enabled`);
       }
-      const expected = await silverExpectations(config.lakeRoot, registry, { threads: Math.min(2, config.threads), memoryLimit: '1GB' });
-      // One generation read throughout: an update switching the symlink meanwhile does not mix two.
-      const report = { ...checkGold(fs.realpathSync(dir), { freq: 'day', ...expected }), qlibDir: dir };
-      await writeLakeGoldCheck(config.lakeRoot, report);
-      return report;
+      return checkLakeGold(config.lakeRoot, registry, { duckdb: { threads: Math.min(2, config.threads), memoryLimit: '1GB' } });
     },
     async ping(p) {
       // Dies without answering, as a real crash would (tests of the client's restart).

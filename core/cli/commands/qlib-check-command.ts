@@ -5,8 +5,8 @@ import path from 'node:path';
 import { createLakeRegistry } from '../../datasets/index.ts';
 import { checkGold, type GoldCheckOptions } from '../../layers/gold/gold-check.ts';
 import { lakeGoldDir } from '../../layers/gold/gold-store.ts';
-import { silverExpectations, writeLakeGoldCheck } from '../../layers/gold/lake-gold-check.ts';
-import { minuteSilverExpectations } from '../../layers/gold/lake-minute-gold-check.ts';
+import { checkLakeGold, writeLakeGoldCheck } from '../../layers/gold/lake-gold-check.ts';
+import { checkLakeMinuteGold } from '../../layers/gold/lake-minute-gold-check.ts';
 import { minuteSessionOf } from '../../layers/gold/minute-gold-job-kind.ts';
 import { writeFileAtomic } from '../../files/atomic-write.ts';
 import { registryOptionsOf } from '../../runtime/run-engine.ts';
@@ -98,23 +98,23 @@ export function registerQlibCheckCommand(qlib: Command): void {
       const fromLake = ofLake && opts.silver && !opts.expectedSpans && !opts.tradedDays;
       const registry = () => createLakeRegistry(registryOptionsOf(ctx.config.settings));
       const duckdb = { threads: 2, memoryLimit: '1GB' };
-      const fromSilver = fromLake && opts.freq === 'day'
-        ? await silverExpectations(ctx.dataRoot, registry(), duckdb)
-        : fromLake && opts.freq === '1min'
-          ? await minuteSilverExpectations(ctx.dataRoot, registry(), { duckdb, session: session!, qlibDir: real })
-          : {};
+      const rules = { priceStep: opts.priceStep, volumeStep: opts.volumeStep, missingDataNum: opts.missingDataNum, calendar: opts.calendar };
+      // The lake's gold against silver: the same functions the app's check runs (stored below, with a notice).
+      const lakeCheck = !fromLake
+        ? null
+        : opts.freq === 'day'
+          ? checkLakeGold(ctx.dataRoot, registry(), { duckdb, check: rules, save: false })
+          : opts.freq === '1min'
+            ? checkLakeMinuteGold(ctx.dataRoot, registry(), { duckdb, session: session!, check: rules, save: false })
+            : null;
       const checkOpts: GoldCheckOptions = {
         freq: opts.freq,
-        priceStep: opts.priceStep,
-        volumeStep: opts.volumeStep,
-        missingDataNum: opts.missingDataNum,
-        calendar: opts.calendar,
+        ...rules,
         session,
         expectedSpans: opts.expectedSpans ? readJsonMap(opts.expectedSpans, '--expected-spans', isSpanList) : undefined,
         tradedDays: opts.tradedDays ? readJsonMap(opts.tradedDays, '--traded-days', isDateList) : undefined,
-        ...fromSilver,
       };
-      const report = { ...checkGold(real, checkOpts), qlibDir: path.resolve(dir) };
+      const report = lakeCheck ? await lakeCheck : { ...checkGold(real, checkOpts), qlibDir: path.resolve(dir) };
       return (async () => {
         if (opts.report) await writeFileAtomic(opts.report, `${JSON.stringify(report, null, 2)}\n`);
         if (ofLake && opts.save) {

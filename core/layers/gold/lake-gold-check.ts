@@ -44,15 +44,17 @@ export async function silverExpectations(
   return { expectedSpans, tradedDays };
 }
 
-/** Checks the lake's day gold against silver and stores the report; returns it. */
+/** Checks the lake's day gold against silver and stores the report (unless `save` is false); returns it. */
 export async function checkLakeGold(
   lakeRoot: string,
   registry: DatasetRegistry,
-  opts: { duckdb: { threads: number; memoryLimit: string }; check?: Omit<GoldCheckOptions, 'freq' | 'expectedSpans' | 'tradedDays'> },
+  opts: { duckdb: { threads: number; memoryLimit: string }; check?: Omit<GoldCheckOptions, 'freq' | 'expectedSpans' | 'tradedDays'>; save?: boolean },
 ): Promise<GoldCheckReport> {
+  const dir = lakeGoldDir(lakeRoot);
   const expected = await silverExpectations(lakeRoot, registry, opts.duckdb);
-  const report = checkGold(lakeGoldDir(lakeRoot), { ...opts.check, freq: 'day', ...expected });
-  await writeLakeGoldCheck(lakeRoot, report);
+  // One generation read throughout: an update switching the symlink meanwhile does not mix two.
+  const report = { ...checkGold(fs.realpathSync(dir), { ...opts.check, freq: 'day', ...expected }), qlibDir: dir };
+  if (opts.save !== false) await writeLakeGoldCheck(lakeRoot, report);
   return report;
 }
 

@@ -84,17 +84,22 @@ export async function minuteSilverExpectations(
   return { expectedSpans, tradedBits };
 }
 
-/** Checks the lake's minute gold against silver and bronze and stores the report; returns it. */
+/** Checks the lake's minute gold against silver and bronze and stores the report (unless `save` is false); returns it. */
 export async function checkLakeMinuteGold(
   lakeRoot: string,
   registry: DatasetRegistry,
-  opts: { duckdb: { threads: number; memoryLimit: string }; session: MinuteSession; check?: Omit<GoldCheckOptions, 'freq' | 'session' | 'expectedSpans' | 'tradedBits'> },
+  opts: {
+    duckdb: { threads: number; memoryLimit: string };
+    session: MinuteSession;
+    check?: Omit<GoldCheckOptions, 'freq' | 'session' | 'expectedSpans' | 'tradedBits'>;
+    save?: boolean;
+  },
 ): Promise<GoldCheckReport> {
   const dir = lakeGoldDir(lakeRoot, 'us', '1min');
   // One generation read throughout: an update switching the symlink meanwhile does not mix two.
   const real = fs.realpathSync(dir);
   const expected = await minuteSilverExpectations(lakeRoot, registry, { ...opts, qlibDir: real });
   const report = { ...checkGold(real, { ...opts.check, freq: '1min', session: opts.session, ...expected }), qlibDir: dir };
-  await writeLakeGoldCheck(lakeRoot, report);
+  if (opts.save !== false) await writeLakeGoldCheck(lakeRoot, report);
   return report;
 }
