@@ -24,10 +24,11 @@ export function presentFiles(
 ): Map<string, string> {
   const out = new Map<string, string>();
   const paths = lakePaths(lakeRoot);
-  for (const date of registry.partitionDates(dataset, registry.get(dataset).firstDate, end)) {
-    const rec = reader.record({ dataset, layer, date });
-    if (rec && (rec.status === 'complete' || rec.status === 'degraded')) out.set(date, paths.parquetFile(layer, dataset, date));
-  }
+  // The present records, not every scheduled date since the dataset's first (decades of days, most without a record).
+  const present = reader.presentDates(dataset, layer).filter((d) => d <= end);
+  if (present.length === 0) return out;
+  const scheduled = new Set(registry.partitionDates(dataset, present[0]!, present.at(-1)!));
+  for (const date of present) if (scheduled.has(date)) out.set(date, paths.parquetFile(layer, dataset, date));
   return out;
 }
 
