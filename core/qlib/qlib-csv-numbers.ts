@@ -129,6 +129,44 @@ export function scanNumber(buf: Uint8Array, s: number, e: number): number {
   return number;
 }
 
+/**
+ * scanNumber for the cell a CSV writer usually emits, `[-]digits[.digits]` with at most 17 digits
+ * running up to a comma or `e`: the same arithmetic as scanNumber (so the same double), without its
+ * whitespace, sign and exponent branches. Returns NaN (cellResult.end = -1) for anything else, which
+ * the caller then gives to scanNumber.
+ */
+export function scanPlainNumber(buf: Uint8Array, s: number, e: number): number {
+  let p = s;
+  const negative = p < e && buf[p] === 45;
+  if (negative) p++;
+  let number = 0;
+  let digits = 0;
+  let c = 0;
+  while (p < e && (c = buf[p]!) >= 48 && c <= 57) {
+    number = number * 10 + (c - 48);
+    digits++;
+    p++;
+  }
+  let decimals = 0;
+  const isInt = p === e || c !== 46;
+  if (!isInt) {
+    p++;
+    while (p < e && (c = buf[p]!) >= 48 && c <= 57) {
+      number = number * 10 + (c - 48);
+      decimals++;
+      p++;
+    }
+  }
+  if (digits + decimals === 0 || digits + decimals > MAX_DIGITS || (p < e && buf[p] !== 44)) {
+    cellResult.end = -1;
+    return Number.NaN;
+  }
+  if (negative) number = -number;
+  cellResult.isInt = isInt;
+  cellResult.end = p;
+  return number / POW10[decimals]!;
+}
+
 const latin1 = (buf: Uint8Array, s: number, e: number) => Buffer.from(buf.buffer, buf.byteOffset + s, e - s).toString('latin1');
 
 /** Classifies one cell's bytes [s, e) as pandas would and leaves its value in cellResult. */

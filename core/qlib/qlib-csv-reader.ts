@@ -4,7 +4,7 @@
  * silently guess (dates in other spellings) or numpy would raise (a non-numeric column), this
  * throws a QlibCsvError naming the file, line and column.
  */
-import { CellKind, cellResult, classifyCell, integerToFloat32, pythonFloat, scanNumber } from './qlib-csv-numbers.ts';
+import { CellKind, cellResult, classifyCell, integerToFloat32, pythonFloat, scanNumber, scanPlainNumber } from './qlib-csv-numbers.ts';
 import { forEachSimpleLine, isSimpleCsv, QlibCsvError, tokenizeCsv } from './qlib-csv-tokenizer.ts';
 import { calendarFormat, hasTimeOfDay, parseTimestampKey } from './qlib-datetime.ts';
 
@@ -298,7 +298,8 @@ export function readQlibCsv(buf: Buffer, file: string, opts: QlibCsvOptions): Ql
         const r = role[count]!;
         let e: number;
         if (r >= 0) {
-          const v = scanNumber(buf, p, le);
+          let v = scanPlainNumber(buf, p, le);
+          if (cellResult.end < 0) v = scanNumber(buf, p, le);
           const end = cellResult.end;
           if (end >= 0 && (end === le || buf[end] === COMMA) && !Number.isNaN(v)) {
             e = end;

@@ -6,12 +6,14 @@
  * gold directory and writes what a dump of all rows would write (not what dump_update writes).
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { QlibCsvError, type QlibCsvOptions, type QlibCsvTable } from '../../qlib/qlib-csv-reader.ts';
 import { formatTimestampKey } from '../../qlib/qlib-datetime.ts';
 import { codeFromFileStem } from '../../qlib/qlib-symbols.ts';
 import { compareCodePoints } from '../../qlib/qlib-text-files.ts';
-import { createCsvPool, orderedResults, poolSizeFor, type CsvPool } from './csv-parse-pool.ts';
+import { calendarIndices, KeyUnion, sortedUniqueKeys } from './csv-dump-calendar.ts';
+import { createCsvPool, orderedResults, poolSizeFor, type CsvPool, type CsvTaskResult } from './csv-parse-pool.ts';
 import type { GoldBuild } from './gold-build.ts';
 import type { GoldCommitStats, GoldInstrument } from './gold-types.ts';
 import { updateGold, writeGold, type GoldWriteOptions } from './gold-writer.ts';
@@ -24,6 +26,8 @@ export interface CsvDumpOptions {
   excludeFields?: readonly string[];
   /** Worker threads that parse CSVs (default: one per core for inputs over 8 MB, none below). */
   threads?: number;
+  /** Bytes of parsed tables kept from pass one for pass two (default: keepBudget(); 0 parses every file twice). */
+  keepBytes?: number;
 }
 
 /** What a dump did. */
@@ -60,13 +64,17 @@ export function listCsvFiles(csvPath: string): string[] {
     .map((n) => path.resolve(csvPath, n));
 }
 
-/** Pass one: every file's date range, the union of all dates, and the symbol rules checked. */
+/**
+ * Pass one: every file's date range, the union of all dates, and the symbol rules checked. Files are
+ * parsed whole while the tables kept stay within the session's budget (pass two then reads them from
+ * memory); past it, only their dates are read and pass two parses them again.
+ */
 async function scanFiles(
   files: readonly string[],
   session: ParseSession,
-): Promise<{ scanned: CsvFile[]; keys: Set<number>; empty: string[] }> {
-  const { pool, cache } = session;
-  const keys = new Set<number>();
+): Promise<{ scanned: CsvFile[]; keys: Float64Array; empty: string[] }> {
+  const { pool, kept } = session;
+  const union = new KeyUnion();
   const scanned: CsvFile[] = [];
   const empty: string[] = [];
   const byCode = new Map<string, string>();
@@ -75,10 +83,14 @@ async function scanFiles(
     const code = codeFromFileStem(name.slice(0, name.length - path.extname(name).length));
     if (!code) throw new QlibCsvError(file, null, null, 'the file name gives an empty Qlib symbol');
   }
-  const kind = cache ? 'table' : 'dates';
-  for await (const [file, res] of orderedResults(files, (file) => pool.run({ kind, file }), 4 * Math.max(1, pool.threads))) {
+  // The kind is chosen when a file is dispatched: tables while what is kept is under budget.
+  const run = (file: string) => pool.run({ kind: session.keptBytes < session.budget ? 'table' : 'dates', file });
+  for await (const [file, res] of orderedResults(files, run, 4 * Math.max(1, pool.threads))) {
     const r = res.kind === 'dates' ? res : datesOf(res.table);
-    if (res.kind === 'table' && r.rows > 0) cache!.set(file, res.table);
+    if (res.kind === 'table' && r.rows > 0) {
+      kept.set(file, res.table);
+      session.keptBytes += tableBytes(res.table);
+    }
     const name = path.basename(file);
     const code = codeFromFileStem(name.slice(0, name.length - path.extname(name).length));
     if (r.rows === 0) {
@@ -93,43 +105,52 @@ async function scanFiles(
       `symbol ${code.toUpperCase()} comes from both ${path.basename(other)} and ${name}`,
     );
     byCode.set(code, file);
-    for (const k of r.keys) keys.add(k);
+    union.add(r.keys);
     scanned.push({ path: file, name, code, rows: r.rows, minKey: r.minKey, maxKey: r.maxKey });
   }
-  return { scanned, keys, empty };
+  return { scanned, keys: union.keys(), empty };
 }
 
-/** A small input's tables parsed once, in pass one, instead of read again (at most CACHE_BYTES of CSV). */
-const CACHE_BYTES = 16 * 1024 * 1024;
+/**
+ * How many bytes of parsed tables pass one may keep for pass two (instead of parsing every file
+ * twice): an eighth of the machine's memory, at most 1 GiB. Tables take about half the CSV's size
+ * (2,000 symbols x 1,250 days of 7 fields: 184 MB of CSV, about 100 MB of tables), so typical
+ * dumps fit on any machine, while the budget leaves the app, the writer and the OS most of it.
+ */
+function keepBudget(): number {
+  return Math.min(2 ** 30, os.totalmem() / 8);
+}
 
-/** The parse pool, and for small inputs the tables kept from pass one. */
+/** Parse pool, and the tables kept from pass one (within `budget` bytes). */
 interface ParseSession {
   pool: CsvPool;
-  cache: Map<string, QlibCsvTable> | null;
+  kept: Map<string, QlibCsvTable>;
+  keptBytes: number;
+  budget: number;
 }
 
-function datesOf(t: QlibCsvTable): { rows: number; minKey: number; maxKey: number; keys: Iterable<number> } {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const k of t.keys) {
-    if (k < min) min = k;
-    if (k > max) max = k;
-  }
-  return { rows: t.keys.length, minKey: min, maxKey: max, keys: t.keys };
+function tableBytes(t: QlibCsvTable): number {
+  let n = t.keys.byteLength + t.lines.byteLength;
+  for (const v of t.values) n += v.byteLength;
+  for (const v of t.gappedValues) if (v) n += v.byteLength;
+  return n;
 }
 
-/** The tables of the scanned files, in file order, parsed ahead by the pool (or kept from pass one). */
+function datesOf(t: QlibCsvTable): { rows: number; minKey: number; maxKey: number; keys: Float64Array } {
+  const keys = sortedUniqueKeys(t.keys);
+  return { rows: t.keys.length, minKey: keys[0] ?? Infinity, maxKey: keys.at(-1) ?? -Infinity, keys };
+}
+
+/** The tables of the scanned files, in file order: kept from pass one, or parsed ahead by the pool. */
 async function* tables(scanned: readonly CsvFile[], session: ParseSession): AsyncGenerator<[CsvFile, QlibCsvTable]> {
-  const { pool, cache } = session;
-  if (cache) {
-    for (const f of scanned) {
-      const t = cache.get(f.path)!;
-      cache.delete(f.path);
-      yield [f, t];
-    }
-    return;
-  }
-  for await (const [f, r] of orderedResults(scanned, (f) => pool.run({ kind: 'table', file: f.path }), 2 * Math.max(1, pool.threads))) {
+  const { pool, kept } = session;
+  const run = (f: CsvFile): Promise<CsvTaskResult> => {
+    const t = kept.get(f.path);
+    if (!t) return pool.run({ kind: 'table', file: f.path });
+    kept.delete(f.path);
+    return Promise.resolve({ kind: 'table', table: t });
+  };
+  for await (const [f, r] of orderedResults(scanned, run, 2 * Math.max(1, pool.threads))) {
     if (r.kind !== 'table') throw new Error('internal: expected a table');
     yield [f, r.table];
   }
@@ -141,7 +162,7 @@ async function withPool<T>(files: readonly string[], opts: CsvDumpOptions, body:
   for (const f of files) bytes += fs.statSync(f).size;
   const pool = createCsvPool(readerOptions(opts), opts.threads ?? poolSizeFor(bytes));
   try {
-    return await body({ pool, cache: bytes <= CACHE_BYTES ? new Map() : null });
+    return await body({ pool, kept: new Map(), keptBytes: 0, budget: opts.keepBytes ?? keepBudget() });
   } finally {
     await pool.close();
   }
@@ -151,26 +172,31 @@ function readerOptions(opts: CsvDumpOptions): QlibCsvOptions {
   return { dateField: opts.dateField, freq: opts.freq, includeFields: opts.includeFields, excludeFields: opts.excludeFields };
 }
 
+/** A table's rows laid on calendar indices: `present[i - start]` is the row of day i (-1: none), null when every day has one (row r on start + r). */
+interface Laid {
+  fields: Map<string, Float32Array>;
+  present: Int32Array | null;
+}
+
 /**
- * Values of a table's rows laid on calendar indices [start, end]: NaN where a day has no row, the
- * first row winning when a date repeats (drop_duplicates keeps the first).
+ * Values of a table's rows laid on calendar indices [start, end] (`idx`: each row's index): NaN where
+ * a day has no row, the first row winning when a date repeats (drop_duplicates keeps the first).
+ * Rows in strictly increasing date order covering every day are the columns themselves, not a copy.
  */
-function columnsOver(
-  table: QlibCsvTable,
-  indexOfKey: (key: number) => number,
-  start: number,
-  end: number,
-): { idx: Int32Array; present: Int32Array; fields: Map<string, Float32Array> } {
+function columnsOver(table: QlibCsvTable, idx: Int32Array, ascending: boolean, start: number, end: number): Laid {
   const len = end - start + 1;
-  const rowAt = new Int32Array(len).fill(-1);
-  const idx = new Int32Array(table.keys.length);
-  for (let r = 0; r < table.keys.length; r++) {
-    const i = indexOfKey(table.keys[r]!);
-    idx[r] = i;
-    if (rowAt[i - start] === -1) rowAt[i - start] = r;
-  }
-  const gapped = rowAt.includes(-1);
+  const n = table.keys.length;
   const fields = new Map<string, Float32Array>();
+  if (ascending && n === len) {
+    table.fields.forEach((name, f) => fields.set(name.toLowerCase(), table.values[f]!));
+    return { fields, present: null };
+  }
+  const rowAt = new Int32Array(len).fill(-1);
+  for (let r = 0; r < n; r++) {
+    const i = idx[r]! - start;
+    if (rowAt[i] === -1) rowAt[i] = r;
+  }
+  const gapped = n < len || rowAt.includes(-1);
   table.fields.forEach((name, f) => {
     const src = (gapped ? table.gappedValues[f] : null) ?? table.values[f]!;
     const out = new Float32Array(len);
@@ -180,12 +206,23 @@ function columnsOver(
     }
     fields.set(name.toLowerCase(), out);
   });
-  return { idx, present: rowAt, fields };
+  return { fields, present: gapped ? rowAt : null };
 }
 
-function calendarOf(keys: Set<number>, freq: string): { labels: string[]; index: Map<number, number> } {
-  const sorted = [...keys].sort((a, b) => a - b);
-  return { labels: sorted.map((k) => formatTimestampKey(k, freq)), index: new Map(sorted.map((k, i) => [k, i])) };
+function rangeOf(idx: Int32Array): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const i of idx) {
+    if (i < lo) lo = i;
+    if (i > hi) hi = i;
+  }
+  return [lo, hi];
+}
+
+function calendarLabels(keys: Float64Array, freq: string): string[] {
+  const labels = new Array<string>(keys.length);
+  for (let i = 0; i < keys.length; i++) labels[i] = formatTimestampKey(keys[i]!, freq);
+  return labels;
 }
 
 /** Dumps every CSV under `csvPath` into the gold directory `qlibDir`, replacing its contents (dump_all). */
@@ -198,13 +235,13 @@ export async function dumpCsvToGold(
   const files = listCsvFiles(csvPath);
   return withPool(files, opts, async (session) => {
     const { scanned, keys, empty } = await scanFiles(files, session);
-    const { labels, index } = calendarOf(keys, opts.freq);
-    const indexOfKey = (k: number) => index.get(k)!;
+    const labels = calendarLabels(keys, opts.freq);
     async function* instruments(): AsyncGenerator<GoldInstrument> {
       for await (const [f, table] of tables(scanned, session)) {
-        const start = indexOfKey(f.minKey);
-        const end = indexOfKey(f.maxKey);
-        yield { code: f.code, key: f.name, spans: [{ start, end }], fields: columnsOver(table, indexOfKey, start, end).fields };
+        const idx = new Int32Array(table.keys.length);
+        const ascending = calendarIndices(keys, table.keys, idx);
+        const [start, end] = ascending ? [idx[0]!, idx.at(-1)!] : rangeOf(idx);
+        yield { code: f.code, key: f.name, spans: [{ start, end }], fields: columnsOver(table, idx, ascending, start, end).fields };
       }
     }
     const stats = await writeGold(qlibDir, { freq: opts.freq, calendar: labels, instruments: instruments() }, writeOpts);
@@ -260,8 +297,8 @@ export async function updateGoldFromCsv(
 }
 
 /** Calendar = old labels plus the new dates; appended when they all come later, else inserted (and instruments remapped). */
-function mergeCalendar(b: GoldBuild, keys: Set<number>, freq: string): void {
-  const labels = [...keys].sort((a, b2) => a - b2).map((k) => formatTimestampKey(k, freq));
+function mergeCalendar(b: GoldBuild, keys: Float64Array, freq: string): void {
+  const labels = calendarLabels(keys, freq);
   const last = b.calendar.at(-1);
   const fresh = labels.filter((l) => b.indexOf(l) < 0);
   if (fresh.length === 0) return;
@@ -277,7 +314,13 @@ function mergeFile(b: GoldBuild, f: CsvFile, table: QlibCsvTable, index: (k: num
   const start = index(f.minKey);
   const end = index(f.maxKey);
   const cur = b.state(f.code);
-  const incoming = columnsOver(table, index, start, end);
+  const idx = new Int32Array(table.keys.length);
+  let ascending = true;
+  for (let r = 0; r < idx.length; r++) {
+    idx[r] = index(table.keys[r]!);
+    if (r > 0 && idx[r]! <= idx[r - 1]!) ascending = false;
+  }
+  const incoming = columnsOver(table, idx, ascending, start, end);
   if (!cur) {
     b.put({ code: f.code, key: f.name, spans: [{ start, end }], fields: incoming.fields });
     return true;
@@ -317,7 +360,7 @@ function mergeFile(b: GoldBuild, f: CsvFile, table: QlibCsvTable, index: (k: num
   let firstChange = end > oldEnd ? oldEnd + 1 : Infinity;
   const seen = new Set<number>();
   for (let r = 0; r < table.keys.length; r++) {
-    const i = incoming.idx[r]!;
+    const i = idx[r]!;
     if (i < oldStart || i > oldEnd || seen.has(i)) continue;
     seen.add(i);
     let allOldNaN = true;
@@ -357,7 +400,7 @@ function mergeFile(b: GoldBuild, f: CsvFile, table: QlibCsvTable, index: (k: num
     const outBits = bitsOf(out);
     for (let i = from; i <= newEnd; i++) {
       const inOld = i >= oldStart && i <= oldEnd;
-      const hasRow = i >= start && i <= end && incoming.present[i - start]! >= 0;
+      const hasRow = i >= start && i <= end && (incoming.present === null || incoming.present[i - start]! >= 0);
       // A stored row wins (the incoming one was checked to be equal); an incoming row fills a day without one.
       if (inOld && !allNaNAt(old, cur.fields, i - lo)) outBits[i - from] = ob[i - lo]!;
       else if (hasRow) outBits[i - from] = nb[i - start]!;

@@ -14,7 +14,7 @@ import { runCsvTask } from './csv-parse-worker.ts';
 /** A unit of work: pass one (dates) or pass two (the whole table) of one file. */
 export type CsvTask = { kind: 'dates'; file: string } | { kind: 'table'; file: string };
 
-/** What a task returns. */
+/** What a task returns (a dates task: the file's distinct keys, sorted). */
 export type CsvTaskResult =
   | { kind: 'dates'; rows: number; minKey: number; maxKey: number; keys: Float64Array }
   | { kind: 'table'; table: QlibCsvTable };

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { QlibCsvError, readQlibCsv, readQlibCsvDates, type QlibCsvOptions } from '../../qlib/qlib-csv-reader.ts';
+import { sortedUniqueKeys } from './csv-dump-calendar.ts';
 import type { CsvTask, CsvTaskResult } from './csv-parse-pool.ts';
 
 let scratch = Buffer.alloc(1 << 20);
@@ -32,15 +33,8 @@ export function runCsvTask(task: CsvTask, opts: QlibCsvOptions): CsvTaskResult {
   const buf = readIntoScratch(task.file);
   if (task.kind === 'dates') {
     const { keys } = readQlibCsvDates(buf, task.file, opts);
-    let min = Infinity;
-    let max = -Infinity;
-    const unique = new Set<number>();
-    for (const k of keys) {
-      unique.add(k);
-      if (k < min) min = k;
-      if (k > max) max = k;
-    }
-    return { kind: 'dates', rows: keys.length, minKey: min, maxKey: max, keys: Float64Array.from(unique) };
+    const unique = sortedUniqueKeys(keys);
+    return { kind: 'dates', rows: keys.length, minKey: unique[0] ?? Infinity, maxKey: unique.at(-1) ?? -Infinity, keys: unique };
   }
   return { kind: 'table', table: readQlibCsv(buf, task.file, opts) };
 }

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { CellKind, cellResult, classifyCell, integerToFloat32, pythonFloat, xstrtod } from '../../../core/qlib/qlib-csv-numbers.ts';
+import {
+  CellKind,
+  cellResult,
+  classifyCell,
+  integerToFloat32,
+  pythonFloat,
+  scanNumber,
+  scanPlainNumber,
+  xstrtod,
+} from '../../../core/qlib/qlib-csv-numbers.ts';
 
 const b = (s: string) => Buffer.from(s, 'latin1');
 const parse = (s: string) => xstrtod(b(s), 0, s.length);
@@ -24,6 +33,32 @@ describe("pandas 1.5's float converter", () => {
     expect(Number('0.30000000000000004')).not.toBe(0.3);
     expect(parse('0.12345678901234567')).toBe(0.1234567890123456);
     expect(parse('9.999999999999999e22')).toBe(1e23);
+  });
+});
+
+describe('the plain-number fast path', () => {
+  it('gives scanNumber\'s double, end and integer flag for plain cells and declines every other spelling', () => {
+    const cells = [
+      '0', '-0', '7', '123.456', '-0.000123', '5.', '.5', '12345678901234567', '1234567890.1234567', '123456789012345678',
+      '100.370000', '-99999.999999', '1e5', '1.5E-3', ' 1', '1 ', '+1', '-', '', 'abc', '1.2.3', 'nan', '0x10',
+    ];
+    for (const cell of cells) {
+      for (const text of [cell, `${cell},9`]) {
+        const buf = Buffer.from(text);
+        const fast = scanPlainNumber(buf, 0, buf.length);
+        const fastEnd = cellResult.end;
+        const fastInt = cellResult.isInt;
+        const slow = scanNumber(buf, 0, buf.length);
+        if (fastEnd < 0) {
+          // Declined: only cells that are not `[-]digits[.digits]` of at most 17 digits before a comma.
+          expect(/^-?\d*\.?\d*(,|$)/.test(text) && /\d/.test(cell) && cell.replace(/[-.]/g, '').length <= 17).toBe(false);
+          continue;
+        }
+        expect(Object.is(fast, slow)).toBe(true);
+        expect(fastEnd).toBe(cellResult.end);
+        expect(fastInt).toBe(cellResult.isInt);
+      }
+    }
   });
 });
 
