@@ -16,6 +16,12 @@ export function sortedUniqueKeys(keys: Float64Array): Float64Array {
   return s.slice(0, w);
 }
 
+/** A file's row count, date range and sorted distinct keys (pass one's answer for a file). */
+export function keySummary(keys: Float64Array): { rows: number; minKey: number; maxKey: number; keys: Float64Array } {
+  const unique = sortedUniqueKeys(keys);
+  return { rows: keys.length, minKey: unique[0] ?? Infinity, maxKey: unique.at(-1) ?? -Infinity, keys: unique };
+}
+
 /** First position in `sorted` whose key is >= `key`. */
 function lowerBound(sorted: Float64Array, key: number, lo = 0): number {
   let hi = sorted.length;

@@ -12,7 +12,7 @@ import { QlibCsvError, type QlibCsvOptions, type QlibCsvTable } from '../../qlib
 import { formatTimestampKey } from '../../qlib/qlib-datetime.ts';
 import { codeFromFileStem } from '../../qlib/qlib-symbols.ts';
 import { compareCodePoints } from '../../qlib/qlib-text-files.ts';
-import { calendarIndices, KeyUnion, sortedUniqueKeys } from './csv-dump-calendar.ts';
+import { calendarIndices, KeyUnion, keySummary } from './csv-dump-calendar.ts';
 import { createCsvPool, orderedResults, poolSizeFor, type CsvPool, type CsvTaskResult } from './csv-parse-pool.ts';
 import type { GoldBuild } from './gold-build.ts';
 import type { GoldCommitStats, GoldInstrument } from './gold-types.ts';
@@ -86,7 +86,7 @@ async function scanFiles(
   // The kind is chosen when a file is dispatched: tables while what is kept is under budget.
   const run = (file: string) => pool.run({ kind: session.keptBytes < session.budget ? 'table' : 'dates', file });
   for await (const [file, res] of orderedResults(files, run, 4 * Math.max(1, pool.threads))) {
-    const r = res.kind === 'dates' ? res : datesOf(res.table);
+    const r = res.kind === 'dates' ? res : keySummary(res.table.keys);
     if (res.kind === 'table' && r.rows > 0) {
       kept.set(file, res.table);
       session.keptBytes += tableBytes(res.table);
@@ -136,10 +136,6 @@ function tableBytes(t: QlibCsvTable): number {
   return n;
 }
 
-function datesOf(t: QlibCsvTable): { rows: number; minKey: number; maxKey: number; keys: Float64Array } {
-  const keys = sortedUniqueKeys(t.keys);
-  return { rows: t.keys.length, minKey: keys[0] ?? Infinity, maxKey: keys.at(-1) ?? -Infinity, keys };
-}
 
 /** The tables of the scanned files, in file order: kept from pass one, or parsed ahead by the pool. */
 async function* tables(scanned: readonly CsvFile[], session: ParseSession): AsyncGenerator<[CsvFile, QlibCsvTable]> {

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { QlibCsvError, readQlibCsv, readQlibCsvDates, type QlibCsvOptions } from '../../qlib/qlib-csv-reader.ts';
-import { sortedUniqueKeys } from './csv-dump-calendar.ts';
+import { keySummary } from './csv-dump-calendar.ts';
 import type { CsvTask, CsvTaskResult } from './csv-parse-pool.ts';
 
 let scratch = Buffer.alloc(1 << 20);
@@ -32,9 +32,7 @@ export function readIntoScratch(file: string): Buffer {
 export function runCsvTask(task: CsvTask, opts: QlibCsvOptions): CsvTaskResult {
   const buf = readIntoScratch(task.file);
   if (task.kind === 'dates') {
-    const { keys } = readQlibCsvDates(buf, task.file, opts);
-    const unique = sortedUniqueKeys(keys);
-    return { kind: 'dates', rows: keys.length, minKey: unique[0] ?? Infinity, maxKey: unique.at(-1) ?? -Infinity, keys: unique };
+    return { kind: 'dates', ...keySummary(readQlibCsvDates(buf, task.file, opts).keys) };
   }
   return { kind: 'table', table: readQlibCsv(buf, task.file, opts) };
 }

@@ -21,14 +21,17 @@ export function lakeGoldCheckFile(lakeRoot: string, region = 'us', freq = 'day')
   return path.join(lakeRoot, 'metadata', 'checks', `qlib_${region}.${freq}.json`);
 }
 
-/** Spans and traded days per instrument (as all.txt names it) that silver gives the day gold up to its last calendar day. */
+/**
+ * Spans and traded days per instrument (as all.txt names it) that silver gives the day gold up to the
+ * last day of `qlibDir`'s calendar (a generation of the lake's day gold: the one being checked).
+ */
 export async function silverExpectations(
   lakeRoot: string,
   registry: DatasetRegistry,
   duckdb: { threads: number; memoryLimit: string },
+  qlibDir: string,
 ): Promise<Pick<GoldCheckOptions, 'expectedSpans' | 'tradedDays'>> {
-  const dir = lakeGoldDir(lakeRoot);
-  const end = fs.existsSync(dir) ? readQlibCalendar(dir).at(-1) : undefined;
+  const end = fs.existsSync(qlibDir) ? readQlibCalendar(qlibDir).at(-1) : undefined;
   if (!end || !registry.hasLayer(ADJUSTED_BARS_DATASET, 'silver')) return {};
   const reader = createLineageReader(lakeRoot);
   const bars = presentFiles(registry, reader, lakeRoot, ADJUSTED_BARS_DATASET, end);
@@ -51,9 +54,11 @@ export async function checkLakeGold(
   opts: { duckdb: { threads: number; memoryLimit: string }; check?: Omit<GoldCheckOptions, 'freq' | 'expectedSpans' | 'tradedDays'>; save?: boolean },
 ): Promise<GoldCheckReport> {
   const dir = lakeGoldDir(lakeRoot);
-  const expected = await silverExpectations(lakeRoot, registry, opts.duckdb);
-  // One generation read throughout: an update switching the symlink meanwhile does not mix two.
-  const report = { ...checkGold(fs.realpathSync(dir), { ...opts.check, freq: 'day', ...expected }), qlibDir: dir };
+  // One generation read throughout (its calendar for silver's range, then its bins): an update
+  // switching the symlink meanwhile does not mix two.
+  const real = fs.realpathSync(dir);
+  const expected = await silverExpectations(lakeRoot, registry, opts.duckdb, real);
+  const report = { ...checkGold(real, { ...opts.check, freq: 'day', ...expected }), qlibDir: dir };
   if (opts.save !== false) await writeLakeGoldCheck(lakeRoot, report);
   return report;
 }
