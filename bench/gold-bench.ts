@@ -26,7 +26,7 @@ import { DEFAULT_GOLD_MARKETS } from '../core/layers/gold/gold-job-kind.ts';
 import { runGoldJob } from '../core/layers/gold/gold-job.ts';
 import { formatBenchTable, type BenchRow } from './bench-types.ts';
 import { creationFloor, patchFloor, type FloorTime } from './fs-floor.ts';
-import { splitLastDays, syntheticCsvDir } from './gold-synthetic-csv.ts';
+import { splitLastDays, SYNTHETIC_FIELDS, syntheticCsvDir } from './gold-synthetic-csv.ts';
 import { QLIB_CHECKER } from './qlib-reference.ts';
 
 /** This file, run again as a child process for each timed step. */
@@ -199,10 +199,10 @@ export async function runGoldBench(): Promise<BenchRow[]> {
     // Full dump, ours and Qlib's on the same CSVs, each its own process.
     const oursDir = path.join(work, 'ours');
     const ours = await child(['dump', dir, oursDir]);
-    // The floor right after the dump, meeting the file system in the same state (7 fields per symbol).
+    // The floor right after the dump, meeting the file system in the same state.
     const floorDir = path.join(work, 'floor');
     const binBytes = 4 + 4 * SHAPE.days;
-    const created = creationFloor(floorDir, SHAPE.symbols, 7, binBytes);
+    const created = creationFloor(floorDir, SHAPE.symbols, SYNTHETIC_FIELDS.length, binBytes);
     const qlib = await qlibDumpAll(dir, path.join(work, 'qlib'), oursDir);
     let peer: NonNullable<BenchRow['peer']>;
     if (qlib) {
@@ -220,7 +220,7 @@ export async function runGoldBench(): Promise<BenchRow[]> {
     rows.push({ name: '  CPU time of the dump itself (user + system, all threads)', value: s(ours.cpuMs), unit: 's' });
     rows.push({ name: '  peak memory of qlib dump', value: ours.maxRssBytes / 2 ** 20, unit: 'MiB' });
     rows.push({
-      name: `  floor: bare creation of ${SHAPE.symbols} folders and ${SHAPE.symbols * 7} bins, this run`, value: s(created.ms), unit: 's',
+      name: `  floor: bare creation of ${SHAPE.symbols} folders and ${SHAPE.symbols * SYNTHETIC_FIELDS.length} bins, this run`, value: s(created.ms), unit: 's',
       peer: { name: 'its CPU time', value: s(created.cpuMs), unit: 's' },
     });
 
@@ -234,7 +234,7 @@ export async function runGoldBench(): Promise<BenchRow[]> {
     for (const d of split.days.slice(1)) {
       const r = await child(['update', d, live]);
       steady.push(r);
-      patched.push(patchFloor(floorDir, SHAPE.symbols, 7, binBytes, Number(r.detail.filesPatched ?? 0), patched.length));
+      patched.push(patchFloor(floorDir, SHAPE.symbols, SYNTHETIC_FIELDS.length, binBytes, Number(r.detail.filesPatched ?? 0), patched.length));
     }
     const same = differingFiles(oursDir, live).length === 0;
     const verdict = same ? 'is byte-identical to' : 'DIFFERS from';

@@ -7,6 +7,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
+/** The fields of every synthetic CSV, in column order (each a bin of the dump). */
+export const SYNTHETIC_FIELDS = ['open', 'high', 'low', 'close', 'volume', 'vwap', 'factor'] as const;
 import { addDays } from '../core/calendar/index.ts';
 
 /** A mulberry32 generator: small, fast and deterministic. */
@@ -46,7 +49,7 @@ function symbolCsv(i: number, days: readonly string[], rand: () => number): stri
   const end = rand() < 0.8 ? n - 1 : Math.max(start, n - 1 - Math.floor(rand() * n * 0.5));
   let price = 5 + rand() * 200;
   const factor = rand() < 0.3 ? 0.5 : 1;
-  let out = 'date,open,high,low,close,volume,vwap,factor\n';
+  let out = `date,${SYNTHETIC_FIELDS.join(',')}\n`;
   for (let k = start; k <= end; k++) {
     // Missing days: about 1 in 200 (suspensions), never the first or last.
     if (k !== start && k !== end && rand() < 0.005) continue;

@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { lakeGoldDir } from '../core/layers/gold/gold-store.ts';
+import { GOLD_DAY_FIELDS } from '../core/layers/gold/silver-gold-source.ts';
 import { formatBenchTable, type BenchRow } from './bench-types.ts';
 import { creationFloor, patchFloor, type FloorTime } from './fs-floor.ts';
 import { child, differingFiles, KNOWN_QLIB_SECONDS, SHAPE as ISSUE_SHAPE, timed, type ChildResult } from './gold-bench.ts';
@@ -43,8 +44,10 @@ const ISSUE_SIZED = SHAPE.symbols === ISSUE_SHAPE.symbols && SHAPE.days === ISSU
 
 /** Days built one at a time after the full build (the first of them right after it, without a standby). */
 const APPEND_DAYS = 5;
-/** Bins per instrument of the lake's day gold (GOLD_DAY_FIELDS). */
-const FIELDS = 8;
+/** Bins per instrument of the lake's day gold. */
+const FIELDS = GOLD_DAY_FIELDS.length;
+/** Bins a one-day update patched: every field of every instrument it appended to. */
+const binsPatched = (a: ChildResult) => FIELDS * Number((a.detail.writes as { appended?: number } | undefined)?.appended ?? 0);
 
 const s = (ms: number) => ms / 1000;
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -101,8 +104,7 @@ export async function runLakeGoldBench(): Promise<BenchRow[]> {
     for (const d of days.slice(-APPEND_DAYS)) {
       const a = await child(['job', lake, d]);
       appends.push(a);
-      const bins = FIELDS * Number((a.detail.writes as { appended?: number } | undefined)?.appended ?? 0);
-      patched.push(patchFloor(floorDir, SHAPE.symbols, FIELDS, binBytes, bins, patched.length));
+      patched.push(patchFloor(floorDir, SHAPE.symbols, FIELDS, binBytes, binsPatched(a), patched.length));
     }
     const modes = appends.map((a) => String(a.detail.mode));
     const fallback = appends.map((a) => a.detail.fallback).find((f) => f);
@@ -119,7 +121,6 @@ export async function runLakeGoldBench(): Promise<BenchRow[]> {
     const fullRow = { name: 'full build, the job itself', value: s(full.ms), unit: 's' };
     const wall = s(full.wallMs);
     const patchFloorMs = median(patched.slice(1).map((p) => p.ms));
-    const binsPatched = FIELDS * Number((steady[0]!.detail.writes as { appended?: number }).appended ?? 0);
     return [
       {
         name: `lake gold job, full build, ${shape} (whole process)`, value: wall, unit: 's',
@@ -136,7 +137,7 @@ export async function runLakeGoldBench(): Promise<BenchRow[]> {
       {
         name: `lake gold job, one-day update, steady state (the job itself), median of ${steady.length} [${modes.slice(1).join(', ')}]`,
         value: s(median(ms)), unit: 's', budget: '< 1 s', withinBudget: median(ms) < 1000,
-        peer: { name: `floor: bare open/append/close of the same ${binsPatched} bins, median, this run`, value: s(patchFloorMs), unit: 's' },
+        peer: { name: `floor: bare open/append/close of the same ${binsPatched(steady[0]!)} bins, median, this run`, value: s(patchFloorMs), unit: 's' },
       },
       { name: '  fastest of them', value: s(Math.min(...ms)), unit: 's' },
       { name: '  CPU time (user + system), median', value: s(median(steady.map((a) => a.cpuMs))), unit: 's' },
